@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { NasCastError } from '../errors.ts';
+import { serveCommand } from './serve.ts';
+
+const program = new Command()
+  .name('nascast')
+  .description('Cast the media on your NAS to Chromecasts.')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+serveCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Help and version exit 0; usage mistakes exit 2 (commander printed them).
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (error instanceof InvalidArgumentError) {
+    process.exitCode = 2;
+  } else {
+    const message = error instanceof NasCastError || error instanceof Error ? error.message : String(error);
+    console.error(`nascast: ${message}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { MediaServer } from '../http/server.ts';
+import { MediaLibrary } from '../library/library.ts';
+import type { MediaRootConfig } from '../library/model.ts';
+import { consoleLogger } from '../logger.ts';
+import { defaultStorageDir, loadSecrets } from '../secrets.ts';
+
+interface ServeOptions {
+  media: MediaRootConfig[];
+  port: number;
+  host: string;
+  token?: string;
+  publicUrl?: string;
+  storage: string;
+  discovery: boolean;
+  debug?: boolean;
+}
+
+/** `--media [Name=]<dir>`: the name defaults to the folder's own name. */
+function parseMedia(value: string, previous: MediaRootConfig[] = []): MediaRootConfig[] {
+  const equals = value.indexOf('=');
+  const named = equals > 0 && !value.slice(0, equals).includes(path.sep);
+  const folder = path.resolve(named ? value.slice(equals + 1) : value);
+  const name = named ? value.slice(0, equals) : path.basename(folder) || folder;
+  return [...previous, { name, path: folder }];
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('expected a port number (0-65535).');
+  return port;
+}
+
+/** Adds `nascast serve`. */
+export function serveCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('serve media folders to Chromecasts and browsers')
+    .requiredOption('-m, --media <[name=]dir>', 'a media folder, repeatable; the name defaults to the folder name', parseMedia)
+    .option('-p, --port <port>', 'port for HTTP and the control channel', parsePort, 8585)
+    .option('--host <address>', 'address to listen on', '0.0.0.0')
+    .option('--token <token>', 'use this API token instead of the stored one')
+    .option('--public-url <url>', 'base URL devices use to reach this server (reverse proxy, NAT)')
+    .option('--storage <dir>', 'folder for the token file', defaultStorageDir())
+    .option('--no-discovery', 'do not look for Chromecasts on the network')
+    .option('--debug', 'log debug messages')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ nascast serve --media /mnt/nas/films
+  $ nascast serve --media Films=/mnt/nas/films --media Music=/mnt/nas/music --port 9000`,
+    )
+    .action(async (options: ServeOptions) => {
+      const logger = consoleLogger({ debug: options.debug ?? false });
+      const stored = await loadSecrets(options.storage);
+      const secrets = options.token ? { ...stored, token: options.token } : stored;
+      const library = new MediaLibrary({ roots: options.media, key: secrets.signingKey, logger });
+      const server = new MediaServer({
+        library,
+        secrets,
+        port: options.port,
+        host: options.host,
+        logger,
+        ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+      });
+      await library.start();
+      try {
+        await server.start();
+      } catch (error) {
+        await library.close();
+        throw error;
+      }
+      logger.debug(`${library.size} media files; token file in ${options.storage}`);
+      if (!options.discovery) logger.debug('discovery is off');
+      console.log(`NasCast listening on ${server.url}`);
+
+      await new Promise<void>((resolve) => {
+        const stop = (signal: NodeJS.Signals): void => {
+          logger.debug(`${signal}: stopping`);
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await server.stop();
+      await library.close();
+    });
+}

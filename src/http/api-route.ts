@@ -1,0 +1,87 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { MediaFolder, MediaItem } from '../library/model.ts';
+import { checkToken } from './auth.ts';
+import type { RouteContext } from './context.ts';
+import { sendError, sendJson } from './respond.ts';
+
+/** A folder in a listing. */
+export interface FolderEntry {
+  readonly name: string;
+  /** Virtual path, to pass back as `?path=`. */
+  readonly path: string;
+  /** Entries directly inside: media files and subfolders. */
+  readonly count: number;
+  /** False when the folder (or the NAS share) could not be read at the last scan. */
+  readonly available: boolean;
+}
+
+/** A media file in a listing. */
+export interface ItemEntry {
+  readonly id: string;
+  readonly name: string;
+  readonly title: string;
+  readonly kind: MediaItem['kind'];
+  readonly mime: string;
+  readonly size: number;
+  /** ISO 8601 modification time. */
+  readonly modified: string;
+  /** Absolute, signed URL a Chromecast can fetch without any header. */
+  readonly url: string;
+  readonly subtitles: ReadonlyArray<{ readonly lang: string; readonly url: string }>;
+}
+
+/** The answer of `GET /api/library`. */
+export interface LibraryListing {
+  /** `''` for the list of roots. */
+  readonly path: string;
+  /** The parent's path, `''` for a root, `null` for the list of roots. */
+  readonly parent: string | null;
+  readonly folders: readonly FolderEntry[];
+  readonly items: readonly ItemEntry[];
+}
+
+/** `GET /api/library?path=<folder>`: a folder's subfolders and media, or the roots. */
+export function serveLibrary(context: RouteContext, request: IncomingMessage, response: ServerResponse, query: URLSearchParams): void {
+  const failure = checkToken(request, query, context.token);
+  if (failure) {
+    return sendError(
+      response,
+      'UNAUTHORIZED',
+      failure === 'missing' ? 'a token is required (Authorization: Bearer <token>)' : 'wrong token',
+      [['WWW-Authenticate', 'Bearer realm="nascast"']],
+    );
+  }
+  const path = (query.get('path') ?? '').replace(/^\/+|\/+$/g, '');
+  if (path === '') {
+    const listing: LibraryListing = { path: '', parent: null, folders: context.library.roots.map(folderEntry), items: [] };
+    return sendJson(response, listing);
+  }
+  const folder = context.library.folder(path);
+  if (!folder) return sendError(response, 'NOT_FOUND', `no folder '${path}' in the library`);
+  const slash = folder.path.lastIndexOf('/');
+  const listing: LibraryListing = {
+    path: folder.path,
+    parent: slash < 0 ? '' : folder.path.slice(0, slash),
+    folders: folder.folders.map(folderEntry),
+    items: folder.items.map((item) => itemEntry(context, item)),
+  };
+  sendJson(response, listing);
+}
+
+function folderEntry(folder: MediaFolder): FolderEntry {
+  return { name: folder.name, path: folder.path, count: folder.folders.length + folder.items.length, available: folder.available };
+}
+
+function itemEntry(context: RouteContext, item: MediaItem): ItemEntry {
+  return {
+    id: item.id,
+    name: item.name,
+    title: item.title,
+    kind: item.kind,
+    mime: item.mime,
+    size: item.size,
+    modified: new Date(item.modified).toISOString(),
+    url: context.mediaUrl(item),
+    subtitles: item.subtitles.map((track) => ({ lang: track.lang ?? 'und', url: context.subtitleUrl(track) })),
+  };
+}

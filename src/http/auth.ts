@@ -1,0 +1,54 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+/** Why a request was refused; the HTTP layer turns it into a 401 with a short reason. */
+export type AuthFailure = 'missing' | 'wrong' | 'expired';
+
+/** Signs and checks the grants carried by media and subtitle URLs (`?g=<expiry>.<signature>`). */
+export class Grants {
+  readonly #key: Buffer;
+
+  constructor(key: Buffer) {
+    this.#key = key;
+  }
+
+  /** A grant for `id` valid until `expiresAt` (seconds since the epoch). */
+  sign(id: string, expiresAt: number): string {
+    return `${expiresAt}.${this.#signature(id, expiresAt)}`;
+  }
+
+  /** Checks a grant for `id`; `undefined` means it is valid. */
+  verify(id: string, grant: string | null | undefined, now = Date.now()): AuthFailure | undefined {
+    if (!grant) return 'missing';
+    const dot = grant.indexOf('.');
+    const expiry = dot > 0 ? grant.slice(0, dot) : '';
+    if (!/^\d{1,12}$/.test(expiry)) return 'wrong';
+    const expiresAt = Number(expiry);
+    const expected = Buffer.from(this.#signature(id, expiresAt));
+    const given = Buffer.from(grant.slice(dot + 1));
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'wrong';
+    // Checked after the signature, so a forged expiry never reads as merely "expired".
+    return expiresAt * 1000 < now ? 'expired' : undefined;
+  }
+
+  #signature(id: string, expiresAt: number): string {
+    return createHmac('sha256', this.#key).update(`${id}.${expiresAt}`).digest().subarray(0, 16).toString('base64url');
+  }
+}
+
+/** Compares the request's bearer token (header, or `?token=` from a browser) with the install's. */
+export function checkToken(request: IncomingMessage, query: URLSearchParams, token: string): AuthFailure | undefined {
+  const header = request.headers.authorization;
+  let given: string | null = null;
+  if (header !== undefined) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    given = match ? match[1]! : '';
+  } else {
+    given = query.get('token');
+  }
+  if (given === null) return 'missing';
+  // Hash both sides so the comparison takes the same time whatever the lengths.
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(token).digest();
+  return timingSafeEqual(a, b) ? undefined : 'wrong';
+}

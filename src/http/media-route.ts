@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errnoCode, PathOutsideRootError } from '../errors.ts';
+import { isMediaId } from '../library/ids.ts';
+import type { MediaItem, SubtitleTrack } from '../library/model.ts';
+import { checkToken } from './auth.ts';
+import { evaluatePreconditions, ifRangeAllows } from './conditional.ts';
+import type { RouteContext } from './context.ts';
+import type { OpenFile } from './open-files.ts';
+import { decideRange } from './range.ts';
+import { CORS_HEADERS, sendError } from './respond.ts';
+import { sendBody, type BodyPart } from './send-body.ts';
+
+const CORS_FLAT = CORS_HEADERS.flat();
+
+/**
+ * Checks the grant (or the bearer token) for `id`. Checked before the lookup, so
+ * an unauthorised caller cannot learn which ids exist. Answers and returns false
+ * if refused.
+ */
+export function authorise(context: RouteContext, request: IncomingMessage, response: ServerResponse, id: string, query: URLSearchParams): boolean {
+  const failure = context.grants.verify(id, query.get('g'));
+  if (failure === undefined) return true;
+  if ((request.headers.authorization !== undefined || query.has('token')) && checkToken(request, query, context.token) === undefined) {
+    return true;
+  }
+  if (failure === 'expired') sendError(response, 'GRANT_EXPIRED', 'this link has expired; ask for the media again');
+  else sendError(response, 'UNAUTHORIZED', failure === 'missing' ? 'a grant (?g=) or a token is required' : 'the grant is not valid');
+  return false;
+}
+
+/**
+ * Opens a library file through the descriptor cache, answering the error itself
+ * (and returning undefined) if it cannot: gone from disk, outside its root, or
+ * unreadable.
+ */
+export async function openForResponse(
+  context: RouteContext,
+  response: ServerResponse,
+  entry: MediaItem | SubtitleTrack,
+): Promise<OpenFile | undefined> {
+  try {
+    return await context.openFiles.acquire(entry.absolutePath, async () => {
+      const real = await context.library.resolveInsideRoot(entry);
+      if (real === undefined) {
+        throw new PathOutsideRootError(`'${entry.folder.path}/${entry.name}' resolves outside its root`);
+      }
+      return real;
+    });
+  } catch (error) {
+    if (error instanceof PathOutsideRootError) {
+      context.logger.warn(`refused ${error.message}`);
+      sendError(response, 'FORBIDDEN', 'this file is not inside a media folder');
+    } else if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'EISDIR') {
+      sendError(response, 'NOT_FOUND', 'the file is no longer on disk');
+    } else if (errnoCode(error) === 'EACCES' || errnoCode(error) === 'EPERM') {
+      sendError(response, 'FORBIDDEN', 'the file cannot be read (permission denied)');
+    } else {
+      context.logger.error(`cannot open '${entry.name}': ${String(error)}`);
+      sendError(response, 'INTERNAL', 'the file cannot be read');
+    }
+    return undefined;
+  }
+}
+
+/** `GET` and `HEAD /media/<id>`: the file, with byte ranges and conditional requests. */
+export async function serveMedia(
+  context: RouteContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  id: string,
+  query: URLSearchParams,
+): Promise<void> {
+  if (!isMediaId(id)) return sendError(response, 'BAD_REQUEST', 'malformed media id');
+  if (!authorise(context, request, response, id, query)) return;
+  const item = context.library.get(id);
+  if (!item) return sendError(response, 'NOT_FOUND', 'no media with this id');
+  // A client that left while we waited must not cost us a descriptor.
+  if (response.destroyed) return;
+  const file = await openForResponse(context, response, item);
+  if (!file) return;
+  if (response.destroyed) return context.openFiles.release(file);
+  sendFile(context, request, response, file, item.mime);
+}
+
+function sendFile(context: RouteContext, request: IncomingMessage, response: ServerResponse, file: OpenFile, mime: string): void {
+  const release = (): void => context.openFiles.release(file);
+  const headers = [
+    ...CORS_FLAT,
+    'Accept-Ranges', 'bytes',
+    'ETag', file.etag,
+    'Last-Modified', file.lastModified,
+    'Cache-Control', 'private, max-age=3600',
+  ];
+
+  const precondition = evaluatePreconditions(request.headers, file);
+  if (precondition === 'not-modified') {
+    response.writeHead(304, headers);
+    response.end();
+    return release();
+  }
+  if (precondition === 'failed') {
+    sendError(response, 'PRECONDITION_FAILED', 'the file has changed');
+    return release();
+  }
+
+  const rangeHeader = request.headers.range;
+  const ifRange = request.headers['if-range'];
+  const decision =
+    rangeHeader !== undefined && ifRangeAllows(typeof ifRange === 'string' ? ifRange : undefined, file)
+      ? decideRange(rangeHeader, file.size, context.rangeLimits)
+      : ({ kind: 'whole' } as const);
+
+  if (decision.kind === 'unsatisfiable') {
+    sendError(response, 'RANGE_NOT_SATISFIABLE', 'the range is outside the file', [
+      ['Content-Range', `bytes */${file.size}`],
+    ]);
+    return release();
+  }
+
+  let status = 200;
+  let parts: BodyPart[];
+  let length: number;
+  if (decision.kind === 'whole') {
+    parts = file.size > 0 ? [{ start: 0, end: file.size - 1 }] : [];
+    length = file.size;
+    headers.push('Content-Type', mime);
+  } else if (decision.ranges.length === 1) {
+    const range = decision.ranges[0]!;
+    status = 206;
+    parts = [range];
+    length = range.end - range.start + 1;
+    headers.push('Content-Type', mime, 'Content-Range', `bytes ${range.start}-${range.end}/${file.size}`);
+  } else {
+    status = 206;
+    const boundary = `nascast-${randomBytes(12).toString('hex')}`;
+    parts = [];
+    length = 0;
+    decision.ranges.forEach((range, index) => {
+      const head = `${index === 0 ? '' : '\r\n'}--${boundary}\r\nContent-Type: ${mime}\r\nContent-Range: bytes ${range.start}-${range.end}/${file.size}\r\n\r\n`;
+      parts.push(head, range);
+      length += Buffer.byteLength(head) + range.end - range.start + 1;
+    });
+    const tail = `\r\n--${boundary}--\r\n`;
+    parts.push(tail);
+    length += tail.length;
+    headers.push('Content-Type', `multipart/byteranges; boundary=${boundary}`);
+  }
+  headers.push('Content-Length', String(length));
+  response.writeHead(status, headers);
+
+  if (request.method === 'HEAD' || parts.length === 0) {
+    response.end();
+    return release();
+  }
+  sendBody(response, file.fd, parts, release);
+}

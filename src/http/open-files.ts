@@ -1,0 +1,144 @@
+import fs from 'node:fs';
+import { strongEtag } from './conditional.ts';
+
+/** An open media file shared by the requests that read it. */
+export class OpenFile {
+  /** Requests using the descriptor now; it is closed only at zero. */
+  refs = 0;
+  /** Replaced by a newer open (file changed) or evicted: close when the last user leaves. */
+  retired = false;
+  checkedAt: number;
+  readonly etag: string;
+  readonly lastModified: string;
+  readonly fd: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ino: number;
+
+  constructor(fd: number, size: number, mtimeMs: number, ino: number) {
+    this.fd = fd;
+    this.size = size;
+    this.mtimeMs = mtimeMs;
+    this.ino = ino;
+    this.checkedAt = performance.now();
+    this.etag = strongEtag(size, mtimeMs);
+    this.lastModified = new Date(mtimeMs).toUTCString();
+  }
+}
+
+export interface OpenFilesOptions {
+  /** Descriptors kept open while unused. Default 128. */
+  readonly max?: number;
+  /** How long a file's stat is trusted before it is checked again, in ms. Default 1000. */
+  readonly revalidateMs?: number;
+}
+
+/**
+ * A cache of open file descriptors, keyed by path, read with positional reads.
+ *
+ * Why not `fs.createReadStream` per request: measured here, a stream per request
+ * serves about a third of nginx's rate on random 64 KiB ranges, and opening and
+ * closing a descriptor per request, plus a stat, is most of the fixed cost. A
+ * player seeks all the time, so the same few files are opened again and again.
+ * Reference counting means an aborted request can never leak or close a
+ * descriptor another request still reads.
+ */
+export class OpenFiles {
+  readonly #entries = new Map<string, OpenFile>();
+  readonly #opening = new Map<string, Promise<OpenFile>>();
+  readonly #max: number;
+  readonly #revalidateMs: number;
+  #closed = false;
+
+  constructor(options: OpenFilesOptions = {}) {
+    this.#max = options.max ?? 128;
+    this.#revalidateMs = options.revalidateMs ?? 1000;
+  }
+
+  /** Descriptors open now (cached or in use). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /**
+   * The open file at `path`, with its reference taken: call {@link release} once
+   * done. `resolve` gives the real path to open (it checks the path stays inside
+   * its root) and runs only when the file must be opened.
+   */
+  acquire(path: string, resolve: () => Promise<string>): Promise<OpenFile> {
+    const cached = this.#entries.get(path);
+    if (cached && performance.now() - cached.checkedAt < this.#revalidateMs) {
+      cached.refs++;
+      return Promise.resolve(cached);
+    }
+    let pending = this.#opening.get(path);
+    if (!pending) {
+      pending = this.#revalidate(path, cached, resolve).finally(() => this.#opening.delete(path));
+      this.#opening.set(path, pending);
+    }
+    return pending.then((file) => {
+      file.refs++;
+      return file;
+    });
+  }
+
+  /** Gives back a reference taken by {@link acquire}. */
+  release(file: OpenFile): void {
+    file.refs--;
+    if (file.refs === 0 && file.retired) fs.close(file.fd, () => {});
+  }
+
+  /** Closes every descriptor (those in use, as soon as their requests end). */
+  close(): void {
+    this.#closed = true;
+    for (const file of this.#entries.values()) this.#retire(file);
+    this.#entries.clear();
+  }
+
+  async #revalidate(path: string, cached: OpenFile | undefined, resolve: () => Promise<string>): Promise<OpenFile> {
+    if (cached) {
+      const stats = await fs.promises.stat(path).catch(() => undefined);
+      if (stats && stats.ino === cached.ino && stats.size === cached.size && stats.mtimeMs === cached.mtimeMs) {
+        cached.checkedAt = performance.now();
+        this.#entries.delete(path); // most recently used goes last
+        this.#entries.set(path, cached);
+        return cached;
+      }
+      this.#entries.delete(path);
+      this.#retire(cached);
+    }
+    const real = await resolve();
+    // A raw descriptor, not a FileHandle: a FileHandle per request costs req/s and
+    // memory (measured), and this cache manages the lifetime itself.
+    const fd = await new Promise<number>((done, fail) => fs.open(real, 'r', (error, opened) => (error ? fail(error) : done(opened))));
+    const stats = await new Promise<fs.Stats>((done, fail) => fs.fstat(fd, (error, s) => (error ? fail(error) : done(s))));
+    if (!stats.isFile()) {
+      fs.close(fd, () => {});
+      throw Object.assign(new Error(`${path} is not a file`), { code: 'EISDIR' });
+    }
+    const file = new OpenFile(fd, stats.size, stats.mtimeMs, stats.ino);
+    if (this.#closed) {
+      file.retired = true; // still served to this request, then closed
+      return file;
+    }
+    this.#entries.set(path, file);
+    this.#evict(file);
+    return file;
+  }
+
+  // Closes the least recently checked unused descriptors, never `keep` (not yet referenced).
+  #evict(keep: OpenFile): void {
+    if (this.#entries.size <= this.#max) return;
+    for (const [path, file] of this.#entries) {
+      if (this.#entries.size <= this.#max) break;
+      if (file.refs > 0 || file === keep) continue;
+      this.#entries.delete(path);
+      this.#retire(file);
+    }
+  }
+
+  #retire(file: OpenFile): void {
+    file.retired = true;
+    if (file.refs === 0) fs.close(file.fd, () => {});
+  }
+}

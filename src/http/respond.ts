@@ -1,0 +1,77 @@
+import type { ServerResponse } from 'node:http';
+
+/**
+ * The codes of HTTP error bodies (`{ "error": CODE, "message": "…" }`), listed in
+ * README.md ("HTTP API").
+ */
+export type HttpErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'GRANT_EXPIRED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'PRECONDITION_FAILED'
+  | 'RANGE_NOT_SATISFIABLE'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'INTERNAL';
+
+const STATUS: Record<HttpErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  GRANT_EXPIRED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  PRECONDITION_FAILED: 412,
+  RANGE_NOT_SATISFIABLE: 416,
+  PAYLOAD_TOO_LARGE: 413,
+  INTERNAL: 500,
+};
+
+/**
+ * CORS for Cast receivers and browsers. Media is public to whoever holds a grant
+ * and the API needs a bearer token (no cookies), so any origin may read.
+ */
+export const CORS_HEADERS: ReadonlyArray<readonly [string, string]> = [
+  ['Access-Control-Allow-Origin', '*'],
+  ['Access-Control-Expose-Headers', 'Content-Range, Content-Length, Accept-Ranges, ETag'],
+  ['Cross-Origin-Resource-Policy', 'cross-origin'],
+];
+
+/** Headers of the answer to an `OPTIONS` preflight. */
+export const PREFLIGHT_HEADERS: ReadonlyArray<readonly [string, string]> = [
+  ...CORS_HEADERS,
+  ['Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS'],
+  ['Access-Control-Allow-Headers', 'Range, Content-Type, Accept-Encoding, Authorization, If-Range, If-None-Match, If-Modified-Since'],
+  ['Access-Control-Max-Age', '86400'],
+];
+
+/** Sends a JSON error body with a short reason. */
+export function sendError(
+  response: ServerResponse,
+  code: HttpErrorCode,
+  message: string,
+  extraHeaders: ReadonlyArray<readonly [string, string]> = [],
+): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  const body = JSON.stringify({ error: code, message });
+  const headers: string[] = [];
+  for (const [name, value] of [...CORS_HEADERS, ...extraHeaders]) headers.push(name, value);
+  headers.push('Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)), 'Cache-Control', 'no-store');
+  response.writeHead(STATUS[code], headers);
+  response.end(response.req.method === 'HEAD' ? undefined : body);
+}
+
+/** Sends a JSON body with status 200. */
+export function sendJson(response: ServerResponse, value: unknown): void {
+  const body = JSON.stringify(value);
+  const headers: string[] = [];
+  for (const [name, header] of CORS_HEADERS) headers.push(name, header);
+  headers.push('Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)), 'Cache-Control', 'no-store');
+  response.writeHead(200, headers);
+  response.end(response.req.method === 'HEAD' ? undefined : body);
+}

@@ -1,0 +1,215 @@
+import { EventEmitter } from 'node:events';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfigError, ListenError } from '../errors.ts';
+import type { MediaLibrary } from '../library/library.ts';
+import type { MediaItem, SubtitleTrack } from '../library/model.ts';
+import { silentLogger, type Logger } from '../logger.ts';
+import type { Secrets } from '../secrets.ts';
+import { serveLibrary } from './api-route.ts';
+import { Grants } from './auth.ts';
+import type { RouteContext } from './context.ts';
+import { primaryLanAddress, urlHost } from './lan-address.ts';
+import { serveMedia } from './media-route.ts';
+import { OpenFiles } from './open-files.ts';
+import { DEFAULT_RANGE_LIMITS, type RangeLimits } from './range.ts';
+import { PREFLIGHT_HEADERS, sendError, sendJson } from './respond.ts';
+import { serveSubtitle } from './subtitle-route.ts';
+
+/** Options of {@link MediaServer}. */
+export interface MediaServerOptions {
+  readonly library: MediaLibrary;
+  /** The install's token and signing key (see `loadSecrets`). */
+  readonly secrets: Secrets;
+  /** TCP port; `0` picks a free one. Default 8585. */
+  readonly port?: number;
+  /** Address to listen on. Default `0.0.0.0` (every IPv4 interface). */
+  readonly host?: string;
+  /**
+   * Base URL devices use to reach this server (`http://nas.lan:8585`), for
+   * reverse proxies and NAT. Default: this machine's LAN address and the port.
+   */
+  readonly publicUrl?: string;
+  /** How long media URLs stay valid, in seconds. Default 48 hours. */
+  readonly grantTtl?: number;
+  readonly logger?: Logger;
+  readonly rangeLimits?: RangeLimits;
+}
+
+/** Events of {@link MediaServer}. */
+export interface MediaServerEvents {
+  /** A request failed inside the server; the request got a 500 and the server runs on. */
+  error: [Error];
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::', '']);
+
+/**
+ * The one HTTP server of NasCast: ranged media, subtitles, the JSON API and
+ * `/healthz`, on one port.
+ *
+ * @example
+ * ```ts
+ * const server = new MediaServer({ library, secrets, port: 8585 });
+ * await server.start();
+ * console.log(server.mediaUrl(library.find('Big Buck Bunny')!));
+ * await server.stop();
+ * ```
+ */
+export class MediaServer extends EventEmitter<MediaServerEvents> {
+  /** The underlying `node:http` server, for routes added by other parts (WebSocket upgrade). */
+  readonly httpServer: http.Server;
+  readonly #options: MediaServerOptions;
+  readonly #logger: Logger;
+  readonly #grants: Grants;
+  readonly #openFiles = new OpenFiles();
+  readonly #context: RouteContext;
+  readonly #publicUrl: string | undefined;
+  #warnedLoopback = false;
+
+  constructor(options: MediaServerOptions) {
+    super();
+    this.#options = options;
+    this.#logger = options.logger ?? silentLogger;
+    this.#grants = new Grants(options.secrets.signingKey);
+    this.#publicUrl = options.publicUrl === undefined || options.publicUrl === '' ? undefined : validatePublicUrl(options.publicUrl);
+    const port = options.port ?? 8585;
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`port: ${String(port)} is not a port number (0-65535)`);
+    this.#context = {
+      library: options.library,
+      grants: this.#grants,
+      token: options.secrets.token,
+      openFiles: this.#openFiles,
+      logger: this.#logger,
+      rangeLimits: options.rangeLimits ?? DEFAULT_RANGE_LIMITS,
+      mediaUrl: (item) => this.mediaUrl(item),
+      subtitleUrl: (track) => this.subtitleUrl(track),
+    };
+    this.httpServer = http.createServer({ keepAliveTimeout: 30_000 }, (request, response) => this.#handle(request, response));
+  }
+
+  /** Starts listening; rejects with a `ListenError` if it cannot. */
+  async start(): Promise<void> {
+    const host = this.#options.host ?? '0.0.0.0';
+    const port = this.#options.port ?? 8585;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: Error): void => reject(new ListenError(host, port, { cause: error }));
+      this.httpServer.once('error', onError);
+      this.httpServer.listen(port, host, () => {
+        this.httpServer.off('error', onError);
+        // After listening, a server error must not crash the process.
+        this.httpServer.on('error', (error) => this.#logger.error(`HTTP server: ${error.message}`));
+        resolve();
+      });
+    });
+  }
+
+  /** Stops listening, ends open connections and closes cached descriptors. */
+  async stop(): Promise<void> {
+    if (!this.httpServer.listening) return;
+    const closed = new Promise<void>((resolve) => this.httpServer.close(() => resolve()));
+    this.httpServer.closeAllConnections();
+    await closed;
+    this.#openFiles.close();
+  }
+
+  /** The port listened on (after `start`). */
+  get port(): number {
+    return (this.httpServer.address() as AddressInfo | null)?.port ?? this.#options.port ?? 8585;
+  }
+
+  /** Descriptors held open by the media cache now (for diagnostics and tests). */
+  get openDescriptors(): number {
+    return this.#openFiles.size;
+  }
+
+  /**
+   * The base URL devices should use: `publicUrl` if set, else the address we
+   * listen on, else this machine's LAN address. Never `localhost` unless the
+   * server listens only on loopback.
+   */
+  get url(): string {
+    if (this.#publicUrl) return this.#publicUrl;
+    const host = this.#options.host ?? '0.0.0.0';
+    let address = WILDCARDS.has(host) ? primaryLanAddress() : host;
+    if (address === undefined) {
+      if (!this.#warnedLoopback) {
+        this.#warnedLoopback = true;
+        this.#logger.warn('this machine has no LAN address; media URLs use 127.0.0.1 and only work on this machine');
+      }
+      address = '127.0.0.1';
+    }
+    return `http://${urlHost(address)}:${this.port}`;
+  }
+
+  /** Absolute signed URL of a media item, valid for `grantTtl`. */
+  mediaUrl(item: MediaItem): string {
+    return `${this.url}/media/${item.id}?g=${this.#grants.sign(item.id, this.#expiry())}`;
+  }
+
+  /** Absolute signed URL of a subtitle track, served as WebVTT. */
+  subtitleUrl(track: SubtitleTrack): string {
+    return `${this.url}/subtitles/${track.id}.vtt?g=${this.#grants.sign(track.id, this.#expiry())}`;
+  }
+
+  // Rounded up to the hour, so listings made within the hour give identical URLs.
+  #expiry(): number {
+    const ttl = this.#options.grantTtl ?? 48 * 3600;
+    return Math.ceil((Date.now() / 1000 + ttl) / 3600) * 3600;
+  }
+
+  #handle(request: IncomingMessage, response: ServerResponse): void {
+    this.#route(request, response).catch((error: unknown) => {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.#logger.error(`${request.method} ${request.url?.split('?')[0]}: ${failure.message}`);
+      if (this.listenerCount('error') > 0) this.emit('error', failure);
+      sendError(response, 'INTERNAL', 'internal error');
+    });
+  }
+
+  async #route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = request.url ?? '/';
+    const mark = url.indexOf('?');
+    const pathname = mark < 0 ? url : url.slice(0, mark);
+    const query = new URLSearchParams(mark < 0 ? '' : url.slice(mark + 1));
+    const method = request.method ?? 'GET';
+
+    if (method === 'OPTIONS') {
+      response.writeHead(204, PREFLIGHT_HEADERS.flat());
+      return void response.end();
+    }
+    // Paths are matched raw, never decoded: an encoded '/' or '..' cannot form a path.
+    const segments = pathname.split('/');
+    const [empty, first, second, third, ...rest] = segments;
+    if (empty !== '' || rest.length > 0) return sendError(response, 'NOT_FOUND', 'no such route');
+    if (method !== 'GET' && method !== 'HEAD') {
+      return sendError(response, 'METHOD_NOT_ALLOWED', `${method} is not supported here`, [['Allow', 'GET, HEAD, OPTIONS']]);
+    }
+    if (first === 'media' && second !== undefined && third === undefined) {
+      return serveMedia(this.#context, request, response, second, query);
+    }
+    if (first === 'subtitles' && second !== undefined && third === undefined) {
+      return serveSubtitle(this.#context, request, response, second, query);
+    }
+    if (first === 'api' && second === 'library' && third === undefined) {
+      return serveLibrary(this.#context, request, response, query);
+    }
+    if (first === 'healthz' && second === undefined) {
+      return sendJson(response, { status: 'ok', media: this.#options.library.size });
+    }
+    sendError(response, 'NOT_FOUND', 'no such route');
+  }
+}
+
+function validatePublicUrl(value: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(`publicUrl: '${value}' is not a URL (expected http://host:port)`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(`publicUrl: '${value}' must start with http:// or https://`);
+  }
+  return parsed.href.replace(/\/+$/, '');
+}

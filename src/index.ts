@@ -1,0 +1,23 @@
+/**
+ * homebridge-nascast: cast the media on a NAS to Chromecasts.
+ *
+ * This entry point is the typed library API. The parts available so far are the
+ * media library and the media server; discovery, Cast sessions, the control
+ * channel and the `NasCast` facade are added by later issues.
+ *
+ * @packageDocumentation
+ */
+export * from './errors.ts';
+export { consoleLogger, silentLogger, type Logger } from './logger.ts';
+export { defaultStorageDir, generateToken, loadSecrets, saveSecrets, SECRETS_FILE, type Secrets } from './secrets.ts';
+export { MediaLibrary, type LibraryUpdate, type MediaLibraryEvents, type MediaLibraryOptions } from './library/library.ts';
+export { MediaFolder, MediaItem, SubtitleTrack, type MediaRootConfig } from './library/model.ts';
+export type { MediaKind, MediaType, SubtitleFormat } from './library/media-types.ts';
+export { mediaTypeOf } from './library/media-types.ts';
+export { naturalCompare } from './library/natural-order.ts';
+export { srtToWebVtt } from './library/webvtt.ts';
+export { MediaServer, type MediaServerEvents, type MediaServerOptions } from './http/server.ts';
+export type { FolderEntry, ItemEntry, LibraryListing } from './http/api-route.ts';
+export type { HttpErrorCode } from './http/respond.ts';
+export { decideRange, type ByteRange, type RangeDecision, type RangeLimits } from './http/range.ts';
+export { addressTowards, primaryLanAddress } from './http/lan-address.ts';

@@ -1,0 +1,289 @@
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError } from '../errors.ts';
+import { silentLogger, type Logger } from '../logger.ts';
+import { Limiter } from './limiter.ts';
+import { MediaFolder, type MediaItem, type MediaRootConfig, type SubtitleTrack } from './model.ts';
+import { naturalCompare } from './natural-order.ts';
+import { isInside, scanFolder, type ScanContext } from './scan.ts';
+import { FolderWatcher } from './watcher.ts';
+
+/** Options of {@link MediaLibrary}. */
+export interface MediaLibraryOptions {
+  /** The folders to serve, each with a display name. */
+  readonly roots: readonly MediaRootConfig[];
+  /** Key for ids (the install's signing key): ids cannot be guessed from paths. */
+  readonly key?: Buffer;
+  readonly logger?: Logger;
+  /** Watch folders for changes (inotify). Default `true`. */
+  readonly watch?: boolean;
+  /**
+   * Full rescan interval in ms, the fallback for network mounts where watching
+   * sees nothing. Default 5 minutes; `0` turns it off.
+   */
+  readonly rescanInterval?: number;
+  /** Wait this long after a change before rescanning, to batch a copy. Default 250 ms. */
+  readonly debounce?: number;
+}
+
+/** Emitted as `updated` after a scan changed the library. */
+export interface LibraryUpdate {
+  /** Virtual path of the folder that was rescanned. */
+  readonly path: string;
+}
+
+/** Events of {@link MediaLibrary}. */
+export interface MediaLibraryEvents {
+  /** A folder was rescanned after a change on disk (or by the periodic rescan). */
+  updated: [LibraryUpdate];
+}
+
+/**
+ * The media on the NAS: roots scanned recursively, ids indexed, folders in
+ * natural order, kept up to date while it runs.
+ *
+ * @example
+ * ```ts
+ * const library = new MediaLibrary({ roots: [{ name: 'Films', path: '/mnt/nas/films' }] });
+ * await library.start();
+ * for (const item of library.folder('Films')!.items) console.log(item.title);
+ * await library.close();
+ * ```
+ */
+export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
+  readonly #roots: readonly MediaRootConfig[];
+  readonly #logger: Logger;
+  readonly #key: Buffer | undefined;
+  readonly #limiter = new Limiter(32);
+  readonly #options: MediaLibraryOptions;
+  #tree: MediaFolder[] = [];
+  readonly #items = new Map<string, MediaItem>();
+  readonly #subtitles = new Map<string, SubtitleTrack>();
+  readonly #realRoots = new Map<string, string>();
+  #watcher: FolderWatcher | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  // Scans run one at a time, so a watcher event cannot race the periodic rescan.
+  #queue: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(options: MediaLibraryOptions) {
+    super();
+    this.#options = options;
+    this.#roots = validateRoots(options.roots);
+    this.#logger = options.logger ?? silentLogger;
+    this.#key = options.key;
+  }
+
+  /** Scans every root, then starts watching and the periodic rescan. */
+  async start(): Promise<void> {
+    await this.rescan();
+    if (this.#closed) return;
+    if (this.#options.watch !== false) {
+      this.#watcher = new FolderWatcher({
+        logger: this.#logger,
+        debounce: this.#options.debounce ?? 250,
+        onChange: (folders) => this.#rescanChanged(folders),
+      });
+      this.#watcher.sync(this.#tree);
+    }
+    const interval = this.#options.rescanInterval ?? 5 * 60_000;
+    if (interval > 0) {
+      this.#timer = setInterval(() => {
+        this.rescan().catch((error: unknown) => this.#logger.error(`periodic rescan failed: ${String(error)}`));
+      }, interval);
+      this.#timer.unref();
+    }
+  }
+
+  /** Stops watching and the periodic rescan. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#timer);
+    this.#watcher?.close();
+    await this.#queue;
+  }
+
+  /** Scans every root again (what the periodic rescan does). */
+  rescan(): Promise<void> {
+    return this.#enqueue(async () => {
+      const tree = await Promise.all(this.#roots.map((root) => this.#scanRoot(root)));
+      this.#tree = tree;
+      this.#items.clear();
+      this.#subtitles.clear();
+      for (const root of tree) this.#index(root);
+      this.#watcher?.sync(this.#tree);
+      for (const root of tree) this.emit('updated', { path: root.path });
+    });
+  }
+
+  /** The roots, as folders, in configuration order. */
+  get roots(): readonly MediaFolder[] {
+    return this.#tree;
+  }
+
+  /** Number of media items. */
+  get size(): number {
+    return this.#items.size;
+  }
+
+  /** The media item with this id. */
+  get(id: string): MediaItem | undefined {
+    return this.#items.get(id);
+  }
+
+  /** The subtitle track with this id. */
+  subtitle(id: string): SubtitleTrack | undefined {
+    return this.#subtitles.get(id);
+  }
+
+  /** Every media item, folder by folder in natural order. */
+  *items(): IterableIterator<MediaItem> {
+    const stack = [...this.#tree].reverse();
+    while (stack.length > 0) {
+      const folder = stack.pop()!;
+      yield* folder.items;
+      for (let i = folder.folders.length - 1; i >= 0; i--) stack.push(folder.folders[i]!);
+    }
+  }
+
+  /**
+   * The folder at a virtual path (`Films/Series/Season 1`), or `undefined`.
+   * Names are matched exactly: `..`, `.` and hidden names never match anything.
+   */
+  folder(virtualPath: string): MediaFolder | undefined {
+    const [rootName, ...parts] = virtualPath.split('/').filter((part) => part !== '');
+    let folder = this.#tree.find((root) => root.name === rootName);
+    for (const part of parts) {
+      folder = folder?.folders.find((child) => child.name === part);
+    }
+    return folder;
+  }
+
+  /**
+   * The first item whose title matches `query`: exactly, then ignoring case, then
+   * as a part of the title. `undefined` if none does.
+   */
+  find(query: string): MediaItem | undefined {
+    const lower = query.toLowerCase();
+    let loose: MediaItem | undefined;
+    let partial: MediaItem | undefined;
+    for (const item of this.items()) {
+      const title = item.title;
+      if (title === query || item.name === query) return item;
+      const lowerTitle = title.toLowerCase();
+      if (!loose && lowerTitle === lower) loose = item;
+      if (!partial && lowerTitle.includes(lower)) partial = item;
+    }
+    return loose ?? partial;
+  }
+
+  /**
+   * The real path of a file, checked again at open time: a symlink swapped in
+   * after the scan that leads outside the root gives `undefined`.
+   */
+  async resolveInsideRoot(item: MediaItem | SubtitleTrack): Promise<string | undefined> {
+    const realRoot = this.#realRoots.get(item.folder.root.name);
+    if (!realRoot) return undefined;
+    try {
+      const real = await fs.realpath(item.absolutePath);
+      return isInside(realRoot, real) ? real : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async #scanRoot(root: MediaRootConfig): Promise<MediaFolder> {
+    let realRoot: string;
+    try {
+      realRoot = await fs.realpath(root.path);
+      if (!(await fs.stat(realRoot)).isDirectory()) throw new Error('not a folder');
+    } catch (error) {
+      // An unmounted share: the root stays listed, empty, and comes back at a rescan.
+      this.#logger.warn(`media folder '${root.name}' (${root.path}) is not available: ${(error as Error).message}`);
+      return new MediaFolder(root, '', root.name, false);
+    }
+    this.#realRoots.set(root.name, realRoot);
+    const context: ScanContext = { key: this.#key, logger: this.#logger, limiter: this.#limiter, realRoot };
+    return scanFolder(context, root, '');
+  }
+
+  #rescanChanged(folders: readonly MediaFolder[]): void {
+    this.#enqueue(async () => {
+      for (const stale of folders) {
+        const current = this.#current(stale);
+        if (!current) continue; // replaced meanwhile by a bigger rescan
+        const realRoot = this.#realRoots.get(current.root.name);
+        if (!realRoot) continue;
+        const context: ScanContext = { key: this.#key, logger: this.#logger, limiter: this.#limiter, realRoot };
+        const fresh = await scanFolder(context, current.root, current.relativePath, { previous: current });
+        this.#replace(current, fresh);
+        this.emit('updated', { path: fresh.path });
+      }
+      this.#watcher?.sync(this.#tree);
+    }).catch((error: unknown) => this.#logger.error(`rescan after a change failed: ${String(error)}`));
+  }
+
+  // The folder now in the tree at the same place as `folder` (which may be an old copy).
+  #current(folder: MediaFolder): MediaFolder | undefined {
+    const found = this.folder(folder.path);
+    return found?.root === folder.root ? found : undefined;
+  }
+
+  #replace(old: MediaFolder, fresh: MediaFolder): void {
+    this.#unindex(old);
+    this.#index(fresh);
+    if (old.relativePath === '') {
+      this.#tree = this.#tree.map((root) => (root === old ? fresh : root));
+      return;
+    }
+    const parent = this.folder(path.posix.dirname(old.path));
+    if (!parent) return;
+    if (fresh.available) {
+      parent.folders = parent.folders.map((child) => (child === old ? fresh : child));
+    } else {
+      parent.folders = parent.folders.filter((child) => child !== old); // the folder went away
+    }
+    parent.folders.sort((a, b) => naturalCompare(a.name, b.name));
+  }
+
+  #index(folder: MediaFolder): void {
+    for (const item of folder.items) {
+      this.#items.set(item.id, item);
+      for (const track of item.subtitles) this.#subtitles.set(track.id, track);
+    }
+    for (const child of folder.folders) this.#index(child);
+  }
+
+  #unindex(folder: MediaFolder): void {
+    for (const item of folder.items) {
+      this.#items.delete(item.id);
+      for (const track of item.subtitles) this.#subtitles.delete(track.id);
+    }
+    for (const child of folder.folders) this.#unindex(child);
+  }
+
+  #enqueue(job: () => Promise<void>): Promise<void> {
+    const run = this.#queue.then(job);
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+}
+
+function validateRoots(roots: readonly MediaRootConfig[]): readonly MediaRootConfig[] {
+  if (!Array.isArray(roots) || roots.length === 0) throw new ConfigError('media: give at least one media folder');
+  const names = new Set<string>();
+  return roots.map((root, index) => {
+    const name = typeof root?.name === 'string' ? root.name.trim() : '';
+    if (!name) throw new ConfigError(`media[${index}].name: a display name is required`);
+    if (name.includes('/') || name === '.' || name === '..' || name.startsWith('.')) {
+      throw new ConfigError(`media[${index}].name: '${name}' may not contain '/' or start with '.'`);
+    }
+    if (names.has(name)) throw new ConfigError(`media[${index}].name: '${name}' is used twice`);
+    names.add(name);
+    if (typeof root.path !== 'string' || !path.isAbsolute(root.path)) {
+      throw new ConfigError(`media[${index}].path: '${String(root.path)}' must be an absolute path`);
+    }
+    return { name, path: path.resolve(root.path) };
+  });
+}
