@@ -35,19 +35,19 @@ export async function scanFolder(
   context: ScanContext,
   root: MediaRootConfig,
   relativePath: string,
-  options: { visited?: Set<string>; previous?: MediaFolder } = {},
+  options: { ancestors?: ReadonlySet<string>; previous?: MediaFolder } = {},
 ): Promise<MediaFolder> {
-  const visited = options.visited ?? new Set<string>();
   // A shallow rescan after a change keeps the subfolders already scanned: their own
   // watches report their own changes.
   const keep = new Map(options.previous?.folders.filter((child) => child.available).map((child) => [child.name, child]));
   const folder = new MediaFolder(root, relativePath, relativePath === '' ? root.name : path.posix.basename(relativePath));
   const absolute = folder.absolutePath;
   let entries: Dirent[];
+  let ancestors: Set<string>;
   try {
     const real = await fs.realpath(absolute);
-    if (visited.has(real)) return folder; // a symlink loop
-    visited.add(real);
+    if (options.ancestors?.has(real)) return folder; // a symlink back up the tree: a loop
+    ancestors = new Set(options.ancestors).add(real);
     entries = await context.limiter.run(() => fs.readdir(absolute, { withFileTypes: true }));
   } catch (error) {
     context.logger.warn(`cannot read folder '${folder.path}' (${describe(error)}); skipped`);
@@ -72,7 +72,7 @@ export async function scanFolder(
     }
     if (isDirectory) {
       const kept = keep.get(name);
-      subfolders.push(kept ? Promise.resolve(kept) : scanFolder(context, root, childRelative, { visited }));
+      subfolders.push(kept ? Promise.resolve(kept) : scanFolder(context, root, childRelative, { ancestors }));
     } else if (subtitleFormatOf(name)) {
       subtitles.push({ name, ...parseSubtitleName(name) });
     } else {

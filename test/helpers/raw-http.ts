@@ -1,0 +1,40 @@
+import http from 'node:http';
+
+/** A response with its body as bytes. */
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+/**
+ * A plain node:http request, so the test sees exactly what the server sent (no
+ * client-side decoding or redirects) and can send any raw path.
+ */
+export function request(
+  origin: string,
+  pathAndQuery: string,
+  options: { method?: string; headers?: http.OutgoingHttpHeaders; agent?: http.Agent } = {},
+): Promise<RawResponse> {
+  const url = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: pathAndQuery,
+        method: options.method ?? 'GET',
+        headers: options.headers,
+        agent: options.agent ?? false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs the ava suite inside a loopback-only network namespace: Chromium and mDNS
+# try to reach the outside otherwise, and no test may send traffic off this machine.
+# Inside, a veth pair (both ends in the namespace) gives the server a LAN-like
+# address (192.0.2.10, TEST-NET-1) so "never localhost" can be tested.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "${NASCAST_NETNS:-}" != "1" ]; then
+  if [ "$(id -u)" = "0" ]; then
+    exec unshare --net env NASCAST_NETNS=1 bash "$0" "$@"
+  else
+    exec unshare --net --map-root-user env NASCAST_NETNS=1 bash "$0" "$@"
+  fi
+fi
+
+ip link set lo up
+if ip link add nc0 type veth peer name nc1 2>/dev/null; then
+  ip addr add 192.0.2.10/24 dev nc0
+  ip link set nc0 up
+  ip link set nc1 up
+  export NASCAST_TEST_LAN=192.0.2.10
+fi
+exec ava "$@"
