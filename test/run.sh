@@ -5,6 +5,8 @@
 # address (192.0.2.10, TEST-NET-1) so "never localhost" can be tested.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The pinned Node (the `node` devDependency) and ava, also when run outside npm.
+export PATH="$PWD/node_modules/.bin:$PATH"
 
 if [ "${NASCAST_NETNS:-}" != "1" ]; then
   if [ "$(id -u)" = "0" ]; then

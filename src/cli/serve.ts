@@ -65,28 +65,27 @@ Examples:
         logger,
         ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
       });
-      await library.start();
+      // Signals are watched before anything starts, so a stop during start-up is clean too.
+      let stopRequested: () => void = () => {};
+      const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
+      const onSignal = (signal: NodeJS.Signals): void => {
+        logger.debug(`${signal}: stopping`);
+        stopRequested();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       try {
+        await library.start();
         await server.start();
-      } catch (error) {
+        logger.debug(`${library.size} media files; token file in ${options.storage}`);
+        if (!options.discovery) logger.debug('discovery is off');
+        console.log(`NasCast listening on ${server.url}`);
+        await stopped;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await server.stop();
         await library.close();
-        throw error;
       }
-      logger.debug(`${library.size} media files; token file in ${options.storage}`);
-      if (!options.discovery) logger.debug('discovery is off');
-      console.log(`NasCast listening on ${server.url}`);
-
-      await new Promise<void>((resolve) => {
-        const stop = (signal: NodeJS.Signals): void => {
-          logger.debug(`${signal}: stopping`);
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
-      await server.stop();
-      await library.close();
     });
 }

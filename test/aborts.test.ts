@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import test from 'ava';
+import { patternBytes, startMediaServer } from './helpers/media-server.ts';
+import { request } from './helpers/raw-http.ts';
+
+const openDescriptors = (): number => fs.readdirSync('/proc/self/fd').length;
+
+/** Starts a download and destroys it as soon as the first bytes arrive (or at once). */
+function abortedDownload(origin: string, path: string, range: string, immediately: boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const req = http.get(`${origin}${path}`, { headers: { range }, agent: false }, (res) => {
+      res.once('data', () => req.destroy());
+      res.on('error', () => {});
+      res.on('close', resolve);
+    });
+    req.on('error', () => resolve());
+    req.on('close', resolve);
+    if (immediately) setImmediate(() => req.destroy());
+  });
+}
+
+test('1,000 aborted downloads leave the fd count where it was', async (t) => {
+  const size = 8 * 1024 * 1024;
+  const server = await startMediaServer(t, { 'big.mp4': patternBytes(size) }, { library: { watch: false } });
+  const path = server.mediaPath('big.mp4');
+  // Warm up: the descriptor cache opens the file once and keeps it.
+  t.is((await request(server.origin, path, { headers: { range: 'bytes=0-0' } })).status, 206);
+  const before = openDescriptors();
+
+  // What a player does while seeking: open-ended ranges from everywhere, aborted,
+  // 20 at a time; every fifth one is aborted before the response even starts.
+  for (let batch = 0; batch < 50; batch++) {
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => {
+        const n = batch * 20 + i;
+        const start = (n * 7919 * 4096) % size;
+        return abortedDownload(server.origin, path, `bytes=${start}-`, n % 5 === 0);
+      }),
+    );
+  }
+  // Sockets close asynchronously on the server side; wait until they have.
+  const deadline = Date.now() + 10_000;
+  while (openDescriptors() > before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+  t.is(openDescriptors(), before);
+  t.is(server.server.openDescriptors, 1);
+
+  // And the file is still served correctly afterwards.
+  const check = await request(server.origin, path, { headers: { range: 'bytes=100-199' } });
+  t.deepEqual(check.body, patternBytes(size).subarray(100, 200));
+});
+
+test('Chromium-like seeking: parallel open-ended ranges, aborted and reopened, all get their bytes', async (t) => {
+  const size = 4 * 1024 * 1024;
+  const bytes = patternBytes(size);
+  const server = await startMediaServer(t, { 'film.mp4': bytes }, { library: { watch: false } });
+  const path = server.mediaPath('film.mp4');
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 6 });
+  t.teardown(() => agent.destroy());
+  // bytes=0- aborted, the end (moov at the end), back to the start, then seeks.
+  await abortedDownload(server.origin, path, 'bytes=0-', false);
+  const ranges = ['bytes=4000000-', 'bytes=0-65535', 'bytes=2000000-', 'bytes=1000000-1065535', 'bytes=3000000-'];
+  const results = await Promise.all(ranges.map((range) => request(server.origin, path, { headers: { range }, agent })));
+  for (const [index, response] of results.entries()) {
+    const [, from, to] = /^bytes (\d+)-(\d+)\//.exec(response.headers['content-range']!)!;
+    t.is(response.status, 206, ranges[index]);
+    t.deepEqual(response.body, bytes.subarray(Number(from), Number(to) + 1));
+  }
+});

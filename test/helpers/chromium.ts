@@ -1,0 +1,43 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { ExecutionContext } from 'ava';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+/** Debian's Chromium; the tests never download a browser. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Fails the test unless it runs in the loopback-only namespace test/run.sh makes:
+ * Chromium reaches for update and metrics servers even with every flag below.
+ */
+export function requireTestNamespace(t: ExecutionContext): boolean {
+  if (process.env.NASCAST_NETNS === '1') return true;
+  t.fail('this test starts Chromium: run it through `npm test`, which makes a loopback-only network namespace');
+  return false;
+}
+
+/** Headless Chromium with a fresh profile, closed and removed when the test ends. */
+export async function launchChromium(t: ExecutionContext): Promise<BrowserContext> {
+  const profile = await fs.mkdtemp(path.join(os.tmpdir(), 'nascast-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--component-updater=url-source=http://127.0.0.1:9/',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+  t.teardown(async () => {
+    await context.close();
+    await fs.rm(profile, { recursive: true, force: true });
+  });
+  return context;
+}

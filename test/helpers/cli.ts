@@ -1,0 +1,64 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ExecutionContext } from 'ava';
+
+/** The built command, as a user runs it. `npm test` builds first. */
+export const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+
+export interface CliProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  stdout: string;
+  stderr: string;
+  /** Resolves with the first stdout line matching `pattern`; rejects on exit or after `ms`. */
+  line(pattern: RegExp, ms?: number): Promise<RegExpExecArray>;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+}
+
+/** Runs `nascast <args>`; the process is killed when the test ends. */
+export function runCli(t: ExecutionContext, args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does)`);
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+  const result: CliProcess = {
+    child,
+    stdout: '',
+    stderr: '',
+    exited: new Promise((resolve) => child.on('close', (code) => resolve(code))),
+    line(pattern, ms = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): boolean => {
+          const match = pattern.exec(result.stdout);
+          if (match) {
+            cleanup();
+            resolve(match);
+          }
+          return Boolean(match);
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`no line matching ${pattern} within ${ms} ms; stdout: ${result.stdout} stderr: ${result.stderr}`));
+        }, ms);
+        const onExit = (): void => {
+          if (check()) return;
+          cleanup();
+          reject(new Error(`exited before printing ${pattern}; stderr: ${result.stderr}`));
+        };
+        const cleanup = (): void => {
+          clearTimeout(timer);
+          child.stdout.off('data', check);
+          child.off('close', onExit);
+        };
+        child.stdout.on('data', check);
+        child.on('close', onExit);
+        check();
+      });
+    },
+  };
+  child.stdout.on('data', (chunk: Buffer) => (result.stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (result.stderr += chunk.toString()));
+  t.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return result;
+}

@@ -1,0 +1,36 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/**
+ * Makes a real H.264/AAC MP4 with ffmpeg. Without `+faststart` the mp4 muxer
+ * writes the moov atom at the end, which makes a player jump to the end first.
+ */
+export async function makeMp4(file: string, options: { seconds: number; faststart?: boolean }): Promise<void> {
+  await run('ffmpeg', [
+    '-hide_banner', '-loglevel', 'error', '-y',
+    '-f', 'lavfi', '-i', `testsrc=size=320x180:rate=25:duration=${options.seconds}`,
+    '-f', 'lavfi', '-i', `sine=frequency=440:duration=${options.seconds}`,
+    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', '25',
+    '-c:a', 'aac', '-b:a', '64k',
+    ...(options.faststart ? ['-movflags', '+faststart'] : []),
+    file,
+  ]);
+}
+
+/** The top-level MP4 boxes of a file, in order (`ftyp`, `mdat`, `moov`…). */
+export async function topLevelBoxes(file: string): Promise<string[]> {
+  const bytes = await fs.readFile(file);
+  const boxes: string[] = [];
+  let offset = 0;
+  while (offset + 8 <= bytes.length) {
+    let size = bytes.readUInt32BE(offset);
+    boxes.push(bytes.toString('latin1', offset + 4, offset + 8));
+    if (size === 1) size = Number(bytes.readBigUInt64BE(offset + 8));
+    if (size < 8) break;
+    offset += size;
+  }
+  return boxes;
+}
