@@ -95,7 +95,7 @@ export class ListenError extends NasCastError {
           ? 'permission denied; use a port above 1023'
           : reason === 'EADDRNOTAVAIL'
             ? 'that address is not on this machine'
-            : String(reason ?? 'unknown error');
+            : (reason ?? 'unknown error');
     super('ERR_LISTEN', `cannot listen on ${host}:${port}: ${why}`, options);
     this.name = 'ListenError';
     this.port = port;
@@ -106,7 +106,7 @@ export class ListenError extends NasCastError {
 /** The `code` of a Node system error (`ENOENT`, `EACCES`…), if it has one. */
 export function errnoCode(error: unknown): string | undefined {
   if (typeof error === 'object' && error !== null && 'code' in error) {
-    const { code } = error as { code: unknown };
+    const { code } = error;
     return typeof code === 'string' ? code : undefined;
   }
   return undefined;

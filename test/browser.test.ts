@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import path from 'node:path';
 import test from 'ava';
 import { launchChromium, requireTestNamespace } from './helpers/chromium.ts';

@@ -174,8 +174,8 @@ test('bad root configuration is a ConfigError naming the field', (t) => {
   t.throws(() => new MediaLibrary({ roots: [{ name: 'A', path: 'relative/path' }] }), { instanceOf: ConfigError, message: /media\[0\]\.path/ });
   t.throws(() => new MediaLibrary({ roots: [{ name: 'A/B', path: '/tmp' }] }), { instanceOf: ConfigError, message: /media\[0\]\.name/ });
   t.throws(() => new MediaLibrary({ roots: [{ name: 'A', path: '/tmp' }, { name: 'A', path: '/srv' }] }), { instanceOf: ConfigError, message: /media\[1\]\.name.*twice/ });
-  const error = t.throws(() => new MediaLibrary({ roots: [] }));
-  t.is((error as ConfigError).code, 'ERR_CONFIG');
+  const error = t.throws<ConfigError>(() => new MediaLibrary({ roots: [] }), { instanceOf: ConfigError });
+  t.is(error?.code, 'ERR_CONFIG');
 });
 
 test('unreadable folders and files are skipped with a warning, the rest is scanned', async (t) => {

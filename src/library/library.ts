@@ -270,20 +270,22 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
   }
 }
 
-function validateRoots(roots: readonly MediaRootConfig[]): readonly MediaRootConfig[] {
+function validateRoots(roots: unknown): readonly MediaRootConfig[] {
+  // Configuration comes from JSON people write by hand: check every field.
   if (!Array.isArray(roots) || roots.length === 0) throw new ConfigError('media: give at least one media folder');
   const names = new Set<string>();
-  return roots.map((root, index) => {
-    const name = typeof root?.name === 'string' ? root.name.trim() : '';
+  return (roots as unknown[]).map((root, index) => {
+    const { name: rawName, path: rawPath } = (typeof root === 'object' && root !== null ? root : {}) as Record<string, unknown>;
+    const name = typeof rawName === 'string' ? rawName.trim() : '';
     if (!name) throw new ConfigError(`media[${index}].name: a display name is required`);
-    if (name.includes('/') || name === '.' || name === '..' || name.startsWith('.')) {
+    if (name.includes('/') || name.startsWith('.')) {
       throw new ConfigError(`media[${index}].name: '${name}' may not contain '/' or start with '.'`);
     }
     if (names.has(name)) throw new ConfigError(`media[${index}].name: '${name}' is used twice`);
     names.add(name);
-    if (typeof root.path !== 'string' || !path.isAbsolute(root.path)) {
-      throw new ConfigError(`media[${index}].path: '${String(root.path)}' must be an absolute path`);
+    if (typeof rawPath !== 'string' || !path.isAbsolute(rawPath)) {
+      throw new ConfigError(`media[${index}].path: '${String(rawPath)}' must be an absolute path`);
     }
-    return { name, path: path.resolve(root.path) };
+    return { name, path: path.resolve(rawPath) };
   });
 }

@@ -30,8 +30,10 @@ export function request(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
         res.on('error', reject);
+        // Resolved on 'close', not 'end': by then the socket is closed (or back in
+        // the agent's pool), so a test that counts descriptors sees none in flight.
+        req.on('close', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
       },
     );
     req.on('error', reject);
