@@ -114,12 +114,16 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Resident memory of the processes, in MiB. */
-export function rssMiB(pids: number[]): number {
+/**
+ * Resident memory of the processes, in MiB: all of it (`VmRSS`), or only the
+ * anonymous part (`RssAnon`: heap and buffers, without the executable's mapped
+ * code, which is about 55 MiB for any Node process).
+ */
+export function rssMiB(pids: number[], field: 'VmRSS' | 'RssAnon' = 'VmRSS'): number {
   let kib = 0;
   for (const pid of pids) {
     try {
-      const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
       kib += Number(match?.[1] ?? 0);
     } catch {
       // the process is gone
@@ -136,6 +140,7 @@ export interface WrkResult {
   readonly p99: number;
   readonly errors: number;
   readonly peakRss: number;
+  readonly peakAnonRss: number;
 }
 
 /** Runs wrk (one thread: the other core is the server's) and samples the server's RSS. */
@@ -151,7 +156,11 @@ export async function runWrk(options: {
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   let peakRss = 0;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMiB(options.pids))), 100);
+  let peakAnonRss = 0;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, rssMiB(options.pids));
+    peakAnonRss = Math.max(peakAnonRss, rssMiB(options.pids, 'RssAnon'));
+  }, 100);
   await new Promise((resolve) => child.on('close', resolve));
   clearInterval(sampler);
   const number = (pattern: RegExp): number => Number(pattern.exec(output)?.[1] ?? NaN);
@@ -162,6 +171,7 @@ export async function runWrk(options: {
     p99: toMs(/^\s+99%\s+(\S+)/m.exec(output)?.[1]),
     errors: number(/Non-2xx or 3xx responses:\s+(\d+)/) || 0,
     peakRss,
+    peakAnonRss,
   };
 }
 

@@ -1,0 +1,26 @@
+// `npm run bench`: every benchmark in one go, printed as tables with the targets.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { benchHttp } from './http.ts';
+import { benchLibrary } from './library.ts';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nascast-bench-'));
+// nginx's workers run as an unprivileged user when started as root: they must read the files.
+fs.chmodSync(work, 0o755);
+const checks: Array<{ target: string; value: string; ok: boolean }> = [];
+try {
+  console.log(`NasCast benchmarks on ${os.cpus().length} cores, Node ${process.version}; wrk ${seconds} s × ${rounds} rounds (medians)\n`);
+  const library = await benchLibrary(work);
+  console.log(library.table + '\n');
+  checks.push(...library.checks);
+  const httpReport = await benchHttp(work, { seconds, rounds });
+  console.log(httpReport.table + '\n');
+  checks.push(...httpReport.checks);
+  console.log('Targets:');
+  for (const check of checks) console.log(`  ${check.ok ? 'met   ' : 'MISSED'}  ${check.target}: ${check.value}`);
+} finally {
+  fs.rmSync(work, { recursive: true, force: true });
+}
