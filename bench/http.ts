@@ -122,7 +122,7 @@ end
   return { table: formatTable(rows), checks };
 }
 
-async function benchAborts(media: string, here: string): Promise<{ samples: Array<{ requests: number; rss: number }>; growth: number }> {
+export async function benchAborts(media: string, here: string): Promise<{ samples: Array<{ requests: number; rss: number }>; growth: number }> {
   const server = await startNodeServer('nascast', path.join(here, 'servers', 'nascast.ts'), [media, '0']);
   const samples: Array<{ requests: number; rss: number }> = [{ requests: 0, rss: rssMiB(server.pids()) }];
   try {
