@@ -7,7 +7,7 @@ import { formatTable } from './http.ts';
 const FILES = 100_000;
 const PER_FOLDER = 100;
 
-export async function benchLibrary(work: string): Promise<{ table: string; checks: Array<{ target: string; value: string; ok: boolean }> }> {
+export function benchLibrary(work: string): { table: string; checks: Array<{ target: string; value: string; ok: boolean }> } {
   const root = path.join(work, 'library');
   const names = ['Episode', 'Track', 'Clip', 'Photo'];
   const extensions = ['mkv', 'mp3', 'mp4', 'jpg'];

@@ -13,7 +13,7 @@ fs.chmodSync(work, 0o755);
 const checks: Array<{ target: string; value: string; ok: boolean }> = [];
 try {
   console.log(`NasCast benchmarks on ${os.cpus().length} cores, Node ${process.version}; wrk ${seconds} s × ${rounds} rounds (medians)\n`);
-  const library = await benchLibrary(work);
+  const library = benchLibrary(work);
   console.log(library.table + '\n');
   checks.push(...library.checks);
   const httpReport = await benchHttp(work, { seconds, rounds });

@@ -58,20 +58,19 @@ export function sendError(
     response.destroy();
     return;
   }
-  const body = JSON.stringify({ error: code, message });
-  const headers: string[] = [];
-  for (const [name, value] of [...CORS_HEADERS, ...extraHeaders]) headers.push(name, value);
-  headers.push('Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)), 'Cache-Control', 'no-store');
-  response.writeHead(STATUS[code], headers);
-  response.end(response.req.method === 'HEAD' ? undefined : body);
+  writeJson(response, STATUS[code], { error: code, message }, extraHeaders);
 }
 
 /** Sends a JSON body with status 200. */
 export function sendJson(response: ServerResponse, value: unknown): void {
+  writeJson(response, 200, value, []);
+}
+
+function writeJson(response: ServerResponse, status: number, value: unknown, extraHeaders: ReadonlyArray<readonly [string, string]>): void {
   const body = JSON.stringify(value);
   const headers: string[] = [];
-  for (const [name, header] of CORS_HEADERS) headers.push(name, header);
+  for (const [name, header] of [...CORS_HEADERS, ...extraHeaders]) headers.push(name, header);
   headers.push('Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)), 'Cache-Control', 'no-store');
-  response.writeHead(200, headers);
+  response.writeHead(status, headers);
   response.end(response.req.method === 'HEAD' ? undefined : body);
 }

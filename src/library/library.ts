@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -54,7 +55,7 @@ export interface MediaLibraryEvents {
 export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
   readonly #roots: readonly MediaRootConfig[];
   readonly #logger: Logger;
-  readonly #key: Buffer | undefined;
+  readonly #key: KeyObject | undefined;
   readonly #limiter = new Limiter(32);
   readonly #options: MediaLibraryOptions;
   #tree: MediaFolder[] = [];
@@ -72,7 +73,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
     this.#options = options;
     this.#roots = validateRoots(options.roots);
     this.#logger = options.logger ?? silentLogger;
-    this.#key = options.key;
+    this.#key = options.key ? createSecretKey(options.key) : undefined;
   }
 
   /** Scans every root, then starts watching and the periodic rescan. */

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Dirent, Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -19,7 +20,7 @@ export function isHiddenName(name: string): boolean {
 }
 
 export interface ScanContext {
-  readonly key: Buffer | undefined;
+  readonly key: KeyObject | undefined;
   readonly logger: Logger;
   readonly limiter: Limiter;
   /** The root's real path, to refuse symlinks that lead outside it. */

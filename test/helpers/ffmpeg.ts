@@ -8,12 +8,17 @@ const run = promisify(execFile);
  * Makes a real H.264/AAC MP4 with ffmpeg. Without `+faststart` the mp4 muxer
  * writes the moov atom at the end, which makes a player jump to the end first.
  */
-export async function makeMp4(file: string, options: { seconds: number; faststart?: boolean }): Promise<void> {
+export async function makeMp4(file: string, options: { seconds: number; faststart?: boolean; cbrKbps?: number }): Promise<void> {
+  // A test pattern compresses to almost nothing; constant bitrate with filler makes
+  // the file as big as a real one of that length, so a player must seek in it.
+  const bitrate = options.cbrKbps
+    ? ['-b:v', `${options.cbrKbps}k`, '-minrate', `${options.cbrKbps}k`, '-maxrate', `${options.cbrKbps}k`, '-bufsize', `${options.cbrKbps}k`, '-x264-params', 'nal-hrd=cbr']
+    : [];
   await run('ffmpeg', [
     '-hide_banner', '-loglevel', 'error', '-y',
     '-f', 'lavfi', '-i', `testsrc=size=320x180:rate=25:duration=${options.seconds}`,
     '-f', 'lavfi', '-i', `sine=frequency=440:duration=${options.seconds}`,
-    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', '25',
+    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', '25', ...bitrate,
     '-c:a', 'aac', '-b:a', '64k',
     ...(options.faststart ? ['-movflags', '+faststart'] : []),
     file,
