@@ -1,5 +1,5 @@
 import test from 'ava';
-import { patternBytes, startMediaServer } from './helpers/media-server.ts';
+import { eventually, patternBytes, startMediaServer } from './helpers/media-server.ts';
 import { request } from './helpers/raw-http.ts';
 
 const SIZE = 10_000;
@@ -203,13 +203,10 @@ test('a changed file gets a new ETag, and If-Range with the old one gets the new
   const file = `${server.dir}/clip.mp4`;
   await writeFile(file, changed);
   await utimes(file, new Date(), new Date(Date.now() + 5000));
-  // The descriptor cache trusts a stat for one second; wait for a fresh answer.
-  let after = await request(server.origin, server.mediaPath('clip.mp4'), { headers: { range: 'bytes=0-9', 'if-range': before.headers.etag! } });
-  const deadline = Date.now() + 5000;
-  while (after.status !== 200 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    after = await request(server.origin, server.mediaPath('clip.mp4'), { headers: { range: 'bytes=0-9', 'if-range': before.headers.etag! } });
-  }
+  // The descriptor cache trusts a stat for one second: wait, with a deadline, for a fresh answer.
+  const ask = () => request(server.origin, server.mediaPath('clip.mp4'), { headers: { range: 'bytes=0-9', 'if-range': before.headers.etag! } });
+  let after = await ask();
+  await eventually(async () => (after = await ask()).status === 200, 5000, 'the change to be seen');
   t.is(after.status, 200);
   t.not(after.headers.etag, before.headers.etag);
   t.deepEqual(after.body, changed);
