@@ -27,15 +27,15 @@ export class Grants {
     const cacheKey = `${id}/${grant}`;
     const known = this.#verified.get(cacheKey);
     if (known !== undefined) return known * 1000 < now ? 'expired' : undefined;
-    const failure = this.#check(id, grant, now);
-    if (failure === undefined) {
-      if (this.#verified.size >= 1024) this.#verified.clear(); // bounded: a burst of new URLs cannot grow it
-      this.#verified.set(cacheKey, Number(grant.slice(0, grant.indexOf('.'))));
-    }
-    return failure;
+    const checked = this.#check(id, grant);
+    if (typeof checked !== 'number') return checked;
+    if (this.#verified.size >= 1024) this.#verified.clear(); // bounded: a burst of new URLs cannot grow it
+    this.#verified.set(cacheKey, checked);
+    return checked * 1000 < now ? 'expired' : undefined;
   }
 
-  #check(id: string, grant: string, now: number): AuthFailure | undefined {
+  // The grant's expiry (seconds) if its signature is right, else why not.
+  #check(id: string, grant: string): number | 'wrong' {
     const dot = grant.indexOf('.');
     const expiry = dot > 0 ? grant.slice(0, dot) : '';
     if (!/^\d{1,12}$/.test(expiry)) return 'wrong';
@@ -43,8 +43,8 @@ export class Grants {
     const expected = Buffer.from(this.#signature(id, expiresAt));
     const given = Buffer.from(grant.slice(dot + 1));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'wrong';
-    // Checked after the signature, so a forged expiry never reads as merely "expired".
-    return expiresAt * 1000 < now ? 'expired' : undefined;
+    // Expiry is judged by the caller, after the signature: a forged expiry never reads as merely "expired".
+    return expiresAt;
   }
 
   #signature(id: string, expiresAt: number): string {

@@ -8,10 +8,8 @@ import { evaluatePreconditions, ifRangeAllows } from './conditional.ts';
 import type { RouteContext } from './context.ts';
 import type { OpenFile } from './open-files.ts';
 import { decideRange } from './range.ts';
-import { CORS_HEADERS, sendError } from './respond.ts';
+import { fileHeaders, sendError } from './respond.ts';
 import { sendBody, type BodyPart } from './send-body.ts';
-
-const CORS_FLAT = CORS_HEADERS.flat();
 
 /**
  * Checks the grant (or the bearer token) for `id`. Checked before the lookup, so
@@ -85,13 +83,7 @@ export async function serveMedia(
 
 function sendFile(context: RouteContext, request: IncomingMessage, response: ServerResponse, file: OpenFile, mime: string): void {
   const release = (): void => context.openFiles.release(file);
-  const headers = [
-    ...CORS_FLAT,
-    'Accept-Ranges', 'bytes',
-    'ETag', file.etag,
-    'Last-Modified', file.lastModified,
-    'Cache-Control', 'private, max-age=3600',
-  ];
+  const headers = [...fileHeaders(file.etag, file.lastModified), 'Accept-Ranges', 'bytes'];
 
   const precondition = evaluatePreconditions(request.headers, file);
   if (precondition === 'not-modified') {

@@ -39,6 +39,14 @@ export const CORS_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ['Cross-Origin-Resource-Policy', 'cross-origin'],
 ];
 
+/** {@link CORS_HEADERS} as the flat name/value list `writeHead` takes. */
+export const CORS_HEADER_LIST: readonly string[] = CORS_HEADERS.flat();
+
+/** The headers every file answer carries (200, 206, 304): CORS, validators, caching. */
+export function fileHeaders(etag: string, lastModified: string): string[] {
+  return [...CORS_HEADER_LIST, 'ETag', etag, 'Last-Modified', lastModified, 'Cache-Control', 'private, max-age=3600'];
+}
+
 /** Headers of the answer to an `OPTIONS` preflight. */
 export const PREFLIGHT_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ...CORS_HEADERS,
@@ -68,8 +76,7 @@ export function sendJson(response: ServerResponse, value: unknown): void {
 
 function writeJson(response: ServerResponse, status: number, value: unknown, extraHeaders: ReadonlyArray<readonly [string, string]>): void {
   const body = JSON.stringify(value);
-  const headers: string[] = [];
-  for (const [name, header] of [...CORS_HEADERS, ...extraHeaders]) headers.push(name, header);
+  const headers = [...CORS_HEADER_LIST, ...extraHeaders.flat()];
   headers.push('Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)), 'Cache-Control', 'no-store');
   response.writeHead(status, headers);
   response.end(response.req.method === 'HEAD' ? undefined : body);

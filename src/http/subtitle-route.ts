@@ -5,7 +5,7 @@ import { decodeSubtitleBytes, normaliseWebVtt, srtToWebVtt } from '../library/we
 import { evaluatePreconditions } from './conditional.ts';
 import type { RouteContext } from './context.ts';
 import { authorise, openForResponse } from './media-route.ts';
-import { CORS_HEADERS, sendError } from './respond.ts';
+import { fileHeaders, sendError } from './respond.ts';
 
 /** Subtitle files bigger than this are not subtitles. */
 const MAX_SUBTITLE_BYTES = 8 * 1024 * 1024;
@@ -28,7 +28,7 @@ export async function serveSubtitle(
   if (!file) return;
   try {
     const etag = `"vtt-${file.etag.slice(1)}`;
-    const headers = [...CORS_HEADERS.flat(), 'ETag', etag, 'Last-Modified', file.lastModified, 'Cache-Control', 'private, max-age=3600'];
+    const headers = fileHeaders(etag, file.lastModified);
     const precondition = evaluatePreconditions(request.headers, { etag, mtimeMs: file.mtimeMs });
     if (precondition === 'not-modified') {
       response.writeHead(304, headers);

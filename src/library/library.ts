@@ -205,8 +205,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
       return new MediaFolder(root, '', root.name, false);
     }
     this.#realRoots.set(root.name, realRoot);
-    const context: ScanContext = { key: this.#key, logger: this.#logger, limiter: this.#limiter, realRoot };
-    return scanFolder(context, root, '');
+    return scanFolder(this.#scanContext(realRoot), root, '');
   }
 
   #rescanChanged(folders: readonly MediaFolder[]): void {
@@ -216,13 +215,16 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
         if (!current) continue; // replaced meanwhile by a bigger rescan
         const realRoot = this.#realRoots.get(current.root.name);
         if (!realRoot) continue;
-        const context: ScanContext = { key: this.#key, logger: this.#logger, limiter: this.#limiter, realRoot };
-        const fresh = await scanFolder(context, current.root, current.relativePath, { previous: current });
+        const fresh = await scanFolder(this.#scanContext(realRoot), current.root, current.relativePath, { previous: current });
         this.#replace(current, fresh);
         this.emit('updated', { path: fresh.path });
       }
       this.#watcher?.sync(this.#tree);
     }).catch((error: unknown) => this.#logger.error(`rescan after a change failed: ${String(error)}`));
+  }
+
+  #scanContext(realRoot: string): ScanContext {
+    return { key: this.#key, logger: this.#logger, limiter: this.#limiter, realRoot };
   }
 
   // The folder now in the tree at the same place as `folder` (which may be an old copy).

@@ -83,7 +83,10 @@ export async function startMediaServer(
     secrets,
     origin,
     item,
-    mediaPath: (relative) => new URL(server.mediaUrl(item(relative))).pathname + new URL(server.mediaUrl(item(relative))).search,
+    mediaPath: (relative) => {
+      const url = new URL(server.mediaUrl(item(relative)));
+      return url.pathname + url.search;
+    },
   };
 }
 
