@@ -79,3 +79,22 @@ test.serial('Chromium-like seeking: parallel open-ended ranges, aborted and reop
     t.true(response.body.equals(bytes.subarray(Number(from), Number(to) + 1)), `bytes of ${ranges[index]}`);
   }
 });
+
+test.serial('downloads running beside hundreds of aborted ones get exactly their bytes (read buffers are reused)', async (t) => {
+  const size = 6 * 1024 * 1024;
+  const bytes = patternBytes(size);
+  const server = await startMediaServer(t, { 'film.mp4': bytes }, { library: { watch: false } });
+  const path = server.mediaPath('film.mp4');
+  const whole = Array.from({ length: 8 }, (_, i) => {
+    const from = i * 65_536 + i;
+    return request(server.origin, path, { headers: { range: `bytes=${from}-` } }).then((response) => ({ from, response }));
+  });
+  const aborted = Array.from({ length: 300 }, (_, i) =>
+    abortedDownload(server.origin, path, `bytes=${(i * 7919 * 4096) % (size - 4096)}-`, i % 3 === 0),
+  );
+  const [results] = await Promise.all([Promise.all(whole), Promise.all(aborted)]);
+  for (const { from, response } of results) {
+    t.is(response.status, 206);
+    t.true(response.body.equals(bytes.subarray(from)), `bytes from ${from}`);
+  }
+});

@@ -2,21 +2,22 @@ import fs from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import type { ByteRange } from './range.ts';
 
-/** First read of an open-ended range: a player that seeks aborts it soon after. */
+/** Reads start at this size: a player that seeks aborts most responses within the first few of them. */
 const FIRST_CHUNK = 64 * 1024;
 /** Reads grow (×4 each time) to this for long sequential transfers (halves CPU per GB, measured). */
 const MAX_CHUNK = 1024 * 1024;
+/** Bytes a response must have sent before its reads grow past FIRST_CHUNK. */
+const GROW_AFTER = 1024 * 1024;
 
 /**
  * Free read buffers, one pool per chunk size. At 15,000 ranged requests a second,
- * a fresh buffer per read is a gigabyte a second of garbage; worse, glibc keeps
- * freed blocks of 128 KiB and more resident (its mmap threshold rises after each
- * free), and RSS passed 200 MiB (measured). A buffer comes back once the socket
- * write that used it has called back (sent or cancelled: nothing holds it then).
+ * a fresh buffer per read is a gigabyte a second of garbage that V8 frees late
+ * (it counts it as external memory), and glibc keeps freed blocks of 128 KiB and
+ * more resident once its mmap threshold has risen: RSS passed 200 MiB (measured).
  * Each size has its own cap, so small buffers cannot crowd out big ones.
  */
 const POOL_CAP_BYTES: ReadonlyMap<number, number> = new Map([
-  [FIRST_CHUNK, 4 * 1024 * 1024],
+  [FIRST_CHUNK, 8 * 1024 * 1024],
   [FIRST_CHUNK * 4, 4 * 1024 * 1024],
   [MAX_CHUNK, 8 * 1024 * 1024],
 ]);
@@ -28,9 +29,35 @@ function takeBuffer(size: number): Buffer {
 
 function giveBuffer(buffer: Buffer): void {
   const pool = pools.get(buffer.length);
-  // Only whole chunk-sized buffers (never a small tail's own buffer), up to the cap.
+  // Never a slice of Node's shared 8 KiB pool; only up to the cap.
   if (!pool || buffer.byteOffset !== 0 || (pool.length + 1) * buffer.length > POOL_CAP_BYTES.get(buffer.length)!) return;
   pool.push(buffer);
+}
+
+/**
+ * The buffers one response has handed to its socket. A buffer comes back when
+ * the socket write that used it calls back; but Node drops that callback when the
+ * socket is already destroyed, so whatever is still lent when the response closes
+ * comes back then (the socket's handle is closed by that time: nothing reads it
+ * any more). A buffer with a read in flight is never lent: the read would still
+ * be writing into it. Each buffer comes back once only: a buffer in the pool twice
+ * would be shared by two responses.
+ */
+class Loans {
+  readonly #lent = new Set<Buffer>();
+
+  lend(buffer: Buffer): void {
+    this.#lent.add(buffer);
+  }
+
+  give(buffer: Buffer): void {
+    if (this.#lent.delete(buffer)) giveBuffer(buffer);
+  }
+
+  giveAll(): void {
+    for (const buffer of this.#lent) giveBuffer(buffer);
+    this.#lent.clear();
+  }
 }
 
 /** One piece of a response body: bytes of the file, or literal text (multipart framing). */
@@ -44,11 +71,13 @@ export type BodyPart = ByteRange | string;
  * Backpressure: no read is issued while the socket has unsent data.
  */
 export function sendBody(response: ServerResponse, fd: number, parts: readonly BodyPart[], done: () => void): void {
+  const loans = new Loans();
   let finished = false;
   const finish = (): void => {
     if (finished) return;
     finished = true;
     response.off('close', finish);
+    loans.giveAll();
     done();
   };
   response.on('close', finish);
@@ -57,6 +86,7 @@ export function sendBody(response: ServerResponse, fd: number, parts: readonly B
   let position = 0;
   let end = -1;
   let chunk = FIRST_CHUNK;
+  let sent = 0;
 
   const next = (): void => {
     if (finished) return;
@@ -88,9 +118,11 @@ export function sendBody(response: ServerResponse, fd: number, parts: readonly B
         return finish();
       }
       position += bytesRead;
-      chunk = Math.min(chunk * 4, MAX_CHUNK);
+      sent += bytesRead;
+      if (sent >= GROW_AFTER) chunk = Math.min(chunk * 4, MAX_CHUNK);
       const data = bytesRead < length ? buffer.subarray(0, bytesRead) : buffer;
-      const written = (): void => giveBuffer(buffer);
+      loans.lend(buffer);
+      const written = (): void => loans.give(buffer);
       if (position > end && index === parts.length) {
         // Headers and the last bytes leave in one write.
         response.end(data, () => {
