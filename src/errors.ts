@@ -12,7 +12,14 @@ export type NasCastErrorCode =
   | 'ERR_PATH_OUTSIDE_ROOT'
   | 'ERR_SUBTITLE'
   | 'ERR_SECRETS'
-  | 'ERR_LISTEN';
+  | 'ERR_LISTEN'
+  | 'ERR_DEVICE_UNAVAILABLE'
+  | 'ERR_CAST_TIMEOUT'
+  | 'ERR_CAST_PROTOCOL'
+  | 'ERR_LAUNCH'
+  | 'ERR_LOAD_FAILED'
+  | 'ERR_NO_MEDIA_SESSION'
+  | 'ERR_UNPLAYABLE';
 
 /** Base class of every error NasCast throws or emits. */
 export class NasCastError extends Error {
@@ -100,6 +107,79 @@ export class ListenError extends NasCastError {
     this.name = 'ListenError';
     this.port = port;
     this.host = host;
+  }
+}
+
+/** The Cast device cannot be reached, or its connection went away and has not come back yet. */
+export class DeviceUnavailableError extends NasCastError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_DEVICE_UNAVAILABLE', message, options);
+    this.name = 'DeviceUnavailableError';
+  }
+}
+
+/** A Cast request had no answer within its deadline. */
+export class CastTimeoutError extends NasCastError {
+  /** What was asked, such as `LOAD` or `GET_STATUS`. */
+  readonly operation: string;
+
+  constructor(operation: string, timeoutMs: number) {
+    super('ERR_CAST_TIMEOUT', `The device did not answer ${operation} within ${timeoutMs} ms`);
+    this.name = 'CastTimeoutError';
+    this.operation = operation;
+  }
+}
+
+/** The device answered a Cast request with INVALID_REQUEST or a reply we cannot read. */
+export class CastProtocolError extends NasCastError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_CAST_PROTOCOL', message, options);
+    this.name = 'CastProtocolError';
+  }
+}
+
+/** The device refused to launch an app (LAUNCH_ERROR), or says it is not available. */
+export class LaunchError extends NasCastError {
+  readonly appId: string;
+  /** The device's reason, such as `NOT_FOUND`. */
+  readonly reason: string;
+
+  constructor(appId: string, reason: string) {
+    super('ERR_LAUNCH', `The device could not launch app ${appId}: ${reason}`);
+    this.name = 'LaunchError';
+    this.appId = appId;
+    this.reason = reason;
+  }
+}
+
+/** The device could not load the media (LOAD_FAILED or LOAD_CANCELLED). */
+export class LoadFailedError extends NasCastError {
+  /** The device's reason when it gave one, else the reply type. */
+  readonly reason: string;
+
+  constructor(reason: string) {
+    super('ERR_LOAD_FAILED', `The device could not load the media: ${reason}`);
+    this.name = 'LoadFailedError';
+    this.reason = reason;
+  }
+}
+
+/** A playback command (pause, seek…) came while nothing is loaded on the device. */
+export class NoMediaSessionError extends NasCastError {
+  constructor(operation: string) {
+    super('ERR_NO_MEDIA_SESSION', `Nothing is loaded on the device, so ${operation} cannot apply`);
+    this.name = 'NoMediaSessionError';
+  }
+}
+
+/** A URL to cast cannot play: unreachable, an error status, or a type a Chromecast cannot play. */
+export class UnplayableMediaError extends NasCastError {
+  readonly url: string;
+
+  constructor(url: string, reason: string, options?: { cause?: unknown }) {
+    super('ERR_UNPLAYABLE', `Cannot cast ${url}: ${reason}`, options);
+    this.name = 'UnplayableMediaError';
+    this.url = url;
   }
 }
 

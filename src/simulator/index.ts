@@ -1,11 +1,6 @@
 /**
- * `homebridge-nascast/simulator`: a Chromecast at the protocol level, for tests
- * and demos.
- *
- * NOT YET IMPLEMENTED. The entry point exists so the package's `exports` map is
- * stable; the simulator itself is built by issue 3 ("Discovery, Cast sessions and
- * the Chromecast simulator"). Importing it today gives an empty module.
- *
- * @packageDocumentation
+ * `homebridge-nascast/simulator`: a Chromecast at the protocol level, for tests,
+ * examples and `npm start` when no real device is found.
  */
-export {};
+export { ChromecastSimulator, type AppMessage, type SimulatorEvents, type SimulatorOptions } from './simulator.ts';
+export type { CastTxt } from './advertiser.ts';

@@ -1,0 +1,155 @@
+import { NS } from '../cast/namespaces.ts';
+import { MediaPlayback, type CastMediaInfo, type LoadOutcome } from './media-playback.ts';
+import type { AppMessage } from './simulator.ts';
+
+type Json = Record<string, unknown>;
+
+/** What a running app needs from the device that runs it. */
+export interface RunningAppHost {
+  appId: string;
+  sessionId: string;
+  transportId: string;
+  /** The Default Media Receiver: it speaks the media namespace. */
+  defaultMediaReceiver: boolean;
+  volume(): { level: number; muted: boolean };
+  send(clientId: string, sourceId: string, destinationId: string, namespace: string, payload: Json): void;
+  broadcast(sourceId: string, namespace: string, payload: Json): void;
+  /** The reason of a pending "fail the next LOAD" fault, consumed. */
+  takeLoadFailure(): string | undefined;
+  appMessage(message: AppMessage): void;
+}
+
+/** An app running on the simulated device: the Default Media Receiver, or any other app id whose custom messages go to a hook. */
+export class RunningApp {
+  readonly appId: string;
+  readonly sessionId: string;
+  readonly transportId: string;
+  readonly playback: MediaPlayback | undefined;
+  readonly #host: RunningAppHost;
+
+  constructor(host: RunningAppHost) {
+    this.#host = host;
+    this.appId = host.appId;
+    this.sessionId = host.sessionId;
+    this.transportId = host.transportId;
+    this.playback = host.defaultMediaReceiver
+      ? new MediaPlayback({ volume: () => host.volume(), changed: () => this.#broadcastMedia(0) })
+      : undefined;
+  }
+
+  get statusText(): string {
+    const media = this.playback?.status()[0]?.media;
+    const title = media?.metadata?.title;
+    if (typeof title === 'string') return `Now Casting: ${title}`;
+    return this.playback ? 'Ready To Cast' : 'NasCast';
+  }
+
+  describe(): Json {
+    const namespaces = this.playback ? [NS.media] : [NS.control];
+    return {
+      appId: this.appId,
+      displayName: this.playback ? 'Default Media Receiver' : 'NasCast',
+      sessionId: this.sessionId,
+      transportId: this.transportId,
+      statusText: this.statusText,
+      namespaces: namespaces.map((name) => ({ name })),
+      isIdleScreen: false,
+      launchedFromCloud: false,
+    };
+  }
+
+  onMessage(clientId: string, sourceId: string, destinationId: string, namespace: string, message: Json): void {
+    if (destinationId !== this.transportId) return;
+    if (namespace === NS.media) {
+      if (this.playback) void this.#onMedia(this.playback, clientId, sourceId, message);
+      return;
+    }
+    if (!namespace.startsWith('urn:x-cast:')) return;
+    this.#host.appMessage({
+      appId: this.appId,
+      namespace,
+      senderId: sourceId,
+      data: message,
+      reply: (data) => this.#host.send(clientId, this.transportId, sourceId, namespace, data as Json),
+    });
+  }
+
+  volumeChanged(): void {
+    if (this.playback?.mediaSessionId) this.#broadcastMedia(0);
+  }
+
+  close(): void {
+    this.playback?.close();
+  }
+
+  async #onMedia(playback: MediaPlayback, clientId: string, sourceId: string, message: Json): Promise<void> {
+    const requestId = typeof message.requestId === 'number' ? message.requestId : 0;
+    const reply = (payload: Json): void => this.#host.send(clientId, this.transportId, sourceId, NS.media, { ...payload, requestId });
+    const invalid = (reason: string): void => reply({ type: 'INVALID_REQUEST', reason });
+    const settle = (outcome: LoadOutcome): void => {
+      if (outcome.ok) this.#broadcastMedia(requestId);
+      else reply({ type: outcome.reason === 'LOAD_CANCELLED' ? 'LOAD_CANCELLED' : 'LOAD_FAILED', reason: outcome.reason });
+    };
+    const forcedFailure = (): string | undefined => {
+      const reason = this.#host.takeLoadFailure();
+      if (reason !== undefined) playback.failNextLoad(reason);
+      return reason;
+    };
+    switch (message.type) {
+      case 'GET_STATUS':
+        return reply({ type: 'MEDIA_STATUS', status: playback.status() });
+      case 'LOAD': {
+        const media = asMedia(message.media);
+        if (!media) return invalid('INVALID_PARAMS');
+        forcedFailure();
+        const startTime = typeof message.currentTime === 'number' ? message.currentTime : 0;
+        return settle(await playback.load([{ media, startTime }], 0, message.autoplay !== false));
+      }
+      case 'QUEUE_LOAD': {
+        const items = Array.isArray(message.items) ? (message.items as Json[]).map((item) => ({ media: asMedia(item.media), startTime: Number(item.startTime ?? 0) })) : [];
+        if (items.length === 0 || items.some((item) => !item.media)) return invalid('INVALID_PARAMS');
+        forcedFailure();
+        const startIndex = typeof message.startIndex === 'number' ? message.startIndex : 0;
+        return settle(await playback.load(items as Array<{ media: CastMediaInfo; startTime: number }>, startIndex, true));
+      }
+    }
+    // Everything else acts on the current media session.
+    if (!playback.mediaSessionId || message.mediaSessionId !== playback.mediaSessionId) return invalid('INVALID_MEDIA_SESSION_ID');
+    switch (message.type) {
+      case 'PLAY':
+        playback.play();
+        return this.#broadcastMedia(requestId);
+      case 'PAUSE':
+        playback.pause();
+        return this.#broadcastMedia(requestId);
+      case 'SEEK':
+        if (typeof message.currentTime !== 'number' || !Number.isFinite(message.currentTime)) return invalid('INVALID_PARAMS');
+        playback.seek(message.currentTime);
+        return this.#broadcastMedia(requestId);
+      case 'STOP':
+        playback.stop();
+        return this.#broadcastMedia(requestId);
+      case 'QUEUE_UPDATE':
+        if (typeof message.jump !== 'number') return this.#broadcastMedia(requestId);
+        forcedFailure();
+        return settle(await playback.jump(message.jump));
+      case 'QUEUE_NEXT':
+      case 'QUEUE_PREV':
+        forcedFailure();
+        return settle(await playback.jump(message.type === 'QUEUE_NEXT' ? 1 : -1));
+      default:
+        return invalid('INVALID_COMMAND');
+    }
+  }
+
+  /** MEDIA_STATUS goes to `*` and carries the request id: castv2-client records the media session only from broadcasts. */
+  #broadcastMedia(requestId: number): void {
+    this.#host.broadcast(this.transportId, NS.media, { type: 'MEDIA_STATUS', requestId, status: this.playback?.status() ?? [] });
+  }
+}
+
+function asMedia(value: unknown): CastMediaInfo | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const media = value as Json;
+  return typeof media.contentId === 'string' && media.contentId !== '' ? (media as CastMediaInfo) : undefined;
+}
