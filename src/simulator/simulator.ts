@@ -195,7 +195,7 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
     server.server.on('secureConnection', (socket: TLSSocket) => {
       const clientId = `${socket.remoteAddress}:${socket.remotePort}`;
       // castv2 listens for nothing but `close`: an ECONNRESET would crash the process.
-      socket.on('error', (error) => this.#logger.debug(`simulator socket ${clientId}: ${error.message}`));
+      socket.on('error', (error: Error) => this.#logger.debug(`simulator socket ${clientId}: ${error.message}`));
       this.#sockets.set(clientId, socket);
       socket.once('close', () => {
         this.#sockets.delete(clientId);
