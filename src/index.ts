@@ -21,3 +21,4 @@ export type { FolderEntry, ItemEntry, LibraryListing } from './http/api-route.ts
 export type { HttpErrorCode } from './http/respond.ts';
 export { decideRange, type ByteRange, type RangeDecision, type RangeLimits } from './http/range.ts';
 export { addressTowards, primaryLanAddress } from './http/lan-address.ts';
+export * from './cast/index.ts';

@@ -38,6 +38,8 @@ declare module 'castv2-client' {
     close(): void;
   }
 
+  export class JsonController extends Controller {}
+
   export class RequestResponseController extends Controller {
     request(data: Record<string, unknown>, callback: Callback<Record<string, unknown>>): void;
   }

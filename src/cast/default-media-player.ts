@@ -1,0 +1,211 @@
+import { EventEmitter } from 'node:events';
+import { CastProtocolError, CastTimeoutError, LoadFailedError, NoMediaSessionError } from '../errors.ts';
+import { DEFAULT_MEDIA_RECEIVER } from './namespaces.ts';
+import type { CastMedia, LoadOptions, LoadResult, PlaybackState, Player, PlayerEvents, PlayerStatus } from './player.ts';
+import type { CastSession } from './session.ts';
+
+type Json = Record<string, unknown>;
+
+/** Cast metadata types: GENERIC, MOVIE, MUSIC_TRACK, PHOTO. */
+const METADATA_TYPE = { video: 1, audio: 3, image: 4 } as const;
+
+/**
+ * The {@link Player} over Google's Default Media Receiver (`CC1AD845`) and the
+ * castv2 media namespace: for devices with no app id configured, or that cannot
+ * launch ours.
+ */
+export class DefaultMediaPlayer extends EventEmitter<PlayerEvents> implements Player {
+  readonly #session: CastSession;
+  readonly #loadTimeoutMs: number;
+  #mediaSessionId: number | undefined;
+  #status: PlayerStatus = { state: 'IDLE', position: 0, volume: 1, muted: false };
+
+  constructor(session: CastSession, options: { loadTimeoutMs?: number } = {}) {
+    super();
+    this.#session = session;
+    this.#loadTimeoutMs = options.loadTimeoutMs ?? 15_000;
+    session.on('media-status', (entry) => this.#onMediaStatus(entry));
+    session.on('receiver-status', (status) => {
+      if (status.volume) this.#update({ volume: status.volume.level ?? this.#status.volume, muted: status.volume.muted ?? this.#status.muted });
+    });
+    session.on('app-closed', () => {
+      this.#mediaSessionId = undefined;
+      this.#update({ state: 'IDLE', position: 0 });
+    });
+  }
+
+  status(): PlayerStatus {
+    return { ...this.#status };
+  }
+
+  async load(media: CastMedia | readonly CastMedia[], options: LoadOptions = {}): Promise<LoadResult> {
+    const started = performance.now();
+    const items = Array.isArray(media) ? (media as readonly CastMedia[]) : [media as CastMedia];
+    if (items.length === 0) throw new LoadFailedError('the playlist is empty');
+    if (this.#session.app?.appId !== DEFAULT_MEDIA_RECEIVER) await this.#session.launch(DEFAULT_MEDIA_RECEIVER);
+    this.#update({ state: 'LOADING', error: undefined });
+    const startIndex = options.startIndex ?? 0;
+    const payload: Json =
+      items.length === 1
+        ? { type: 'LOAD', media: castMediaInfo(items[0]!), autoplay: true, currentTime: options.startAt ?? 0, activeTrackIds: activeTracks(items[0]!, options.subtitles) }
+        : {
+            type: 'QUEUE_LOAD',
+            items: items.map((item, index) => ({ media: castMediaInfo(item), autoplay: true, startTime: index === startIndex ? (options.startAt ?? 0) : 0 })),
+            startIndex,
+            repeatMode: 'REPEAT_OFF',
+          };
+    // PLAYING may come in the reply or in a broadcast after it: listen before asking.
+    const playing = this.#waitFor((state) => state === 'PLAYING', this.#loadTimeoutMs, String(payload.type));
+    playing.catch(() => {}); // observed below; a failed LOAD abandons it
+    const reply = await this.#session.mediaRequest(payload);
+    if (reply.type === 'LOAD_FAILED' || reply.type === 'LOAD_CANCELLED') {
+      const reason = typeof reply.reason === 'string' ? reply.reason : reply.type;
+      this.#update({ state: 'ERROR', error: reason });
+      throw new LoadFailedError(reason);
+    }
+    if (reply.type !== 'MEDIA_STATUS') throw new CastProtocolError(`unexpected reply to ${String(payload.type)}: ${String(reply.type)}`);
+    const state = await playing;
+    return { state, elapsedMs: performance.now() - started };
+  }
+
+  play(): Promise<void> {
+    return this.#command({ type: 'PLAY' });
+  }
+
+  pause(): Promise<void> {
+    return this.#command({ type: 'PAUSE' });
+  }
+
+  stop(): Promise<void> {
+    return this.#command({ type: 'STOP' });
+  }
+
+  seek(position: number): Promise<void> {
+    if (!Number.isFinite(position) || position < 0) return Promise.reject(new RangeError(`seek position must be a number of seconds ≥ 0, not ${position}`));
+    return this.#command({ type: 'SEEK', currentTime: position });
+  }
+
+  async setVolume(level: number): Promise<void> {
+    if (!Number.isFinite(level) || level < 0 || level > 1) throw new RangeError(`volume must be between 0 and 1, not ${level}`);
+    await this.#session.setVolume({ level });
+    this.#update({ volume: level });
+  }
+
+  async setMuted(muted: boolean): Promise<void> {
+    await this.#session.setVolume({ muted });
+    this.#update({ muted });
+  }
+
+  next(): Promise<void> {
+    return this.#command({ type: 'QUEUE_UPDATE', jump: 1 });
+  }
+
+  prev(): Promise<void> {
+    return this.#command({ type: 'QUEUE_UPDATE', jump: -1 });
+  }
+
+  /** A command on the current media session; castv2-client would throw on a null mediaSessionId, so it is checked (and fetched) first. */
+  async #command(payload: Json): Promise<void> {
+    const operation = String(payload.type);
+    if (this.#mediaSessionId === undefined && this.#session.app?.appId === DEFAULT_MEDIA_RECEIVER) {
+      const reply = await this.#session.mediaRequest({ type: 'GET_STATUS' });
+      const entry = (reply.status as Json[] | undefined)?.[0];
+      if (entry) this.#onMediaStatus(entry);
+    }
+    if (this.#mediaSessionId === undefined) throw new NoMediaSessionError(operation);
+    const reply = await this.#session.mediaRequest({ ...payload, mediaSessionId: this.#mediaSessionId });
+    if (reply.type === 'LOAD_FAILED') throw new LoadFailedError(typeof reply.reason === 'string' ? reply.reason : 'LOAD_FAILED');
+    const entry = (reply.status as Json[] | undefined)?.[0];
+    if (entry) this.#onMediaStatus(entry);
+  }
+
+  #onMediaStatus(entry: Json): void {
+    if (typeof entry.mediaSessionId === 'number') this.#mediaSessionId = entry.mediaSessionId;
+    const media = entry.media as Json | undefined;
+    const metadata = media?.metadata as Json | undefined;
+    this.#update({
+      state: playbackState(entry),
+      position: typeof entry.currentTime === 'number' ? entry.currentTime : this.#status.position,
+      ...(typeof media?.duration === 'number' ? { duration: media.duration } : {}),
+      ...(typeof media?.contentId === 'string'
+        ? { media: { url: media.contentId, ...(typeof metadata?.title === 'string' ? { title: metadata.title } : {}), ...(typeof media.contentType === 'string' ? { contentType: media.contentType } : {}) } }
+        : {}),
+      ...(entry.idleReason === 'ERROR' ? { error: 'the device stopped with an error' } : {}),
+    });
+  }
+
+  #update(change: Partial<PlayerStatus>): void {
+    // `error: undefined` clears a field: keep no undefined keys in the snapshot.
+    this.#status = Object.fromEntries(Object.entries({ ...this.#status, ...change }).filter(([, value]) => value !== undefined)) as unknown as PlayerStatus;
+    this.emit('status', this.status());
+  }
+
+  #waitFor(accept: (state: PlaybackState) => boolean, timeoutMs: number, operation: string): Promise<PlaybackState> {
+    return new Promise((resolve, reject) => {
+      const onStatus = (status: PlayerStatus): void => {
+        if (accept(status.state)) {
+          cleanup();
+          resolve(status.state);
+        } else if (status.state === 'ERROR') {
+          cleanup();
+          reject(new LoadFailedError(status.error ?? 'the device reported an error'));
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new CastTimeoutError(`${operation} (waiting for PLAYING)`, timeoutMs));
+      }, timeoutMs);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        this.off('status', onStatus);
+      };
+      this.on('status', onStatus);
+    });
+  }
+}
+
+function playbackState(entry: Json): PlaybackState {
+  switch (entry.playerState) {
+    case 'PLAYING':
+      return 'PLAYING';
+    case 'PAUSED':
+      return 'PAUSED';
+    case 'BUFFERING':
+      return 'BUFFERING';
+    case 'LOADING':
+      return 'LOADING';
+    default:
+      return entry.idleReason === 'FINISHED' ? 'ENDED' : entry.idleReason === 'ERROR' ? 'ERROR' : 'IDLE';
+  }
+}
+
+/** The LOAD `media` object: content, type, title and WebVTT text tracks. */
+function castMediaInfo(media: CastMedia): Json {
+  const kind = media.kind ?? (media.contentType.startsWith('audio/') ? 'audio' : media.contentType.startsWith('image/') ? 'image' : 'video');
+  return {
+    contentId: media.url,
+    contentType: media.contentType,
+    streamType: 'BUFFERED',
+    ...(media.duration !== undefined ? { duration: media.duration } : {}),
+    metadata: { type: METADATA_TYPE[kind], metadataType: METADATA_TYPE[kind], ...(media.title ? { title: media.title } : {}) },
+    ...(media.subtitles?.length
+      ? {
+          tracks: media.subtitles.map((track, index) => ({
+            trackId: index + 1,
+            type: 'TEXT',
+            subtype: 'SUBTITLES',
+            trackContentId: track.url,
+            trackContentType: 'text/vtt',
+            language: track.lang,
+            name: track.lang,
+          })),
+        }
+      : {}),
+  };
+}
+
+function activeTracks(media: CastMedia, language: string | undefined): number[] {
+  if (!language || !media.subtitles) return [];
+  const index = media.subtitles.findIndex((track) => track.lang === language);
+  return index === -1 ? [] : [index + 1];
+}

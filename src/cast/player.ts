@@ -1,0 +1,69 @@
+import type { EventEmitter } from 'node:events';
+
+/** Playback state, the same for every kind of receiver. */
+export type PlaybackState = 'IDLE' | 'LOADING' | 'BUFFERING' | 'PLAYING' | 'PAUSED' | 'ENDED' | 'ERROR';
+
+/** Something to play: a URL the device can fetch with no header (a signed NasCast URL, or a probed external one). */
+export interface CastMedia {
+  url: string;
+  contentType: string;
+  title?: string;
+  /** Seconds, when known. */
+  duration?: number;
+  kind?: 'video' | 'audio' | 'image';
+  /** WebVTT tracks the device can fetch. */
+  subtitles?: ReadonlyArray<{ lang: string; url: string }>;
+}
+
+/** Options of {@link Player.load}. */
+export interface LoadOptions {
+  /** Start position in seconds. */
+  startAt?: number;
+  /** Turn on the subtitle track of this language, if the media has one. */
+  subtitles?: string;
+  /** With a playlist: which item to start with. */
+  startIndex?: number;
+}
+
+/** What a load ended with: the device reported PLAYING (a LOAD_FAILED rejects instead). */
+export interface LoadResult {
+  readonly state: PlaybackState;
+  /** Milliseconds from the request to PLAYING. */
+  readonly elapsedMs: number;
+}
+
+/** A snapshot of what a player is doing. */
+export interface PlayerStatus {
+  state: PlaybackState;
+  media?: { url: string; title?: string; contentType?: string };
+  /** Seconds. */
+  position: number;
+  duration?: number;
+  /** 0 to 1. */
+  volume: number;
+  muted: boolean;
+  /** Why the state is ERROR, or why the last load failed. */
+  error?: string;
+}
+
+/** Events of a {@link Player}. */
+export interface PlayerEvents {
+  status: [status: PlayerStatus];
+}
+
+/** One device's playback, whatever receiver runs on it. */
+export interface Player extends EventEmitter<PlayerEvents> {
+  /** Loads and plays one item or a playlist; resolves once the device reports PLAYING. */
+  load(media: CastMedia | readonly CastMedia[], options?: LoadOptions): Promise<LoadResult>;
+  play(): Promise<void>;
+  pause(): Promise<void>;
+  stop(): Promise<void>;
+  /** Seconds from the start. */
+  seek(position: number): Promise<void>;
+  /** 0 to 1. */
+  setVolume(level: number): Promise<void>;
+  setMuted(muted: boolean): Promise<void>;
+  next(): Promise<void>;
+  prev(): Promise<void>;
+  status(): PlayerStatus;
+}

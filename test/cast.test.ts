@@ -1,0 +1,154 @@
+import test from 'ava';
+import { DEFAULT_MEDIA_RECEIVER, DefaultMediaPlayer, openReceiver, type CastMedia } from '../src/cast/index.ts';
+import { LoadFailedError, NoMediaSessionError } from '../src/errors.ts';
+import { eventually, patternBytes, startMediaServer } from './helpers/media-server.ts';
+import { connectSession, nextEvent, startSimulator } from './helpers/simulator.ts';
+
+const files = { 'Series/Episode 1.mp4': patternBytes(64 * 1024), 'Series/Episode 2.mp4': patternBytes(32 * 1024), 'Music/Song.mp3': patternBytes(8 * 1024) };
+
+async function castSetup(t: Parameters<Parameters<typeof test>[1]>[0], simulatorOptions = {}) {
+  const media = await startMediaServer(t, files, { library: { watch: false } });
+  const simulator = await startSimulator(t, simulatorOptions);
+  const session = await connectSession(t, simulator);
+  const asCast = (relative: string, duration?: number): CastMedia => {
+    const item = media.item(relative);
+    return { url: media.server.mediaUrl(item), contentType: item.mime, title: item.title, ...(duration ? { duration } : {}) };
+  };
+  return { media, simulator, session, asCast };
+}
+
+test('the cast flow through castv2-client: launch, LOAD a real file, pause, seek, volume, mute, next, stop', async (t) => {
+  const { simulator, session, asCast } = await castSetup(t);
+  const player = new DefaultMediaPlayer(session);
+  const result = await player.load([asCast('Series/Episode 1.mp4', 1200), asCast('Series/Episode 2.mp4', 1300)]);
+  t.is(result.state, 'PLAYING');
+  t.is(simulator.runningApp, DEFAULT_MEDIA_RECEIVER);
+  t.is(player.status().media?.title, 'Episode 1');
+
+  await player.pause();
+  t.is(player.status().state, 'PAUSED');
+  t.is(simulator.mediaStatus()?.playerState, 'PAUSED');
+  await player.seek(600);
+  t.true(Math.abs(player.status().position - 600) < 1);
+  await player.play();
+  t.is(simulator.mediaStatus()?.playerState, 'PLAYING');
+
+  await player.setVolume(0.25);
+  t.is(simulator.volume.level, 0.25);
+  await player.setMuted(true);
+  t.true(simulator.volume.muted);
+  t.true(player.status().muted);
+
+  await player.next();
+  await eventually(() => player.status().media?.title === 'Episode 2' && player.status().state === 'PLAYING', 5000, 'episode 2 playing');
+  await player.prev();
+  await eventually(() => player.status().media?.title === 'Episode 1', 5000, 'back to episode 1');
+
+  await player.stop();
+  t.is(player.status().state, 'IDLE');
+  t.is(simulator.mediaStatus()?.playerState, 'IDLE');
+});
+
+test('a LOAD the device cannot fetch fails with the reason, and a forced failure reports its own', async (t) => {
+  const { media, simulator, session, asCast } = await castSetup(t);
+  const player = new DefaultMediaPlayer(session);
+  const gone = { ...asCast('Music/Song.mp3'), url: `${media.origin}/media/unknown?g=1.x` };
+  const error = await t.throwsAsync(player.load(gone), { instanceOf: LoadFailedError });
+  t.regex(error.reason, /^HTTP_4\d\d$/); // the server refuses the unknown id
+  t.is(player.status().state, 'ERROR');
+
+  simulator.failNextLoad('DECODER_CRASHED');
+  const forced = await t.throwsAsync(player.load(asCast('Music/Song.mp3')), { instanceOf: LoadFailedError });
+  t.is(forced.reason, 'DECODER_CRASHED');
+  // The next one plays again.
+  t.is((await player.load(asCast('Music/Song.mp3'))).state, 'PLAYING');
+});
+
+test('commands with nothing loaded get NoMediaSessionError instead of castv2-client throwing', async (t) => {
+  const { session } = await castSetup(t);
+  const player = new DefaultMediaPlayer(session);
+  await t.throwsAsync(player.pause(), { instanceOf: NoMediaSessionError });
+  await session.launch(DEFAULT_MEDIA_RECEIVER);
+  await t.throwsAsync(player.seek(10), { instanceOf: NoMediaSessionError });
+});
+
+test('a refused launch of our app falls back to the Default Media Receiver and says why', async (t) => {
+  const { simulator, session, asCast } = await castSetup(t, { refuseApps: ['ABCD1234'] });
+  const warnings: string[] = [];
+  const logger = { debug() {}, info() {}, warn: (message: string) => warnings.push(message), error() {} };
+  const opened = await openReceiver(session, { appId: 'ABCD1234', logger });
+  t.is(opened.kind, 'default');
+  if (opened.kind !== 'default') return;
+  t.regex(opened.fallbackReason ?? '', /not available/);
+  t.regex(warnings.join('\n'), /ABCD1234/);
+  t.is((await opened.player.load(asCast('Series/Episode 1.mp4'))).state, 'PLAYING');
+  t.is(simulator.runningApp, DEFAULT_MEDIA_RECEIVER);
+});
+
+test('a launch refused with LAUNCH_ERROR (the app looked available) also falls back', async (t) => {
+  const { simulator, session } = await castSetup(t);
+  // Available when asked, refused at launch: the device changed its mind in between.
+  const original = session.isAppAvailable.bind(session);
+  session.isAppAvailable = async (appId) => {
+    const available = await original(appId);
+    simulator.refuseLaunch(appId);
+    return available;
+  };
+  const opened = await openReceiver(session, { appId: 'FEED0001' });
+  t.is(opened.kind, 'default');
+  t.regex(opened.kind === 'default' ? (opened.fallbackReason ?? '') : '', /NOT_FOUND/);
+});
+
+test('our app launches and receives the control-channel hand-over on its namespace', async (t) => {
+  const { simulator, session } = await castSetup(t);
+  const message = nextEvent<[{ namespace: string; data: unknown }]>(simulator, 'app-message');
+  const opened = await openReceiver(session, { appId: 'FEED0002', handover: { url: 'ws://192.0.2.1:8585/control', token: 'receiver-token' } });
+  t.is(opened.kind, 'custom');
+  const [received] = await message;
+  t.is(received.namespace, 'urn:x-cast:io.nascast.control');
+  t.deepEqual(received.data, { type: 'connect', url: 'ws://192.0.2.1:8585/control', token: 'receiver-token' });
+});
+
+for (const fault of ['disconnect', 'restart'] as const) {
+  test(`after ${fault}() the session reconnects, re-joins the app and resumes control`, async (t) => {
+    const { simulator, session, asCast } = await castSetup(t);
+    const player = new DefaultMediaPlayer(session);
+    await player.load(asCast('Series/Episode 1.mp4', 1200));
+    const reconnected = nextEvent(session, 'reconnected');
+    if (fault === 'disconnect') simulator.disconnect();
+    else await simulator.restart();
+    await reconnected;
+    t.is(session.state, 'connected');
+    t.is(session.app?.appId, DEFAULT_MEDIA_RECEIVER);
+    await player.pause();
+    t.is(simulator.mediaStatus()?.playerState, 'PAUSED');
+  });
+}
+
+test('hang() is detected within the PONG deadline, and control resumes once the device answers again', async (t) => {
+  const { simulator, session, asCast } = await castSetup(t);
+  const player = new DefaultMediaPlayer(session);
+  await player.load(asCast('Series/Episode 1.mp4', 1200));
+  const started = Date.now();
+  const lost = nextEvent(session, 'state', 3000);
+  simulator.hang();
+  const [state] = await lost;
+  t.is(state, 'reconnecting');
+  // The deadline is 400 ms of silence checked every 100 ms; the slack is for a loaded CI machine.
+  t.true(Date.now() - started < 400 + 100 + 1000, `detected after ${Date.now() - started} ms`);
+  const reconnected = nextEvent(session, 'reconnected');
+  simulator.resume();
+  await reconnected;
+  await player.pause();
+  t.is(simulator.mediaStatus()?.playerState, 'PAUSED');
+});
+
+test('a device that cannot be reached rejects connect() with ERR_DEVICE_UNAVAILABLE', async (t) => {
+  const simulator = await startSimulator(t);
+  const port = simulator.port;
+  await simulator.stop();
+  const { CastSession } = await import('../src/cast/index.ts');
+  const session = new CastSession({ host: '127.0.0.1', port });
+  await t.throwsAsync(session.connect(), { code: 'ERR_DEVICE_UNAVAILABLE' });
+  t.is(session.state, 'closed');
+});
