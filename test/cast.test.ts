@@ -1,4 +1,5 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
+import type { SimulatorOptions } from '../src/simulator/index.ts';
 import { DEFAULT_MEDIA_RECEIVER, DefaultMediaPlayer, openReceiver, type CastMedia } from '../src/cast/index.ts';
 import { LoadFailedError, NoMediaSessionError } from '../src/errors.ts';
 import { eventually, patternBytes, startMediaServer } from './helpers/media-server.ts';
@@ -6,7 +7,7 @@ import { connectSession, nextEvent, startSimulator } from './helpers/simulator.t
 
 const files = { 'Series/Episode 1.mp4': patternBytes(64 * 1024), 'Series/Episode 2.mp4': patternBytes(32 * 1024), 'Music/Song.mp3': patternBytes(8 * 1024) };
 
-async function castSetup(t: Parameters<Parameters<typeof test>[1]>[0], simulatorOptions = {}) {
+async function castSetup(t: ExecutionContext, simulatorOptions: SimulatorOptions = {}) {
   const media = await startMediaServer(t, files, { library: { watch: false } });
   const simulator = await startSimulator(t, simulatorOptions);
   const session = await connectSession(t, simulator);
