@@ -22,3 +22,4 @@ export type { HttpErrorCode } from './http/respond.ts';
 export { decideRange, type ByteRange, type RangeDecision, type RangeLimits } from './http/range.ts';
 export { addressTowards, primaryLanAddress } from './http/lan-address.ts';
 export * from './cast/index.ts';
+export * from './discovery/index.ts';

@@ -1,0 +1,67 @@
+import test from 'ava';
+import { DeviceDiscovery, type CastDevice } from '../src/discovery/index.ts';
+import { requireTestNamespace } from './helpers/chromium.ts';
+import { eventually } from './helpers/media-server.ts';
+import { startSimulator } from './helpers/simulator.ts';
+
+// Real mDNS, so only inside the loopback-only namespace test/run.sh makes:
+// outside it, multicast would leave the machine.
+test.serial('three simulators and a group are found, with name, model, address and SRV port', async (t) => {
+  if (!requireTestNamespace(t)) return;
+  const simulators = await Promise.all(
+    ['Living Room', 'Kitchen', 'Bedroom'].map((name) => startSimulator(t, { name, advertise: true })),
+  );
+  const group = await startSimulator(t, { name: 'Whole House', advertise: true, group: true });
+  const discovery = new DeviceDiscovery({ queryIntervalMs: 500 });
+  t.teardown(() => discovery.stop());
+  const seen = new Map<string, CastDevice>();
+  discovery.on('up', (device) => seen.set(device.id, device));
+  discovery.start();
+  await eventually(() => seen.size >= 4, 10_000, 'four devices up');
+  for (const simulator of [...simulators, group]) {
+    const device = seen.get(simulator.id);
+    t.truthy(device, simulator.name);
+    t.is(device?.name, simulator.name);
+    t.is(device?.port, simulator.port);
+    t.is(device?.host, '127.0.0.1');
+    t.is(device?.status, '', 'an idle device sends rs= and it reads as empty');
+  }
+  t.true(seen.get(group.id)?.isGroup);
+  t.is(seen.get(group.id)?.model, 'Google Cast Group');
+  t.false(seen.get(simulators[0]!.id)?.isGroup);
+  t.is(discovery.devices.length, 4, 'deduplicated');
+});
+
+test.serial('a device that stops is reported down, and a renamed one changed', async (t) => {
+  if (!requireTestNamespace(t)) return;
+  const leaving = await startSimulator(t, { name: 'Guest Room', advertise: true });
+  const renamed = await startSimulator(t, { name: 'Office', advertise: true });
+  const discovery = new DeviceDiscovery({ queryIntervalMs: 500 });
+  t.teardown(() => discovery.stop());
+  discovery.start();
+  await eventually(() => discovery.devices.some((device) => device.id === leaving.id) && discovery.devices.some((device) => device.id === renamed.id), 10_000, 'both up');
+
+  const changed = new Promise<CastDevice>((resolve) => discovery.on('changed', (device) => device.id === renamed.id && resolve(device)));
+  renamed.rename('Study');
+  t.is((await changed).name, 'Study');
+
+  const down = new Promise<string>((resolve) => discovery.on('down', (device, reason) => device.id === leaving.id && resolve(reason)));
+  await leaving.stop();
+  t.truthy(await down);
+  t.false(discovery.devices.some((device) => device.id === leaving.id));
+});
+
+test('a static host is found with no multicast at all, and reported down when it goes', async (t) => {
+  const simulator = await startSimulator(t, { name: 'Basement TV' });
+  const discovery = new DeviceDiscovery({ mdns: false, staticHosts: [{ host: '127.0.0.1', port: simulator.port, name: 'Basement TV' }], staticProbeIntervalMs: 200 });
+  t.teardown(() => discovery.stop());
+  const up = new Promise<CastDevice>((resolve) => discovery.once('up', resolve));
+  discovery.start();
+  const device = await up;
+  t.is(device.name, 'Basement TV');
+  t.is(device.source, 'static');
+  t.is(device.port, simulator.port);
+  const down = new Promise<CastDevice>((resolve) => discovery.once('down', resolve));
+  await simulator.stop();
+  t.is((await down).id, device.id);
+});
