@@ -1,6 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
 import type { SimulatorOptions } from '../src/simulator/index.ts';
-import { DEFAULT_MEDIA_RECEIVER, DefaultMediaPlayer, openReceiver, type CastMedia } from '../src/cast/index.ts';
+import { CastSession, DEFAULT_MEDIA_RECEIVER, DefaultMediaPlayer, openReceiver, type CastMedia } from '../src/cast/index.ts';
 import { LoadFailedError, NoMediaSessionError } from '../src/errors.ts';
 import { eventually, patternBytes, startMediaServer } from './helpers/media-server.ts';
 import { connectSession, nextEvent, startSimulator } from './helpers/simulator.ts';
@@ -148,7 +148,6 @@ test('a device that cannot be reached rejects connect() with ERR_DEVICE_UNAVAILA
   const simulator = await startSimulator(t);
   const port = simulator.port;
   await simulator.stop();
-  const { CastSession } = await import('../src/cast/index.ts');
   const session = new CastSession({ host: '127.0.0.1', port });
   await t.throwsAsync(session.connect(), { code: 'ERR_DEVICE_UNAVAILABLE' });
   t.is(session.state, 'closed');

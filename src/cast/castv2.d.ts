@@ -48,19 +48,9 @@ declare module 'castv2-client' {
     stop(): void;
   }
 
-  export interface ReceiverApplication {
-    appId: string;
-    displayName?: string;
-    sessionId: string;
-    transportId: string;
-    statusText?: string;
-    namespaces?: Array<{ name: string }>;
-  }
-
-  export interface ReceiverStatus {
-    applications?: ReceiverApplication[];
-    volume?: { level?: number; muted?: boolean };
-  }
+  // The RECEIVER_STATUS shapes are ours, written once in receiver-types.ts.
+  export type ReceiverApplication = import('./receiver-types.ts').ReceiverApplication;
+  export type ReceiverStatus = import('./receiver-types.ts').ReceiverStatus;
 
   export class ReceiverController extends RequestResponseController {}
 

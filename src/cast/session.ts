@@ -312,8 +312,7 @@ export class CastSession extends EventEmitter<CastSessionEvents> {
       // close() may have come while this attempt was in flight.
       if ((this.#state as CastSessionState) === 'closed') return;
       this.#logger.debug(`Cast device ${this.host}:${this.port}: reconnect failed: ${(error as Error).message}`);
-      const client = this.#client;
-      if (client) this.#teardown();
+      this.#teardown();
       this.#appInfo = previous;
       this.#setState('reconnecting');
       this.#scheduleReconnect();

@@ -50,6 +50,8 @@ const SUPPORTED_COMMANDS = 1 | 2 | 4 | 8 | 64 | 128;
 export class MediaPlayback {
   readonly #volume: () => { level: number; muted: boolean };
   readonly #changed: () => void;
+  /** A pending "fail the next load" fault's reason, consumed by the load it fails. */
+  readonly #takeLoadFailure: () => string | undefined;
   #mediaSessionId = 0;
   #nextItemId = 1;
   #items: QueueItem[] = [];
@@ -60,11 +62,11 @@ export class MediaPlayback {
   #position = 0;
   #since = 0;
   #endTimer: NodeJS.Timeout | undefined;
-  #failNext: string | undefined;
 
-  constructor(options: { volume: () => { level: number; muted: boolean }; changed: () => void }) {
+  constructor(options: { volume: () => { level: number; muted: boolean }; changed: () => void; takeLoadFailure: () => string | undefined }) {
     this.#volume = options.volume;
     this.#changed = options.changed;
+    this.#takeLoadFailure = options.takeLoadFailure;
   }
 
   /** The current media session, or 0 when nothing was ever loaded. */
@@ -74,11 +76,6 @@ export class MediaPlayback {
 
   get state(): PlayerState {
     return this.#state;
-  }
-
-  /** Makes the next load fail with `reason` (a fault for tests). */
-  failNextLoad(reason: string): void {
-    this.#failNext = reason;
   }
 
   /** Replaces the queue and loads `items[startIndex]` (LOAD is a queue of one). */
@@ -175,8 +172,7 @@ export class MediaPlayback {
     this.#idleReason = undefined;
     this.#position = startTime;
     const session = this.#mediaSessionId;
-    const forced = this.#failNext;
-    this.#failNext = undefined;
+    const forced = this.#takeLoadFailure();
     const check = forced === undefined ? await checkMediaUrl(item.media.contentId, item.media.contentType) : { ok: false as const, reason: forced };
     // A newer load or a stop came while this one was fetching: it has the last word.
     if (session !== this.#mediaSessionId || this.#index !== index || this.#state !== 'BUFFERING') return { ok: false, reason: 'LOAD_CANCELLED' };

@@ -33,7 +33,7 @@ export class RunningApp {
     this.sessionId = host.sessionId;
     this.transportId = host.transportId;
     this.playback = host.defaultMediaReceiver
-      ? new MediaPlayback({ volume: () => host.volume(), changed: () => this.#broadcastMedia(0) })
+      ? new MediaPlayback({ volume: () => host.volume(), changed: () => this.#broadcastMedia(0), takeLoadFailure: () => host.takeLoadFailure() })
       : undefined;
   }
 
@@ -90,25 +90,18 @@ export class RunningApp {
       if (outcome.ok) this.#broadcastMedia(requestId);
       else reply({ type: outcome.reason === 'LOAD_CANCELLED' ? 'LOAD_CANCELLED' : 'LOAD_FAILED', reason: outcome.reason });
     };
-    const forcedFailure = (): string | undefined => {
-      const reason = this.#host.takeLoadFailure();
-      if (reason !== undefined) playback.failNextLoad(reason);
-      return reason;
-    };
     switch (message.type) {
       case 'GET_STATUS':
         return reply({ type: 'MEDIA_STATUS', status: playback.status() });
       case 'LOAD': {
         const media = asMedia(message.media);
         if (!media) return invalid('INVALID_PARAMS');
-        forcedFailure();
         const startTime = typeof message.currentTime === 'number' ? message.currentTime : 0;
         return settle(await playback.load([{ media, startTime }], 0, message.autoplay !== false));
       }
       case 'QUEUE_LOAD': {
         const items = Array.isArray(message.items) ? (message.items as Json[]).map((item) => ({ media: asMedia(item.media), startTime: Number(item.startTime ?? 0) })) : [];
         if (items.length === 0 || items.some((item) => !item.media)) return invalid('INVALID_PARAMS');
-        forcedFailure();
         const startIndex = typeof message.startIndex === 'number' ? message.startIndex : 0;
         return settle(await playback.load(items as Array<{ media: CastMediaInfo; startTime: number }>, startIndex, true));
       }
@@ -131,11 +124,9 @@ export class RunningApp {
         return this.#broadcastMedia(requestId);
       case 'QUEUE_UPDATE':
         if (typeof message.jump !== 'number') return this.#broadcastMedia(requestId);
-        forcedFailure();
         return settle(await playback.jump(message.jump));
       case 'QUEUE_NEXT':
       case 'QUEUE_PREV':
-        forcedFailure();
         return settle(await playback.jump(message.type === 'QUEUE_NEXT' ? 1 : -1));
       default:
         return invalid('INVALID_COMMAND');

@@ -82,6 +82,7 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
   #pingTimer: NodeJS.Timeout | undefined;
   #volume = { level: 0.5, muted: false };
   #app: RunningApp | undefined;
+  #nextLoadFailure: string | undefined;
 
   constructor(options: SimulatorOptions = {}) {
     super();
@@ -180,12 +181,10 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
     this.#refused.add(appId);
   }
 
-  /** Fault: the next LOAD (or queue move) fails with LOAD_FAILED and this reason. */
+  /** Fault: the next item load (LOAD, a queue move, or the queue moving on by itself) fails with this reason. */
   failNextLoad(reason = 'SIMULATED_FAILURE'): void {
     this.#nextLoadFailure = reason;
   }
-
-  #nextLoadFailure: string | undefined;
 
   async #listen(): Promise<void> {
     const server = new castv2.Server({ key: this.#tls!.key, cert: this.#tls!.cert });
