@@ -4,7 +4,7 @@ import { request } from './helpers/raw-http.ts';
 
 const SIZE = 10_000;
 const bytes = patternBytes(SIZE);
-const files = { 'clip.mp4': bytes, 'empty.mp3': new Uint8Array() };
+const files = { 'clip.mp4': bytes, 'empty.mp3': new Uint8Array(), "Tom's (Best) Mix.mp3": new Uint8Array([1]) };
 
 test('GET without Range sends the whole file with validators and CORS', async (t) => {
   const { origin, mediaPath } = await startMediaServer(t, files);
@@ -14,6 +14,7 @@ test('GET without Range sends the whole file with validators and CORS', async (t
   t.is(response.headers['content-length'], String(SIZE));
   t.is(response.headers['content-type'], 'video/mp4');
   t.is(response.headers['accept-ranges'], 'bytes');
+  t.is(response.headers['content-disposition'], "inline; filename*=UTF-8''clip.mp4");
   t.regex(response.headers.etag ?? '', /^"[0-9a-f]+-[0-9a-f]+"$/);
   t.truthy(response.headers['last-modified']);
   t.is(response.headers['access-control-allow-origin'], '*');
@@ -235,4 +236,10 @@ test('other methods get 405 with Allow; unknown routes 404', async (t) => {
   const health = await request(origin, '/healthz');
   t.is(health.status, 200);
   t.is(JSON.parse(health.body.toString()).status, 'ok');
+});
+
+test('Content-Disposition gives the file name, encoded per RFC 8187', async (t) => {
+  const { origin, mediaPath } = await startMediaServer(t, files);
+  const response = await request(origin, mediaPath("Tom's (Best) Mix.mp3"), { method: 'HEAD' });
+  t.is(response.headers['content-disposition'], "inline; filename*=UTF-8''Tom%27s%20%28Best%29%20Mix.mp3");
 });

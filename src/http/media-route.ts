@@ -78,12 +78,13 @@ export async function serveMedia(
   const file = await openForResponse(context, response, item);
   if (!file) return;
   if (response.destroyed) return context.openFiles.release(file);
-  sendFile(context, request, response, file, item.mime);
+  sendFile(context, request, response, file, item.mime, item.name);
 }
 
-function sendFile(context: RouteContext, request: IncomingMessage, response: ServerResponse, file: OpenFile, mime: string): void {
+function sendFile(context: RouteContext, request: IncomingMessage, response: ServerResponse, file: OpenFile, mime: string, name: string): void {
   const release = (): void => context.openFiles.release(file);
-  const headers = [...fileHeaders(file.etag, file.lastModified), 'Accept-Ranges', 'bytes'];
+  // The name travels with the file (ids hide it): a browser saves it under it, a URL probe titles it.
+  const headers = [...fileHeaders(file.etag, file.lastModified), 'Accept-Ranges', 'bytes', 'Content-Disposition', `inline; filename*=UTF-8''${encodeRfc5987(name)}`];
 
   const precondition = evaluatePreconditions(request.headers, file);
   if (precondition === 'not-modified') {
@@ -146,4 +147,9 @@ function sendFile(context: RouteContext, request: IncomingMessage, response: Ser
     return release();
   }
   sendBody(response, file.fd, parts, release);
+}
+
+/** RFC 8187 `value-chars`: percent-encode all but the attr-chars. */
+function encodeRfc5987(value: string): string {
+  return encodeURIComponent(value).replace(/['()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }

@@ -1,27 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-
-/** Content types a Chromecast plays (as Debian's Chromium does, which shares its media stack). */
-const PLAYABLE = new Set([
-  'video/mp4',
-  'video/webm',
-  'video/x-matroska',
-  'audio/mp4',
-  'audio/mpeg',
-  'audio/aac',
-  'audio/flac',
-  'audio/ogg',
-  'audio/opus',
-  'audio/wav',
-  'audio/webm',
-  'image/jpeg',
-  'image/png',
-  'image/gif',
-  'image/webp',
-  'application/vnd.apple.mpegurl',
-  'application/x-mpegurl',
-  'application/dash+xml',
-]);
+import { bareContentType, isCastPlayable } from '../cast/playable.ts';
 
 /** What the first request for a media URL told the simulated device. */
 export type FetchCheck = { ok: true; contentType: string; length?: number } | { ok: false; reason: string };
@@ -44,9 +23,9 @@ export function checkMediaUrl(url: string, declaredType: string | undefined, tim
       const status = response.statusCode ?? 0;
       response.destroy();
       if (status !== 200 && status !== 206) return resolve({ ok: false, reason: `HTTP_${status}` });
-      const served = (response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const served = bareContentType(response.headers['content-type']);
       const type = served && served !== 'application/octet-stream' ? served : (declaredType ?? '').toLowerCase();
-      if (!PLAYABLE.has(type)) return resolve({ ok: false, reason: `UNSUPPORTED_TYPE ${type || 'unknown'}` });
+      if (!isCastPlayable(type)) return resolve({ ok: false, reason: `UNSUPPORTED_TYPE ${type || 'unknown'}` });
       const range = /\/(\d+)$/.exec(response.headers['content-range'] ?? '');
       const length = range ? Number(range[1]) : Number(response.headers['content-length'] ?? NaN);
       resolve({ ok: true, contentType: type, ...(Number.isFinite(length) ? { length } : {}) });
