@@ -79,7 +79,7 @@ export async function probeMediaUrl(url: string, options: ProbeOptions = {}): Pr
     url,
     contentType,
     kind: contentType.startsWith('image/') ? 'image' : contentType.startsWith('audio/') || contentType === 'audio/mpegurl' ? 'audio' : 'video',
-    acceptsRanges: response.statusCode === 206 || /\bbytes\b/i.test(String(response.headers['accept-ranges'] ?? '')),
+    acceptsRanges: response.statusCode === 206 || /\bbytes\b/i.test(response.headers['accept-ranges'] ?? ''),
     ...(title ? { title } : {}),
     ...(length === undefined ? {} : { length }),
   };
@@ -109,7 +109,7 @@ function firstResponse(url: string, requestOptions: OptionsOfTextResponseBody): 
 }
 
 function lengthOf(response: ProbeResponse): number | undefined {
-  const total = /\/(\d+)\s*$/.exec(String(response.headers['content-range'] ?? ''));
+  const total = /\/(\d+)\s*$/.exec(response.headers['content-range'] ?? '');
   if (total) return Number(total[1]);
   const declared = Number(response.headers['content-length']);
   return response.statusCode === 200 && Number.isSafeInteger(declared) && response.headers['content-length'] !== undefined ? declared : undefined;
