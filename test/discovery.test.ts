@@ -1,6 +1,7 @@
 import test from 'ava';
 import { DeviceDiscovery, type CastDevice } from '../src/discovery/index.ts';
 import { requireTestNamespace } from './helpers/chromium.ts';
+import { runCli } from './helpers/cli.ts';
 import { eventually } from './helpers/media-server.ts';
 import { startSimulator } from './helpers/simulator.ts';
 
@@ -64,4 +65,20 @@ test('a static host is found with no multicast at all, and reported down when it
   const down = new Promise<CastDevice>((resolve) => discovery.once('down', resolve));
   await simulator.stop();
   t.is((await down).id, device.id);
+});
+
+test.serial('a group run with `nascast simulate --group` is found as a group on its own port', async (t) => {
+  if (!requireTestNamespace(t)) return;
+  const cli = runCli(t, ['simulate', '--name', 'Whole Flat', '--group', '--host', '127.0.0.1']);
+  const [, port] = await cli.line(/^Simulated Cast group "Whole Flat" on 127\.0\.0\.1:(\d+) \(advertised over mDNS\)/m);
+  const discovery = new DeviceDiscovery({ queryIntervalMs: 500 });
+  t.teardown(() => discovery.stop());
+  const found = new Promise<CastDevice>((resolve) => discovery.on('up', (device) => device.name === 'Whole Flat' && resolve(device)));
+  discovery.start();
+  const device = await found;
+  t.true(device.isGroup);
+  t.is(device.port, Number(port));
+  t.not(device.port, 8009);
+  cli.child.kill('SIGTERM');
+  t.is(await cli.exited, 0);
 });

@@ -2,6 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { NasCastError } from '../errors.ts';
 import { serveCommand } from './serve.ts';
+import { simulateCommand } from './simulate.ts';
 
 const program = new Command()
   .name('nascast')
@@ -10,6 +11,7 @@ const program = new Command()
   .exitOverride();
 
 serveCommand(program);
+simulateCommand(program);
 
 try {
   await program.parseAsync(process.argv);

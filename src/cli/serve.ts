@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { MediaServer } from '../http/server.ts';
 import { MediaLibrary } from '../library/library.ts';
 import type { MediaRootConfig } from '../library/model.ts';
 import { consoleLogger } from '../logger.ts';
 import { defaultStorageDir, loadSecrets } from '../secrets.ts';
+import { parsePort, untilSignal } from './options.ts';
 
 interface ServeOptions {
   media: MediaRootConfig[];
@@ -24,12 +25,6 @@ function parseMedia(value: string, previous: MediaRootConfig[] = []): MediaRootC
   const folder = path.resolve(named ? value.slice(equals + 1) : value);
   const name = named ? value.slice(0, equals) : path.basename(folder) || folder;
   return [...previous, { name, path: folder }];
-}
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('expected a port number (0-65535).');
-  return port;
 }
 
 /** Adds `nascast serve`. */
@@ -65,27 +60,18 @@ Examples:
         logger,
         ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
       });
-      // Signals are watched before anything starts, so a stop during start-up is clean too.
-      let stopRequested: () => void = () => {};
-      const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
-      const onSignal = (signal: NodeJS.Signals): void => {
-        logger.debug(`${signal}: stopping`);
-        stopRequested();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      try {
-        await library.start();
-        await server.start();
-        logger.debug(`${library.size} media files; token file in ${options.storage}`);
-        if (!options.discovery) logger.debug('discovery is off');
-        console.log(`NasCast listening on ${server.url}`);
-        await stopped;
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        await server.stop();
-        await library.close();
-      }
+      await untilSignal(logger, {
+        start: async () => {
+          await library.start();
+          await server.start();
+          logger.debug(`${library.size} media files; token file in ${options.storage}`);
+          if (!options.discovery) logger.debug('discovery is off');
+          console.log(`NasCast listening on ${server.url}`);
+        },
+        stop: async () => {
+          await server.stop();
+          await library.close();
+        },
+      });
     });
 }

@@ -50,6 +50,8 @@ export interface SimulatorEvents {
   'app-message': [message: AppMessage];
   /** A sender connected over TLS. */
   connection: [remote: string];
+  /** The Default Media Receiver's MEDIA_STATUS entry changed (as broadcast; `undefined` once nothing is loaded). */
+  'media-status': [status: Json | undefined];
 }
 
 type Json = Record<string, unknown>;
@@ -189,7 +191,9 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
   async #listen(): Promise<void> {
     const server = new castv2.Server({ key: this.#tls!.key, cert: this.#tls!.cert });
     this.#server = server;
-    server.on('error', (error) => this.#logger.warn(`simulator server error: ${error.message}`));
+    let listening = false;
+    // A failed listen rejects below; only later errors are worth a warning.
+    server.on('error', (error) => listening && this.#logger.warn(`simulator server error: ${error.message}`));
     server.server.on('tlsClientError', (error) => this.#logger.debug(`simulator TLS handshake failed: ${error.message}`));
     server.server.on('secureConnection', (socket: TLSSocket) => {
       const clientId = `${socket.remoteAddress}:${socket.remotePort}`;
@@ -213,6 +217,7 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
     await new Promise<void>((resolve, reject) => {
       server.server.once('error', reject);
       server.listen(this.#port, this.#host, () => {
+        listening = true;
         server.server.off('error', reject);
         this.#port = (server.server.address() as { port: number }).port;
         resolve();
@@ -299,7 +304,10 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
       defaultMediaReceiver: appId === DEFAULT_MEDIA_RECEIVER,
       volume: () => ({ ...this.#volume }),
       send: (clientId, sourceId, destinationId, namespace, payload) => this.#send(clientId, sourceId, destinationId, namespace, payload),
-      broadcast: (sourceId, namespace, payload) => this.#broadcast(sourceId, namespace, payload),
+      broadcast: (sourceId, namespace, payload) => {
+        this.#broadcast(sourceId, namespace, payload);
+        if (namespace === NS.media) this.emit('media-status', this.mediaStatus());
+      },
       takeLoadFailure: () => {
         const reason = this.#nextLoadFailure;
         this.#nextLoadFailure = undefined;

@@ -1,0 +1,87 @@
+import type { Command } from 'commander';
+import { errnoCode } from '../errors.ts';
+import { consoleLogger } from '../logger.ts';
+import { ChromecastSimulator } from '../simulator/simulator.ts';
+import { parsePort, untilSignal } from './options.ts';
+
+interface SimulateOptions {
+  name: string;
+  port?: number;
+  host: string;
+  group?: boolean;
+  advertise: boolean;
+  interface?: string;
+  refuseApp: string[];
+  debug?: boolean;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Adds `nascast simulate`: a Chromecast on the command line, until Ctrl-C. */
+export function simulateCommand(program: Command): void {
+  program
+    .command('simulate')
+    .description('run a simulated Chromecast that senders (NasCast, castnow, catt, phones) find and cast to')
+    .option('-n, --name <name>', 'the name it is found by', 'NasCast Simulator')
+    .option('-p, --port <port>', 'castv2 port (default: 8009, or a free port for a group)', parsePort)
+    .option('--host <address>', 'address to listen on', '0.0.0.0')
+    .option('--group', 'simulate a Cast group (md: Google Cast Group) rather than a device')
+    .option('--no-advertise', 'do not announce it over mDNS (reach it by host and port)')
+    .option('--interface <address>', 'the interface address mDNS announces on')
+    .option('--refuse-app <appId>', 'answer LAUNCH of this app id with NOT_FOUND, repeatable', collect, [])
+    .option('--debug', 'log debug messages')
+    .addHelpText(
+      'after',
+      `
+It speaks castv2 over TLS with a self-signed certificate, runs the Default Media
+Receiver with a playback clock (LOAD fetches the URL for real) and prints what
+senders do to it.
+
+Examples:
+  $ nascast simulate --name "Test TV"
+  $ nascast simulate --name "Whole House" --group
+  $ nascast simulate --name "Old TV" --port 8010 --refuse-app 5C3F0A3C`,
+    )
+    .action(async (options: SimulateOptions) => {
+      const logger = consoleLogger({ debug: options.debug ?? false });
+      const simulator = new ChromecastSimulator({
+        name: options.name,
+        port: options.port ?? (options.group ? 0 : 8009),
+        host: options.host,
+        group: options.group ?? false,
+        advertise: options.advertise,
+        refuseApps: options.refuseApp,
+        logger,
+        ...(options.interface ? { mdnsInterface: options.interface } : {}),
+      });
+      simulator.on('connection', (remote) => logger.info(`sender connected (${remote})`));
+      simulator.on('launch', (appId) => logger.info(`launched app ${appId}`));
+      simulator.on('app-message', (message) => logger.info(`message for ${message.appId} on ${message.namespace}`));
+      let lastState: string | undefined;
+      simulator.on('media-status', (status) => {
+        const state = typeof status?.playerState === 'string' ? status.playerState : 'IDLE';
+        if (state === lastState) return;
+        lastState = state;
+        const media = status?.media as { metadata?: { title?: unknown }; contentId?: unknown } | undefined;
+        const title = media?.metadata?.title ?? media?.contentId;
+        logger.info(`${state}${typeof title === 'string' && state !== 'IDLE' ? ` ${title}` : ''}`);
+      });
+
+      await untilSignal(logger, {
+        start: async () => {
+          try {
+            await simulator.start();
+          } catch (error) {
+            if (errnoCode(error) === 'EADDRINUSE') throw new Error(`port ${options.port ?? 8009} is in use; choose another with --port`, { cause: error });
+            throw error;
+          }
+          const kind = simulator.isGroup ? 'Cast group' : 'Chromecast';
+          const advertised = options.advertise ? 'advertised over mDNS' : 'not advertised';
+          console.log(`Simulated ${kind} "${simulator.name}" on ${simulator.host}:${simulator.port} (${advertised}); Ctrl-C stops it`);
+        },
+        stop: () => simulator.stop(),
+      });
+    });
+}

@@ -1,0 +1,42 @@
+import net from 'node:net';
+import test from 'ava';
+import { CastSession, DEFAULT_MEDIA_RECEIVER, DefaultMediaPlayer } from '../src/cast/index.ts';
+import { runCli } from './helpers/cli.ts';
+import { patternBytes, startMediaServer } from './helpers/media-server.ts';
+
+test('nascast simulate runs a Chromecast that castv2-client casts to, prints what senders do, and stops on SIGINT', async (t) => {
+  const media = await startMediaServer(t, { 'Films/Trailer.mp4': patternBytes(4096) }, { library: { watch: false } });
+  const cli = runCli(t, ['simulate', '--name', 'Test TV', '--port', '0', '--host', '127.0.0.1', '--no-advertise']);
+  const [, port] = await cli.line(/^Simulated Chromecast "Test TV" on 127\.0\.0\.1:(\d+) \(not advertised\)/m);
+
+  const session = new CastSession({ host: '127.0.0.1', port: Number(port), requestTimeoutMs: 3000 });
+  t.teardown(() => session.close());
+  await session.connect();
+  const player = new DefaultMediaPlayer(session);
+  const item = media.item('Films/Trailer.mp4');
+  t.is((await player.load({ url: media.server.mediaUrl(item), contentType: item.mime, title: item.title })).state, 'PLAYING');
+  await player.pause();
+  await cli.line(/^launched app CC1AD845$/m);
+  await cli.line(/^PLAYING Trailer$/m);
+  await cli.line(/^PAUSED Trailer$/m);
+  t.is(session.app?.appId, DEFAULT_MEDIA_RECEIVER);
+  session.close();
+
+  cli.child.kill('SIGINT');
+  t.is(await cli.exited, 0);
+  t.is(cli.stderr, '');
+});
+
+test('nascast simulate on a port in use says so and exits 1; a bad port is a usage error (2)', async (t) => {
+  const blocker = net.createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => blocker.close());
+  const { port } = blocker.address() as net.AddressInfo;
+  const busy = runCli(t, ['simulate', '--port', String(port), '--host', '127.0.0.1', '--no-advertise']);
+  t.is(await busy.exited, 1);
+  t.regex(busy.stderr, new RegExp(`^nascast: port ${port} is in use; choose another with --port\\n$`));
+
+  const usage = runCli(t, ['simulate', '--port', 'eighty']);
+  t.is(await usage.exited, 2);
+  t.regex(usage.stderr, /expected a port number/);
+});
