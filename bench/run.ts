@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchCast } from './cast.ts';
 import { benchHttp } from './http.ts';
 import { benchLibrary } from './library.ts';
 
@@ -16,6 +17,9 @@ try {
   const library = benchLibrary(work);
   console.log(library.table + '\n');
   checks.push(...library.checks);
+  const cast = benchCast();
+  console.log(cast.table + '\n');
+  checks.push(...cast.checks);
   const httpReport = await benchHttp(work, { seconds, rounds });
   console.log(httpReport.table + '\n');
   checks.push(...httpReport.checks);
