@@ -83,7 +83,7 @@ try {
   await live.connect();
   const player = new DefaultMediaPlayer(live);
   const item = library.folder('Bench')!.items[0]!;
-  const media: CastMedia = { url: server.mediaUrl(item), contentType: item.mime, title: item.title };
+  const media: CastMedia = server.castMedia(item);
   const firstLoad = (await player.load(media)).elapsedMs; // includes launching the receiver
   const loads: number[] = [];
   for (let round = 0; round < LOADS; round++) loads.push((await player.load(media)).elapsedMs);

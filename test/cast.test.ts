@@ -5,16 +5,20 @@ import { LoadFailedError, NoMediaSessionError } from '../src/errors.ts';
 import { eventually, patternBytes, startMediaServer } from './helpers/media-server.ts';
 import { connectSession, nextEvent, startSimulator } from './helpers/simulator.ts';
 
-const files = { 'Series/Episode 1.mp4': patternBytes(64 * 1024), 'Series/Episode 2.mp4': patternBytes(32 * 1024), 'Music/Song.mp3': patternBytes(8 * 1024) };
+const files = {
+  'Series/Episode 1.mp4': patternBytes(64 * 1024),
+  'Series/Episode 2.mp4': patternBytes(32 * 1024),
+  'Music/Song.mp3': patternBytes(8 * 1024),
+  'Films/Film.mp4': patternBytes(16 * 1024),
+  'Films/Film.en.srt': '1\n00:00:01,000 --> 00:00:02,000\nHello\n',
+  'Films/Film.fr.vtt': 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nBonjour\n',
+};
 
 async function castSetup(t: ExecutionContext, simulatorOptions: SimulatorOptions = {}) {
   const media = await startMediaServer(t, files, { library: { watch: false } });
   const simulator = await startSimulator(t, simulatorOptions);
   const session = await connectSession(t, simulator);
-  const asCast = (relative: string, duration?: number): CastMedia => {
-    const item = media.item(relative);
-    return { url: media.server.mediaUrl(item), contentType: item.mime, title: item.title, ...(duration ? { duration } : {}) };
-  };
+  const asCast = (relative: string, duration?: number): CastMedia => ({ ...media.server.castMedia(media.item(relative)), ...(duration ? { duration } : {}) });
   return { media, simulator, session, asCast };
 }
 
@@ -48,6 +52,26 @@ test('the cast flow through castv2-client: launch, LOAD a real file, pause, seek
   await player.stop();
   t.is(player.status().state, 'IDLE');
   t.is(simulator.mediaStatus()?.playerState, 'IDLE');
+});
+
+test('LOAD sends the type, title, metadata and the WebVTT tracks of the library; the chosen language is shown', async (t) => {
+  const { media, simulator, session, asCast } = await castSetup(t);
+  const player = new DefaultMediaPlayer(session);
+  await player.load(asCast('Films/Film.mp4', 5400), { subtitles: 'fr', startAt: 60 });
+  const status = simulator.mediaStatus() as { media: Record<string, unknown>; activeTrackIds: number[]; currentTime: number };
+  t.like(status.media, { contentType: 'video/mp4', streamType: 'BUFFERED', duration: 5400, metadata: { type: 1, metadataType: 1, title: 'Film' } });
+  const tracks = status.media.tracks as Array<{ trackId: number; type: string; trackContentType: string; language: string; trackContentId: string }>;
+  t.deepEqual(tracks.map((track) => [track.type, track.trackContentType, track.language]), [['TEXT', 'text/vtt', 'en'], ['TEXT', 'text/vtt', 'fr']]);
+  t.deepEqual(status.activeTrackIds, [tracks.find((track) => track.language === 'fr')!.trackId]);
+  t.true(status.currentTime >= 60);
+  // The device can fetch every track with no header, and gets WebVTT (the .srt converted).
+  for (const track of tracks) {
+    const url = new URL(track.trackContentId);
+    const response = await fetch(`${media.origin}${url.pathname}${url.search}`);
+    t.is(response.status, 200);
+    t.regex(response.headers.get('content-type') ?? '', /^text\/vtt/);
+    t.regex(await response.text(), track.language === 'en' ? /^WEBVTT[\s\S]*00:00:01\.000 --> 00:00:02\.000\nHello/ : /Bonjour/);
+  }
 });
 
 test('a LOAD the device cannot fetch fails with the reason, and a forced failure reports its own', async (t) => {

@@ -14,7 +14,7 @@ test('nascast simulate runs a Chromecast that castv2-client casts to, prints wha
   await session.connect();
   const player = new DefaultMediaPlayer(session);
   const item = media.item('Films/Trailer.mp4');
-  t.is((await player.load({ url: media.server.mediaUrl(item), contentType: item.mime, title: item.title })).state, 'PLAYING');
+  t.is((await player.load(media.server.castMedia(item))).state, 'PLAYING');
   await player.pause();
   await cli.line(/^launched app CC1AD845$/m);
   await cli.line(/^PLAYING Trailer$/m);

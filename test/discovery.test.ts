@@ -2,7 +2,7 @@ import test from 'ava';
 import { DeviceDiscovery, type CastDevice } from '../src/discovery/index.ts';
 import { requireTestNamespace } from './helpers/chromium.ts';
 import { runCli } from './helpers/cli.ts';
-import { eventually } from './helpers/media-server.ts';
+import { eventually, tempDir, writeTree } from './helpers/media-server.ts';
 import { startSimulator } from './helpers/simulator.ts';
 
 // Real mDNS, so only inside the loopback-only namespace test/run.sh makes:
@@ -81,4 +81,30 @@ test.serial('a group run with `nascast simulate --group` is found as a group on 
   t.not(device.port, 8009);
   cli.child.kill('SIGTERM');
   t.is(await cli.exited, 0);
+});
+
+test.serial('nascast serve finds devices, and starts a simulated one when none answers in time', async (t) => {
+  if (!requireTestNamespace(t)) return;
+  const media = await tempDir(t);
+  await writeTree(media, { 'Films/film.mp4': 'film' });
+  const storage = await tempDir(t);
+  const serve = (extra: string[]) =>
+    runCli(t, ['serve', '--media', `${media}/Films`, '--port', '0', '--host', '127.0.0.1', '--storage', storage, ...extra]);
+
+  // Nothing on the network: the stand-in starts, and discovery reports it like any device.
+  const alone = serve(['--simulate-if-none', '0.3']);
+  await alone.line(/^No Chromecast found within 0\.3 s: started a simulated one on 127\.0\.0\.1:\d+$/m);
+  await alone.line(/^Found Chromecast "NasCast Simulator" at 127\.0\.0\.1:\d+$/m);
+  alone.child.kill('SIGTERM');
+  t.is(await alone.exited, 0);
+
+  // A device named by address and one on mDNS are both found.
+  const byAddress = await startSimulator(t, { name: 'Basement TV' });
+  await startSimulator(t, { name: 'Attic', advertise: true });
+  const found = serve(['--device', `127.0.0.1:${byAddress.port}`]);
+  await found.line(new RegExp(`^Found Chromecast "127\\.0\\.0\\.1:${byAddress.port}" at 127\\.0\\.0\\.1:${byAddress.port}$`, 'm'));
+  await found.line(/^Found Chromecast "Attic" at 127\.0\.0\.1:\d+$/m);
+  found.child.kill('SIGINT');
+  t.is(await found.exited, 0);
+  t.is(found.stderr, '');
 });

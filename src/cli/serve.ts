@@ -1,10 +1,11 @@
 import path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { MediaServer } from '../http/server.ts';
 import { MediaLibrary } from '../library/library.ts';
 import type { MediaRootConfig } from '../library/model.ts';
 import { consoleLogger } from '../logger.ts';
 import { defaultStorageDir, loadSecrets } from '../secrets.ts';
+import { DeviceFinder } from './device-finder.ts';
 import { parsePort, untilSignal } from './options.ts';
 
 interface ServeOptions {
@@ -15,6 +16,9 @@ interface ServeOptions {
   publicUrl?: string;
   storage: string;
   discovery: boolean;
+  device: string[];
+  interface?: string;
+  simulateIfNone?: number;
   debug?: boolean;
 }
 
@@ -25,6 +29,13 @@ function parseMedia(value: string, previous: MediaRootConfig[] = []): MediaRootC
   const folder = path.resolve(named ? value.slice(equals + 1) : value);
   const name = named ? value.slice(0, equals) : path.basename(folder) || folder;
   return [...previous, { name, path: folder }];
+}
+
+/** `--simulate-if-none [seconds]`: a bare flag means 3 s (the preset). */
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!(seconds >= 0 && seconds <= 3600)) throw new InvalidArgumentError('expected seconds (0-3600).');
+  return seconds;
 }
 
 /** Adds `nascast serve`. */
@@ -39,13 +50,18 @@ export function serveCommand(program: Command): void {
     .option('--public-url <url>', 'base URL devices use to reach this server (reverse proxy, NAT)')
     .option('--storage <dir>', 'folder for the token file', defaultStorageDir())
     .option('--no-discovery', 'do not look for Chromecasts on the network')
+    .option('--device <host[:port]>', 'a Chromecast to reach by address where multicast does not pass, repeatable', (value: string, previous: string[]) => [...previous, value], [])
+    .option('--interface <address>', 'the interface address to look for Chromecasts on')
+    .addOption(new Option('--simulate-if-none [seconds]', 'start a simulated Chromecast if none is found within this time').preset('3').argParser(parseSeconds))
     .option('--debug', 'log debug messages')
     .addHelpText(
       'after',
       `
 Examples:
   $ nascast serve --media /mnt/nas/films
-  $ nascast serve --media Films=/mnt/nas/films --media Music=/mnt/nas/music --port 9000`,
+  $ nascast serve --media Films=/mnt/nas/films --media Music=/mnt/nas/music --port 9000
+  $ nascast serve --media /mnt/nas/films --device 10.0.20.31 --device 10.0.20.40:32187
+  $ nascast serve --media examples/media/Films --simulate-if-none`,
     )
     .action(async (options: ServeOptions) => {
       const logger = consoleLogger({ debug: options.debug ?? false });
@@ -60,15 +76,22 @@ Examples:
         logger,
         ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
       });
+      const devices = new DeviceFinder(logger);
       await untilSignal(logger, {
         start: async () => {
           await library.start();
           await server.start();
           logger.debug(`${library.size} media files; token file in ${options.storage}`);
-          if (!options.discovery) logger.debug('discovery is off');
           console.log(`NasCast listening on ${server.url}`);
+          if (!options.discovery) return logger.debug('discovery is off');
+          devices.start({
+            staticHosts: options.device,
+            ...(options.interface ? { interface: options.interface } : {}),
+            ...(options.simulateIfNone === undefined ? {} : { simulateAfterMs: options.simulateIfNone * 1000 }),
+          });
         },
         stop: async () => {
+          await devices.stop();
           await server.stop();
           await library.close();
         },

@@ -15,11 +15,14 @@ export interface DiscoveryOptions {
   /** A device not heard from for this long is `down`. Default 3 query intervals. */
   expireAfterMs?: number;
   /** Devices named by `host[:port]`, probed over castv2: for networks where multicast does not pass. */
-  staticHosts?: ReadonlyArray<string | { host: string; port?: number; name?: string }>;
+  staticHosts?: readonly StaticHost[];
   /** How often static hosts are probed. Default 30000 ms. */
   staticProbeIntervalMs?: number;
   logger?: Logger;
 }
+
+/** A device named by `host[:port]`, or by host, port and a display name. */
+export type StaticHost = string | { host: string; port?: number; name?: string };
 
 /** Events of {@link DeviceDiscovery}. */
 export interface DiscoveryEvents {
@@ -48,6 +51,9 @@ export class DeviceDiscovery extends EventEmitter<DiscoveryEvents> {
   #bonjour: Bonjour | undefined;
   #browser: Browser | undefined;
   #timers: NodeJS.Timeout[] = [];
+  readonly #staticHosts: StaticHost[] = [];
+  #probingStatic = false;
+  #running = false;
 
   constructor(options: DiscoveryOptions = {}) {
     super();
@@ -66,13 +72,18 @@ export class DeviceDiscovery extends EventEmitter<DiscoveryEvents> {
   }
 
   start(): void {
+    this.#running = true;
     if (this.#options.mdns !== false) this.#startMdns();
-    const hosts = this.#options.staticHosts ?? [];
-    if (hosts.length > 0) {
-      const probeAll = (): void => void Promise.all(hosts.map((entry) => this.#probeStatic(entry)));
-      probeAll();
-      this.#every(this.#options.staticProbeIntervalMs ?? 30_000, probeAll);
-    }
+    for (const entry of this.#options.staticHosts ?? []) this.addStaticHost(entry);
+  }
+
+  /** Adds a device named by host, probed at once and then with the others; after `start()`. */
+  addStaticHost(entry: StaticHost): void {
+    this.#staticHosts.push(entry);
+    void this.#probeStatic(entry);
+    if (this.#probingStatic) return;
+    this.#probingStatic = true;
+    this.#every(this.#options.staticProbeIntervalMs ?? 30_000, () => void Promise.all(this.#staticHosts.map((host) => this.#probeStatic(host))));
   }
 
   /** Sends an mDNS query now. */
@@ -83,6 +94,9 @@ export class DeviceDiscovery extends EventEmitter<DiscoveryEvents> {
   async stop(): Promise<void> {
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers = [];
+    this.#running = false;
+    this.#probingStatic = false;
+    this.#staticHosts.length = 0;
     this.#browser?.stop();
     this.#browser = undefined;
     const bonjour = this.#bonjour;
@@ -142,7 +156,7 @@ export class DeviceDiscovery extends EventEmitter<DiscoveryEvents> {
     return this.#fqdns.get(fqdn.toLowerCase());
   }
 
-  async #probeStatic(entry: string | { host: string; port?: number; name?: string }): Promise<void> {
+  async #probeStatic(entry: StaticHost): Promise<void> {
     const { host, port, name } = typeof entry === 'string' ? parseHostPort(entry) : { port: 8009, ...entry };
     const id = `${host}:${port}`;
     const session = new CastSession({ host, port, requestTimeoutMs: 3000, logger: this.#logger });
@@ -150,10 +164,11 @@ export class DeviceDiscovery extends EventEmitter<DiscoveryEvents> {
       await session.connect();
       const status = await session.getStatus();
       const app = status.applications?.[0];
+      if (!this.#running) return; // stopped while the probe was out
       this.#upsert({ id, name: name ?? id, model: 'Chromecast', host, port, capabilities: 0, status: app?.statusText ?? '', isGroup: false, source: 'static' });
     } catch (error) {
       this.#note(`static host ${id} did not answer: ${(error as Error).message}`);
-      if (this.#devices.has(id)) this.#down(id, 'failed its probe');
+      if (this.#running && this.#devices.has(id)) this.#down(id, 'failed its probe');
     } finally {
       session.close();
     }
@@ -164,7 +179,7 @@ export class DeviceDiscovery extends EventEmitter<DiscoveryEvents> {
     const previous = this.#devices.get(device.id);
     this.#devices.set(device.id, device);
     if (!previous) {
-      this.#logger.info(`Found ${device.name} at ${device.host}:${device.port}`);
+      this.#logger.info(`Found ${device.isGroup ? 'Cast group' : device.model} "${device.name}" at ${device.host}:${device.port}`);
       this.emit('up', device);
     } else if (deviceChanged(previous, device)) {
       this.emit('changed', device, previous);
@@ -177,6 +192,7 @@ export class DeviceDiscovery extends EventEmitter<DiscoveryEvents> {
     this.#devices.delete(id);
     this.#lastSeen.delete(id);
     this.#note(`${device.name} is down: ${reason}`);
+    this.#logger.info(`"${device.name}" went away: ${reason}`);
     this.emit('down', device, reason);
   }
 

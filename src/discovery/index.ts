@@ -1,2 +1,2 @@
-export { DeviceDiscovery, type DiscoveryEvents, type DiscoveryNote, type DiscoveryOptions } from './discovery.ts';
+export { DeviceDiscovery, type DiscoveryEvents, type DiscoveryNote, type DiscoveryOptions, type StaticHost } from './discovery.ts';
 export type { CastDevice } from './device.ts';

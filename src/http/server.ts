@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { CastMedia } from '../cast/player.ts';
 import { ConfigError, ListenError } from '../errors.ts';
 import type { MediaLibrary } from '../library/library.ts';
 import type { MediaItem, SubtitleTrack } from '../library/model.ts';
@@ -159,6 +160,17 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
   /** Absolute signed URL of a subtitle track, served as WebVTT. */
   subtitleUrl(track: SubtitleTrack): string {
     return `${this.url}/subtitles/${track.id}.vtt?g=${this.#grants.sign(track.id, this.#expiry())}`;
+  }
+
+  /** A library item as a device is told to play it: signed URLs for the file and its WebVTT tracks. */
+  castMedia(item: MediaItem): CastMedia {
+    return {
+      url: this.mediaUrl(item),
+      contentType: item.mime,
+      title: item.title,
+      kind: item.kind,
+      subtitles: item.subtitles.map((track) => ({ lang: track.lang ?? 'und', url: this.subtitleUrl(track) })),
+    };
   }
 
   // Rounded up to the hour, so listings made within the hour give identical URLs.

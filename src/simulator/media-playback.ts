@@ -30,6 +30,8 @@ export interface MediaStatusEntry {
   supportedMediaCommands: number;
   volume: { level: number; muted: boolean };
   media: CastMediaInfo;
+  /** The text tracks shown (`trackId`s of `media.tracks`). */
+  activeTrackIds: number[];
   currentItemId: number;
   items: Array<{ itemId: number; media: CastMediaInfo }>;
   repeatMode: 'REPEAT_OFF';
@@ -62,6 +64,7 @@ export class MediaPlayback {
   #position = 0;
   #since = 0;
   #endTimer: NodeJS.Timeout | undefined;
+  #activeTrackIds: number[] = [];
 
   constructor(options: { volume: () => { level: number; muted: boolean }; changed: () => void; takeLoadFailure: () => string | undefined }) {
     this.#volume = options.volume;
@@ -79,9 +82,10 @@ export class MediaPlayback {
   }
 
   /** Replaces the queue and loads `items[startIndex]` (LOAD is a queue of one). */
-  async load(items: ReadonlyArray<{ media: CastMediaInfo; startTime?: number }>, startIndex: number, autoplay: boolean): Promise<LoadOutcome> {
+  async load(items: ReadonlyArray<{ media: CastMediaInfo; startTime?: number }>, startIndex: number, autoplay: boolean, activeTrackIds: readonly number[] = []): Promise<LoadOutcome> {
     if (items.length === 0 || startIndex < 0 || startIndex >= items.length) return { ok: false, reason: 'INVALID_PARAMS' };
     this.#stopClock();
+    this.#activeTrackIds = [...activeTrackIds];
     this.#items = items.map((item) => ({ itemId: this.#nextItemId++, media: item.media, startTime: item.startTime ?? 0 }));
     this.#mediaSessionId++;
     return this.#loadItem(startIndex, autoplay, this.#items[startIndex]!.startTime);
@@ -117,6 +121,14 @@ export class MediaPlayback {
     if (this.#state === 'PLAYING') this.#armEnd();
   }
 
+  /** EDIT_TRACKS_INFO: which text tracks are shown; ids the media does not have are refused. */
+  setActiveTracks(trackIds: readonly number[]): boolean {
+    const known = new Set((this.#current()?.media.tracks ?? []).map((track) => (track as { trackId?: unknown }).trackId));
+    if (!trackIds.every((id) => known.has(id))) return false;
+    this.#activeTrackIds = [...trackIds];
+    return true;
+  }
+
   stop(): void {
     this.#stopClock();
     this.#position = 0;
@@ -146,6 +158,7 @@ export class MediaPlayback {
         supportedMediaCommands: SUPPORTED_COMMANDS,
         volume: this.#volume(),
         media: item.media,
+        activeTrackIds: this.#activeTrackIds,
         currentItemId: item.itemId,
         items: this.#items.map(({ itemId, media }) => ({ itemId, media })),
         repeatMode: 'REPEAT_OFF',

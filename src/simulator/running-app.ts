@@ -97,7 +97,7 @@ export class RunningApp {
         const media = asMedia(message.media);
         if (!media) return invalid('INVALID_PARAMS');
         const startTime = typeof message.currentTime === 'number' ? message.currentTime : 0;
-        return settle(await playback.load([{ media, startTime }], 0, message.autoplay !== false));
+        return settle(await playback.load([{ media, startTime }], 0, message.autoplay !== false, trackIds(message.activeTrackIds)));
       }
       case 'QUEUE_LOAD': {
         const items = Array.isArray(message.items) ? (message.items as Json[]).map((item) => ({ media: asMedia(item.media), startTime: Number(item.startTime ?? 0) })) : [];
@@ -122,6 +122,9 @@ export class RunningApp {
       case 'STOP':
         playback.stop();
         return this.#broadcastMedia(requestId);
+      case 'EDIT_TRACKS_INFO':
+        if (!playback.setActiveTracks(trackIds(message.activeTrackIds))) return invalid('INVALID_PARAMS');
+        return this.#broadcastMedia(requestId);
       case 'QUEUE_UPDATE':
         if (typeof message.jump !== 'number') return this.#broadcastMedia(requestId);
         return settle(await playback.jump(message.jump));
@@ -143,4 +146,9 @@ function asMedia(value: unknown): CastMediaInfo | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const media = value as Json;
   return typeof media.contentId === 'string' && media.contentId !== '' ? (media as CastMediaInfo) : undefined;
+}
+
+/** `activeTrackIds` as numbers; anything else counts as none. */
+function trackIds(value: unknown): number[] {
+  return Array.isArray(value) ? value.filter((id): id is number => typeof id === 'number') : [];
 }
