@@ -41,7 +41,7 @@ end
   );
 
   const servers: Served[] = [
-    await startNodeServer('nascast', path.join(here, 'servers', 'nascast.ts'), [media, '0']),
+    await startNodeServer('nascast', path.join(here, 'servers', 'nascast.mjs'), [media, '0']),
     await startNginx(path.join(work, 'nginx'), media, await freePort()),
     await startNodeServer('send', path.join(here, 'servers', 'send.ts'), [media, '0']),
   ];
@@ -122,8 +122,8 @@ end
   return { table: formatTable(rows), checks };
 }
 
-export async function benchAborts(media: string, here: string): Promise<{ samples: Array<{ requests: number; rss: number }>; growth: number }> {
-  const server = await startNodeServer('nascast', path.join(here, 'servers', 'nascast.ts'), [media, '0']);
+export async function benchAborts(media: string, here: string, script = path.join(here, 'servers', 'nascast.mjs')): Promise<{ samples: Array<{ requests: number; rss: number }>; growth: number }> {
+  const server = await startNodeServer('nascast', script, [media, '0']);
   const samples: Array<{ requests: number; rss: number }> = [{ requests: 0, rss: rssMiB(server.pids()) }];
   try {
     const url = `http://127.0.0.1:${server.port}${server.path(RANGE_FILE)}`;

@@ -33,3 +33,27 @@ test('examples/serve-a-folder.ts prints signed URLs that play, and stops on SIGI
   child.kill('SIGINT');
   t.is(await exited, 0);
 });
+
+test('examples/cast-a-file.ts casts a sample with subtitles to a simulator, drives it, probes a URL and exits 0', async (t) => {
+  const script = fileURLToPath(new URL('../examples/cast-a-file.ts', import.meta.url));
+  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  t.teardown(() => child.kill('SIGKILL'));
+  let output = '';
+  let errors = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`still running after 30 s: ${output} ${errors}`)), 30_000);
+    child.on('close', (exitCode) => {
+      clearTimeout(timer);
+      resolve(exitCode);
+    });
+  });
+  t.is(code, 0, errors);
+  t.regex(output, /casting Samples\/Films\/Test Pattern\.mp4 \(subtitles: en\)/);
+  t.regex(output, /playing after \d+ ms/);
+  t.regex(output, /PAUSED\s+5\.0 s/);
+  t.regex(output, /volume 30%/);
+  t.regex(output, /probed Tone 330 Hz: audio\/mpeg, \d+ bytes, ranges yes/);
+  t.regex(output, /IDLE/);
+});

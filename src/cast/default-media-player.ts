@@ -18,6 +18,8 @@ export class DefaultMediaPlayer extends EventEmitter<PlayerEvents> implements Pl
   readonly #session: CastSession;
   readonly #loadTimeoutMs: number;
   #mediaSessionId: number | undefined;
+  /** While a load is out: the media session it replaces, whose late statuses must not undo LOADING. */
+  #replacing: number | undefined;
   #status: PlayerStatus = { state: 'IDLE', position: 0, volume: 1, muted: false };
 
   constructor(session: CastSession, options: { loadTimeoutMs?: number } = {}) {
@@ -43,8 +45,24 @@ export class DefaultMediaPlayer extends EventEmitter<PlayerEvents> implements Pl
     const items = Array.isArray(media) ? (media as readonly CastMedia[]) : [media as CastMedia];
     if (items.length === 0) throw new LoadFailedError('the playlist is empty');
     if (this.#session.app?.appId !== DEFAULT_MEDIA_RECEIVER) await this.#session.launch(DEFAULT_MEDIA_RECEIVER);
-    this.#update({ state: 'LOADING', error: undefined });
+    this.#replacing = this.#mediaSessionId;
+    try {
+      return await this.#load(items, options, started);
+    } finally {
+      this.#replacing = undefined;
+    }
+  }
+
+  async #load(items: readonly CastMedia[], options: LoadOptions, started: number): Promise<LoadResult> {
     const startIndex = options.startIndex ?? 0;
+    const first = items[startIndex] ?? items[0]!;
+    this.#update({
+      state: 'LOADING',
+      error: undefined,
+      position: options.startAt ?? 0,
+      duration: first.duration,
+      media: { url: first.url, contentType: first.contentType, ...(first.title ? { title: first.title } : {}) },
+    });
     const payload: Json =
       items.length === 1
         ? { type: 'LOAD', media: castMediaInfo(items[0]!), autoplay: true, currentTime: options.startAt ?? 0, activeTrackIds: activeTracks(items[0]!, options.subtitles) }
@@ -120,6 +138,7 @@ export class DefaultMediaPlayer extends EventEmitter<PlayerEvents> implements Pl
   }
 
   #onMediaStatus(entry: Json): void {
+    if (this.#replacing !== undefined && entry.mediaSessionId === this.#replacing) return;
     if (typeof entry.mediaSessionId === 'number') this.#mediaSessionId = entry.mediaSessionId;
     const media = entry.media as Json | undefined;
     const metadata = media?.metadata as Json | undefined;
@@ -136,7 +155,10 @@ export class DefaultMediaPlayer extends EventEmitter<PlayerEvents> implements Pl
 
   #update(change: Partial<PlayerStatus>): void {
     // `error: undefined` clears a field: keep no undefined keys in the snapshot.
-    this.#status = Object.fromEntries(Object.entries({ ...this.#status, ...change }).filter(([, value]) => value !== undefined)) as unknown as PlayerStatus;
+    const next = Object.fromEntries(Object.entries({ ...this.#status, ...change }).filter(([, value]) => value !== undefined)) as unknown as PlayerStatus;
+    // A command's reply and the device's broadcast often say the same: report a change once.
+    if (JSON.stringify(next) === JSON.stringify(this.#status)) return;
+    this.#status = next;
     this.emit('status', this.status());
   }
 

@@ -1,6 +1,7 @@
 // The NasCast media server over one folder, for the benchmark: prints the signed
-// path of each file as JSON once listening. It runs the built package (as users
-// do), not the sources: type stripping at load costs ~40 MiB of RSS.
+// path of each file as JSON once listening. Plain JavaScript over the built
+// package, as users run it: a .ts entry would load Node's type stripper, which
+// costs ~14 MiB of RSS that no installed NasCast pays.
 import { randomBytes } from 'node:crypto';
 import { MediaLibrary, MediaServer } from '../../dist/src/index.js';
 
@@ -10,7 +11,8 @@ const library = new MediaLibrary({ roots: [{ name: 'Bench', path: folder }], key
 await library.start();
 const server = new MediaServer({ library, secrets, port: Number(port), host: '127.0.0.1' });
 await server.start();
-const paths: Record<string, string> = {};
+/** @type {Record<string, string>} */
+const paths = {};
 for (const item of library.items()) {
   const url = new URL(server.mediaUrl(item));
   paths[item.name] = url.pathname + url.search;
