@@ -1,0 +1,146 @@
+// The control protocol, written once: every message's shape, its TypeScript type and
+// its run-time check. The hub, the ControlClient and the receiver page all import this.
+import { array, boolean, number, object, oneOf, optional, string, type Infer, type Schema } from './schema.ts';
+
+/** Protocol version carried as `v` in every message. */
+export const PROTOCOL_VERSION = 1;
+
+/** Playback states, the same as the `Player` interface's. */
+export const PLAYBACK_STATES = ['IDLE', 'LOADING', 'BUFFERING', 'PLAYING', 'PAUSED', 'ENDED', 'ERROR'] as const;
+
+/** `error.code` values. Each is documented in README.md. */
+export const CONTROL_ERROR_CODES = [
+  'UNAUTHORIZED',
+  'BAD_REQUEST',
+  'UNKNOWN_TYPE',
+  'UNKNOWN_MEDIA',
+  'UNKNOWN_DEVICE',
+  'DEVICE_OFFLINE',
+  'LOAD_FAILED',
+  'TIMEOUT',
+  'RATE_LIMITED',
+  'INTERNAL',
+] as const;
+export type ControlErrorCode = (typeof CONTROL_ERROR_CODES)[number];
+
+/** WebSocket close codes the hub uses. */
+export const CLOSE_CODES = {
+  /** The handshake's token is missing, wrong or expired. */
+  unauthorized: 4401,
+  /** No `hello` within the handshake deadline. */
+  helloTimeout: 4408,
+  /** Too many messages: the per-socket rate limit. */
+  rateLimited: 4429,
+  /** A frame that is not JSON text. */
+  invalidPayload: 1007,
+  /** A frame without a valid envelope (`v`, `type`, `id`), or a second `hello`. */
+  policyViolation: 1008,
+  /** A frame over the size limit (ws closes with it). */
+  tooBig: 1009,
+  /** The client reads too slowly: its send buffer passed the bound. */
+  slowConsumer: 4413,
+  /** The server is stopping. */
+  goingAway: 1001,
+} as const;
+
+const id = string({ max: 64 });
+const device = string({ max: 256 });
+const seconds = number({ min: 0, max: 1e7 });
+const level = number({ min: 0, max: 1 });
+
+/** What a player reports: the `status` message's body. */
+export const statusFields = {
+  state: oneOf(PLAYBACK_STATES),
+  media: optional(object({ url: string({ max: 8192 }), title: optional(string({ min: 0, max: 512 })), contentType: optional(string({ max: 128 })) })),
+  position: seconds,
+  duration: optional(seconds),
+  volume: level,
+  muted: boolean(),
+  error: optional(string({ max: 1024 })),
+};
+export const playerStatus = object(statusFields);
+export type ControlStatus = Infer<typeof playerStatus>;
+
+const subtitleTrack = object({ lang: string({ max: 35 }), url: string({ max: 8192 }) });
+
+/** Messages a client (controller or receiver) sends, by type. */
+export const clientMessages = {
+  hello: object({ token: string({ max: 512 }), role: oneOf(['receiver', 'controller'] as const), device: optional(device), name: optional(string({ max: 128 })) }),
+  subscribe: object({ device }),
+  unsubscribe: object({ device }),
+  devices: object({}),
+  list: object({ path: optional(string({ min: 0, max: 4096 })) }),
+  play: object({ device, media: optional(string({ max: 128 })), url: optional(string({ max: 8192 })), startAt: optional(seconds), subtitles: optional(string({ max: 35 })) }),
+  pause: object({ device }),
+  resume: object({ device }),
+  stop: object({ device }),
+  next: object({ device }),
+  prev: object({ device }),
+  quit: object({ device }),
+  seek: object({ device, position: seconds }),
+  volume: object({ device, level }),
+  mute: object({ device, muted: boolean() }),
+  status: object({ device: optional(device), ...statusFields }),
+  ok: object({ result: optional(object({})) }),
+  error: object({ code: string({ max: 64 }), message: string({ min: 0, max: 1024 }) }),
+} satisfies Record<string, Schema<unknown>>;
+
+export type ClientMessageType = keyof typeof clientMessages;
+/** A checked client message: the envelope plus its type's fields. */
+export type ClientMessage = { [K in ClientMessageType]: { v: 1; type: K; id?: string } & Infer<(typeof clientMessages)[K]> }[ClientMessageType];
+/** The requests a controller may make (everything but the handshake and replies). */
+export type ControllerRequest = Exclude<ClientMessage, { type: 'hello' | 'ok' | 'error' | 'status' }> | Extract<ClientMessage, { type: 'status' }>;
+
+/** Messages the hub sends to a receiver, by type. */
+export const receiverCommands = {
+  load: object({ url: string({ max: 8192 }), contentType: string({ max: 128 }), title: optional(string({ min: 0, max: 512 })), kind: optional(oneOf(['video', 'audio', 'image'] as const)), subtitles: optional(array(subtitleTrack, { max: 50 })), subtitle: optional(string({ max: 35 })), startAt: optional(seconds) }),
+  play: object({}),
+  pause: object({}),
+  seek: object({ position: seconds }),
+  stop: object({}),
+  volume: object({ level: optional(level), muted: optional(boolean()) }),
+  overlay: object({}),
+} satisfies Record<string, Schema<unknown>>;
+export type ReceiverCommandType = keyof typeof receiverCommands;
+export type ReceiverCommand = { [K in ReceiverCommandType]: { type: K } & Infer<(typeof receiverCommands)[K]> }[ReceiverCommandType];
+
+/** Why a frame was refused, and how to answer it. */
+export type ParseFailure =
+  /** Not JSON: close with 1007. */
+  | { kind: 'invalid-json' }
+  /** No valid envelope: close with 1008. */
+  | { kind: 'bad-envelope'; reason: string }
+  /** A type this side does not know: answer `UNKNOWN_TYPE`. */
+  | { kind: 'unknown-type'; id: string | undefined; type: string }
+  /** Known type, bad fields: answer `BAD_REQUEST` naming the field. */
+  | { kind: 'bad-fields'; id: string | undefined; type: string; reason: string };
+
+/**
+ * Checks one text frame against a set of message schemas. The envelope (`v: 1`,
+ * a string `type`, an optional string `id`) must hold; the fields are then checked
+ * against the type's schema and anything not in it is dropped.
+ */
+export function parseMessage<M extends Record<string, Schema<unknown>>>(
+  text: string,
+  schemas: M,
+): { ok: true; message: { [K in keyof M & string]: { v: 1; type: K; id?: string } & Infer<M[K]> }[keyof M & string] } | { ok: false; failure: ParseFailure } {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { ok: false, failure: { kind: 'invalid-json' } };
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false, failure: { kind: 'bad-envelope', reason: 'a message must be a JSON object' } };
+  const record = data as Record<string, unknown>;
+  if (record.v !== PROTOCOL_VERSION) return { ok: false, failure: { kind: 'bad-envelope', reason: `v must be ${PROTOCOL_VERSION}` } };
+  if (typeof record.type !== 'string' || record.type.length === 0 || record.type.length > 64) return { ok: false, failure: { kind: 'bad-envelope', reason: 'type must be a string' } };
+  const checkedId = record.id === undefined ? { ok: true as const, value: undefined } : id.check(record.id, 'id');
+  if (!checkedId.ok) return { ok: false, failure: { kind: 'bad-envelope', reason: `id ${checkedId.reason}` } };
+  const type = record.type;
+  const schema = Object.hasOwn(schemas, type) ? schemas[type] : undefined;
+  if (!schema) return { ok: false, failure: { kind: 'unknown-type', id: checkedId.value, type } };
+  const fields = schema.check(record, '');
+  if (!fields.ok) return { ok: false, failure: { kind: 'bad-fields', id: checkedId.value, type, reason: `${fields.path} ${fields.reason}` } };
+  const message = { ...(fields.value as object), v: PROTOCOL_VERSION, type, ...(checkedId.value === undefined ? {} : { id: checkedId.value }) };
+  return { ok: true, message: message as never };
+}
