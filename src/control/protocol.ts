@@ -63,9 +63,14 @@ export type ControlStatus = Infer<typeof playerStatus>;
 
 const subtitleTrack = object({ lang: string({ max: 35 }), url: string({ max: 8192 }) });
 
-/** Messages a client (controller or receiver) sends, by type. */
-export const clientMessages = {
-  hello: object({ token: string({ max: 512 }), role: oneOf(['receiver', 'controller'] as const), device: optional(device), name: optional(string({ max: 128 })) }),
+const hello = object({ token: string({ max: 512 }), role: oneOf(['receiver', 'controller'] as const), device: optional(device), name: optional(string({ max: 128 })) });
+
+/** The first message on every socket. */
+export const helloMessages = { hello } satisfies Record<string, Schema<unknown>>;
+
+/** Messages a controller (Homebridge, the CLI, the web page) sends, by type. */
+export const controllerMessages = {
+  hello,
   subscribe: object({ device }),
   unsubscribe: object({ device }),
   devices: object({}),
@@ -80,16 +85,26 @@ export const clientMessages = {
   seek: object({ device, position: seconds }),
   volume: object({ device, level }),
   mute: object({ device, muted: boolean() }),
-  status: object({ device: optional(device), ...statusFields }),
+  /** The last status known for a device. */
+  status: object({ device }),
+} satisfies Record<string, Schema<unknown>>;
+
+/** Messages a receiver page sends, by type: its status, and replies to commands. */
+export const receiverMessages = {
+  hello,
+  status: object(statusFields),
   ok: object({ result: optional(object({})) }),
   error: object({ code: string({ max: 64 }), message: string({ min: 0, max: 1024 }) }),
 } satisfies Record<string, Schema<unknown>>;
 
-export type ClientMessageType = keyof typeof clientMessages;
-/** A checked client message: the envelope plus its type's fields. */
-export type ClientMessage = { [K in ClientMessageType]: { v: 1; type: K; id?: string } & Infer<(typeof clientMessages)[K]> }[ClientMessageType];
-/** The requests a controller may make (everything but the handshake and replies). */
-export type ControllerRequest = Exclude<ClientMessage, { type: 'hello' | 'ok' | 'error' | 'status' }> | Extract<ClientMessage, { type: 'status' }>;
+type MessagesOf<M extends Record<string, Schema<unknown>>> = { [K in keyof M & string]: { v: 1; type: K; id?: string } & Infer<M[K]> }[keyof M & string];
+/** A checked controller message: the envelope plus its type's fields. */
+export type ControllerMessage = MessagesOf<typeof controllerMessages>;
+/** The requests a controller may make: everything but the handshake. */
+export type ControllerRequest = Exclude<ControllerMessage, { type: 'hello' }>;
+/** A checked receiver message. */
+export type ReceiverMessage = MessagesOf<typeof receiverMessages>;
+export type HelloMessage = MessagesOf<typeof helloMessages>;
 
 /** Messages the hub sends to a receiver, by type. */
 export const receiverCommands = {
@@ -123,7 +138,7 @@ export type ParseFailure =
 export function parseMessage<M extends Record<string, Schema<unknown>>>(
   text: string,
   schemas: M,
-): { ok: true; message: { [K in keyof M & string]: { v: 1; type: K; id?: string } & Infer<M[K]> }[keyof M & string] } | { ok: false; failure: ParseFailure } {
+): { ok: true; message: MessagesOf<M> } | { ok: false; failure: ParseFailure } {
   let data: unknown;
   try {
     data = JSON.parse(text);
