@@ -62,6 +62,13 @@ test('a static host is found with no multicast at all, and reported down when it
   t.is(device.name, 'Basement TV');
   t.is(device.source, 'static');
   t.is(device.port, simulator.port);
+  // A session that loses its heartbeat reports it; the next probe brings the device back.
+  const reported = new Promise<[CastDevice, string]>((resolve) => discovery.once('down', (...args) => resolve(args)));
+  const back = new Promise<CastDevice>((resolve) => discovery.on('up', (again) => again.id === device.id && resolve(again)));
+  discovery.reportUnreachable(device.id);
+  t.is((await reported)[1], 'missed its heartbeat');
+  t.is((await back).name, 'Basement TV');
+
   const down = new Promise<CastDevice>((resolve) => discovery.once('down', resolve));
   await simulator.stop();
   t.is((await down).id, device.id);

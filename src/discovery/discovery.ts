@@ -86,6 +86,14 @@ export class DeviceDiscovery extends EventEmitter<DiscoveryEvents> {
     this.#every(this.#options.staticProbeIntervalMs ?? 30_000, () => void Promise.all(this.#staticHosts.map((host) => this.#probeStatic(host))));
   }
 
+  /**
+   * Reports a device `down` because a session to it failed its heartbeat. It comes
+   * back `up` with its next mDNS answer or static probe.
+   */
+  reportUnreachable(id: string, reason = 'missed its heartbeat'): void {
+    this.#down(id, reason);
+  }
+
   /** Sends an mDNS query now. */
   query(): void {
     this.#browser?.update();
