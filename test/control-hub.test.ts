@@ -102,8 +102,11 @@ test('commands reach the receiver and its replies come back; no reply is a TIMEO
   t.is(unanswered.code, 'TIMEOUT');
 
   const down = new Promise<string>((resolve) => hub.once('receiver-down', resolve));
+  const orphaned = hub.command('tv-1', { type: 'stop' });
+  await receiver.next((message) => message.type === 'stop');
   receiver.ws.close();
   t.is(await down, 'tv-1');
+  t.is((await t.throwsAsync(orphaned, { instanceOf: ControlError })).code, 'DEVICE_OFFLINE', 'failed when the receiver left, not at the deadline');
 });
 
 test('a subscriber gets the recent history first, then every status; several controllers see the same', async (t) => {

@@ -87,6 +87,7 @@ interface Peer {
 }
 
 interface PendingReply {
+  readonly device: string;
   resolve(result: Record<string, unknown> | undefined): void;
   reject(error: ControlError): void;
   timer: NodeJS.Timeout;
@@ -162,7 +163,7 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
         this.#pending.delete(id);
         reject(new ControlError('TIMEOUT', `the receiver of ${device} did not answer ${command.type} within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.#pending.set(id, { resolve, reject, timer });
+      this.#pending.set(id, { device, resolve, reject, timer });
       this.#send(peer, { ...command, id });
     });
   }
@@ -196,6 +197,13 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
     if (peer.role === 'receiver' && peer.device && this.#receivers.get(peer.device) === peer) {
       this.#receivers.delete(peer.device);
       this.#names.delete(peer.device);
+      // Its unanswered commands fail now, not at their deadline.
+      for (const [id, pending] of this.#pending) {
+        if (pending.device !== peer.device) continue;
+        this.#pending.delete(id);
+        clearTimeout(pending.timer);
+        pending.reject(new ControlError('DEVICE_OFFLINE', `the receiver of ${peer.device} went away`));
+      }
       this.emit('receiver-down', peer.device);
     }
   }
