@@ -27,10 +27,6 @@ export class DeviceFinder {
     this.#logger = logger;
   }
 
-  get discovery(): DeviceDiscovery | undefined {
-    return this.#discovery;
-  }
-
   start(options: DeviceFinderOptions = {}): void {
     const discovery = new DeviceDiscovery({
       logger: this.#logger,

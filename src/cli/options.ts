@@ -8,6 +8,11 @@ export function parsePort(value: string): number {
   return port;
 }
 
+/** Collects a repeatable option's values in order. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 /**
  * Runs a long-lived command: `start`, then waits for SIGINT or SIGTERM, then
  * `stop`. Signals are watched before anything starts, so a stop during start-up

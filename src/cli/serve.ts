@@ -6,7 +6,7 @@ import type { MediaRootConfig } from '../library/model.ts';
 import { consoleLogger } from '../logger.ts';
 import { defaultStorageDir, loadSecrets } from '../secrets.ts';
 import { DeviceFinder } from './device-finder.ts';
-import { parsePort, untilSignal } from './options.ts';
+import { collect, parsePort, untilSignal } from './options.ts';
 
 interface ServeOptions {
   media: MediaRootConfig[];
@@ -50,7 +50,7 @@ export function serveCommand(program: Command): void {
     .option('--public-url <url>', 'base URL devices use to reach this server (reverse proxy, NAT)')
     .option('--storage <dir>', 'folder for the token file', defaultStorageDir())
     .option('--no-discovery', 'do not look for Chromecasts on the network')
-    .option('--device <host[:port]>', 'a Chromecast to reach by address where multicast does not pass, repeatable', (value: string, previous: string[]) => [...previous, value], [])
+    .option('--device <host[:port]>', 'a Chromecast to reach by address where multicast does not pass, repeatable', collect, [])
     .option('--interface <address>', 'the interface address to look for Chromecasts on')
     .addOption(new Option('--simulate-if-none [seconds]', 'start a simulated Chromecast if none is found within this time').preset('3').argParser(parseSeconds))
     .option('--debug', 'log debug messages')

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { errnoCode } from '../errors.ts';
 import { consoleLogger } from '../logger.ts';
 import { ChromecastSimulator } from '../simulator/simulator.ts';
-import { parsePort, untilSignal } from './options.ts';
+import { collect, parsePort, untilSignal } from './options.ts';
 
 interface SimulateOptions {
   name: string;
@@ -13,10 +13,6 @@ interface SimulateOptions {
   interface?: string;
   refuseApp: string[];
   debug?: boolean;
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
 }
 
 /** Adds `nascast simulate`: a Chromecast on the command line, until Ctrl-C. */

@@ -1,8 +1,9 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { tokensMatch } from '../http/auth.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import {
   CLOSE_CODES,
@@ -267,11 +268,11 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
 
   /** The device a hello may speak for (`''` for a controller), or undefined if it may not connect. */
   #authorise(hello: HelloMessage): string | undefined {
-    if (hello.role === 'controller') return sameSecret(hello.token, this.#options.token) ? '' : undefined;
+    if (hello.role === 'controller') return tokensMatch(hello.token, this.#options.token) ? '' : undefined;
     // A receiver: the install's token, or a receiver token for this device (or `*`, a browser target).
     const wanted = hello.device ?? (hello.name ? `browser:${slug(hello.name)}` : undefined);
     if (!wanted) return undefined;
-    if (sameSecret(hello.token, this.#options.token)) return wanted;
+    if (tokensMatch(hello.token, this.#options.token)) return wanted;
     const verdict = this.#options.receiverTokens.verify(hello.token);
     if (!verdict.ok) return undefined;
     if (verdict.scope === wanted || (verdict.scope === '*' && wanted.startsWith('browser:'))) return wanted;
@@ -372,12 +373,6 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
 function rawToString(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data as ArrayBuffer).toString('utf8');
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** `Kitchen Tablet` → `kitchen-tablet`: a stable device key for a browser target. */
