@@ -20,21 +20,13 @@ import {
   type ReceiverCommand,
   type ReceiverMessage,
 } from './protocol.ts';
+import { ControlError } from './errors.ts';
 import type { ReceiverTokens } from './receiver-tokens.ts';
 
-/** A refusal with a protocol error code; the hub answers it as `error { id, code, message }`. */
-export class ControlError extends Error {
-  readonly code: ControlErrorCode;
-
-  constructor(code: ControlErrorCode, message: string) {
-    super(message);
-    this.name = 'ControlError';
-    this.code = code;
-  }
-}
+export { ControlError } from './errors.ts';
 
 /** The controller requests a {@link ControlHandler} carries out. */
-export type HandledRequest = Exclude<ControllerRequest, { type: 'subscribe' | 'unsubscribe' | 'status' }>;
+export type HandledRequest = Exclude<ControllerRequest, { type: 'subscribe' | 'unsubscribe' | 'status' | 'ping' }>;
 
 /** Carries out controller requests other than the hub's own (`subscribe`, `unsubscribe`). */
 export interface ControlHandler {
@@ -87,6 +79,15 @@ interface Peer {
   helloTimer?: NodeJS.Timeout;
 }
 
+/** A controller request by id: its reply once made, and who waits for it until then. */
+interface RecentRequest {
+  reply?: Record<string, unknown>;
+  readonly waiters: Set<Peer>;
+}
+
+/** Request ids remembered for deduplication (a reconnecting client resends within seconds). */
+const RECENT_REQUESTS = 2000;
+
 interface PendingReply {
   readonly device: string;
   resolve(result: Record<string, unknown> | undefined): void;
@@ -108,6 +109,7 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
   readonly #names = new Map<string, string>();
   readonly #history = new Map<string, Array<Record<string, unknown>>>();
   readonly #pending = new Map<string, PendingReply>();
+  readonly #recent = new Map<string, RecentRequest>();
   readonly #heartbeat: NodeJS.Timeout;
   readonly #heartbeatMs: number;
 
@@ -284,6 +286,7 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
     if (message.type === 'status') {
       return this.publishStatus(device, withoutEnvelope(message) as ControlStatus);
     }
+    if (message.type === 'ping') return this.#ok(peer, message.id);
     if (message.type === 'ok' || message.type === 'error') {
       const pending = message.id ? this.#pending.get(message.id) : undefined;
       if (!pending) return;
@@ -296,26 +299,56 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
   }
 
   async #fromController(peer: Peer, message: ControllerRequest): Promise<void> {
-    try {
-      switch (message.type) {
-        case 'subscribe':
-          peer.rooms.add(message.device);
-          this.#ok(peer, message.id);
-          for (const event of this.#history.get(message.device) ?? []) this.#send(peer, { ...event, replay: true });
-          return;
-        case 'unsubscribe':
-          peer.rooms.delete(message.device);
-          return this.#ok(peer, message.id);
-        case 'status':
+    switch (message.type) {
+      case 'subscribe':
+        peer.rooms.add(message.device);
+        this.#ok(peer, message.id);
+        for (const event of this.#history.get(message.device) ?? []) this.#send(peer, { ...event, replay: true });
+        return;
+      case 'unsubscribe':
+        peer.rooms.delete(message.device);
+        return this.#ok(peer, message.id);
+      case 'ping':
+        return this.#ok(peer, message.id);
+      case 'status':
+        try {
           return this.#ok(peer, message.id, this.#lastStatus(message.device));
-        default:
-          return this.#ok(peer, message.id, await this.#options.handler.handle(message));
-      }
-    } catch (error) {
-      if (error instanceof ControlError) return this.#error(peer, message.id, error.code, error.message);
-      this.#logger.error(`control request ${message.type} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      this.#error(peer, message.id, 'INTERNAL', 'the request failed; the server log says why');
+        } catch (error) {
+          return this.#send(peer, this.#errorReply(message, error));
+        }
     }
+    // A client resends what was unanswered when its socket dropped; the same id is carried out once.
+    const seen = message.id === undefined ? undefined : this.#recent.get(message.id);
+    if (seen) {
+      if (seen.reply) return this.#send(peer, seen.reply);
+      seen.waiters.add(peer);
+      return;
+    }
+    const entry: RecentRequest = { waiters: new Set([peer]) };
+    if (message.id !== undefined) this.#remember(message.id, entry);
+    let reply: Record<string, unknown>;
+    try {
+      const result = await this.#options.handler.handle(message);
+      reply = { type: 'ok', ...(message.id ? { id: message.id } : {}), ...(result ? { result } : {}) };
+    } catch (error) {
+      reply = this.#errorReply(message, error);
+    }
+    entry.reply = reply;
+    // A waiter whose socket closed is skipped by #sendFrame; its next socket asks again and gets the kept reply.
+    for (const waiter of entry.waiters) this.#send(waiter, reply);
+    entry.waiters.clear();
+  }
+
+  #errorReply(message: ControllerRequest, error: unknown): Record<string, unknown> {
+    const id = message.id ? { id: message.id } : {};
+    if (error instanceof ControlError) return { type: 'error', ...id, code: error.code, message: error.message };
+    this.#logger.error(`control request ${message.type} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return { type: 'error', ...id, code: 'INTERNAL', message: 'the request failed; the server log says why' };
+  }
+
+  #remember(id: string, entry: RecentRequest): void {
+    this.#recent.set(id, entry);
+    if (this.#recent.size > RECENT_REQUESTS) this.#recent.delete(this.#recent.keys().next().value!);
   }
 
   #lastStatus(device: string): Record<string, unknown> {

@@ -87,6 +87,8 @@ export const controllerMessages = {
   mute: object({ device, muted: boolean() }),
   /** The last status known for a device. */
   status: object({ device }),
+  /** A liveness check; answered `ok`. Browsers cannot see WebSocket pings, so clients send this. */
+  ping: object({}),
 } satisfies Record<string, Schema<unknown>>;
 
 /** Messages a receiver page sends, by type: its status, and replies to commands. */
@@ -95,6 +97,7 @@ export const receiverMessages = {
   status: object(statusFields),
   ok: object({ result: optional(object({})) }),
   error: object({ code: string({ max: 64 }), message: string({ min: 0, max: 1024 }) }),
+  ping: object({}),
 } satisfies Record<string, Schema<unknown>>;
 
 type MessagesOf<M extends Record<string, Schema<unknown>>> = { [K in keyof M & string]: { v: 1; type: K; id?: string } & Infer<M[K]> }[keyof M & string];
