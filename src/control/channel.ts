@@ -4,15 +4,18 @@
 import { backoffDelay } from '../cast/backoff.ts';
 import { CLOSE_CODES, PROTOCOL_VERSION } from './protocol.ts';
 
+// Method-typed, so that the DOM's and ws's richer event types are assignable to it.
+type Handler<E> = { bivariant(event: E): void }['bivariant'] | null;
+
 /** The part of the standard WebSocket API the channel uses; ws's WebSocket has it too. */
 export interface WebSocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  onopen: ((event: never) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  onerror: ((event: never) => void) | null;
+  onopen: Handler<unknown>;
+  onmessage: Handler<{ data: unknown }>;
+  onclose: Handler<{ code: number; reason: string }>;
+  onerror: Handler<unknown>;
 }
 
 /** Opens a WebSocket to a URL. */

@@ -258,5 +258,5 @@ function openSocket(url: string): WebSocketLike {
   const socket = new WebSocket(url, { perMessageDeflate: false });
   // ws emits 'error' as an event too; the channel listens through onerror/onclose.
   socket.on('error', () => {});
-  return socket as unknown as WebSocketLike;
+  return socket;
 }

@@ -38,6 +38,8 @@ export interface ControlHandler {
 export interface ControlHubOptions {
   /** The install's token, which controllers present. */
   token: string;
+  /** The library's name, shown on the receiver's idle screen. Default `NasCast`. */
+  name?: string;
   /** Checks receiver tokens. */
   receiverTokens: ReceiverTokens;
   handler: ControlHandler;
@@ -144,6 +146,11 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
     return [...this.#receivers.keys()].map((device) => ({ device, name: this.#names.get(device) }));
   }
 
+  /** How long {@link ControlHub.command} waits for a receiver's reply, in ms. */
+  get receiverTimeoutMs(): number {
+    return this.#options.receiverTimeoutMs ?? 5000;
+  }
+
   /** How many sockets are open. */
   get connections(): number {
     return this.#peers.size;
@@ -161,7 +168,7 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
     if (!peer) return Promise.reject(new ControlError('DEVICE_OFFLINE', `no receiver is connected for ${device}`));
     const id = randomUUID();
     return new Promise((resolve, reject) => {
-      const timeoutMs = this.#options.receiverTimeoutMs ?? 5000;
+      const timeoutMs = this.receiverTimeoutMs;
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         reject(new ControlError('TIMEOUT', `the receiver of ${device} did not answer ${command.type} within ${timeoutMs} ms`));
@@ -265,7 +272,7 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
       if (message.name) this.#names.set(device, message.name);
       this.emit('receiver-up', device, message.name);
     }
-    this.#send(peer, { type: 'welcome', ...(message.id ? { id: message.id } : {}), session: peer.session, heartbeatMs: this.#heartbeatMs, ...(peer.device ? { device: peer.device } : {}) });
+    this.#send(peer, { type: 'welcome', ...(message.id ? { id: message.id } : {}), session: peer.session, heartbeatMs: this.#heartbeatMs, name: this.#options.name ?? 'NasCast', ...(peer.device ? { device: peer.device } : {}) });
   }
 
   /** The device a hello may speak for (`''` for a controller), or undefined if it may not connect. */

@@ -51,28 +51,32 @@ export function serveLibrary(context: RouteContext, request: IncomingMessage, re
       [['WWW-Authenticate', 'Bearer realm="nascast"']],
     );
   }
-  const path = (query.get('path') ?? '').replace(/^\/+|\/+$/g, '');
-  if (path === '') {
-    const listing: LibraryListing = { path: '', parent: null, folders: context.library.roots.map(folderEntry), items: [] };
-    return sendJson(response, listing);
-  }
+  const path = query.get('path') ?? '';
+  const listing = listLibrary(context, path);
+  if (!listing) return sendError(response, 'NOT_FOUND', `no folder '${path}' in the library`);
+  sendJson(response, listing);
+}
+
+/** A folder's listing with signed URLs (the roots for `''`), or undefined if there is no such folder. */
+export function listLibrary(context: Pick<RouteContext, 'library' | 'mediaUrl' | 'subtitleUrl'>, folderPath: string): LibraryListing | undefined {
+  const path = folderPath.replace(/^\/+|\/+$/g, '');
+  if (path === '') return { path: '', parent: null, folders: context.library.roots.map(folderEntry), items: [] };
   const folder = context.library.folder(path);
-  if (!folder) return sendError(response, 'NOT_FOUND', `no folder '${path}' in the library`);
+  if (!folder) return undefined;
   const slash = folder.path.lastIndexOf('/');
-  const listing: LibraryListing = {
+  return {
     path: folder.path,
     parent: slash < 0 ? '' : folder.path.slice(0, slash),
     folders: folder.folders.map(folderEntry),
     items: folder.items.map((item) => itemEntry(context, item)),
   };
-  sendJson(response, listing);
 }
 
 function folderEntry(folder: MediaFolder): FolderEntry {
   return { name: folder.name, path: folder.path, count: folder.folders.length + folder.items.length, available: folder.available };
 }
 
-function itemEntry(context: RouteContext, item: MediaItem): ItemEntry {
+function itemEntry(context: Pick<RouteContext, 'mediaUrl' | 'subtitleUrl'>, item: MediaItem): ItemEntry {
   return {
     id: item.id,
     name: item.name,

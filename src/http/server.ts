@@ -7,7 +7,7 @@ import type { MediaLibrary } from '../library/library.ts';
 import type { MediaItem, SubtitleTrack } from '../library/model.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import type { Secrets } from '../secrets.ts';
-import { serveLibrary } from './api-route.ts';
+import { listLibrary, serveLibrary, type LibraryListing } from './api-route.ts';
 import { Grants } from './auth.ts';
 import type { RouteContext } from './context.ts';
 import { primaryLanAddress, urlHost } from './lan-address.ts';
@@ -15,6 +15,7 @@ import { serveMedia } from './media-route.ts';
 import { OpenFiles } from './open-files.ts';
 import { DEFAULT_RANGE_LIMITS, type RangeLimits } from './range.ts';
 import { PREFLIGHT_HEADERS, sendError, sendJson } from './respond.ts';
+import { StaticFiles } from './static-route.ts';
 import { serveSubtitle } from './subtitle-route.ts';
 
 /** Options of {@link MediaServer}. */
@@ -46,8 +47,9 @@ export interface MediaServerEvents {
 const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 
 /**
- * The one HTTP server of NasCast: ranged media, subtitles, the JSON API and
- * `/healthz`, on one port.
+ * The one HTTP server of NasCast: ranged media, subtitles, the JSON API, the
+ * receiver app (`/receiver/`) and `/healthz`, on one port. The control channel's
+ * WebSocket upgrade joins it through {@link MediaServer.httpServer}.
  *
  * @example
  * ```ts
@@ -64,6 +66,7 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
   readonly #logger: Logger;
   readonly #grants: Grants;
   readonly #openFiles = new OpenFiles();
+  readonly #staticFiles = new StaticFiles();
   readonly #context: RouteContext;
   readonly #publicUrl: string | undefined;
   #warnedLoopback = false;
@@ -116,6 +119,11 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     this.httpServer.closeAllConnections();
     await closed;
     this.#openFiles.close();
+  }
+
+  /** The library this server serves. */
+  get library(): MediaLibrary {
+    return this.#options.library;
   }
 
   /** The port listened on (after `start`). */
@@ -173,6 +181,11 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     };
   }
 
+  /** A library folder as `GET /api/library?path=` lists it (the roots for `''`); undefined if there is no such folder. */
+  listing(folderPath: string): LibraryListing | undefined {
+    return listLibrary(this.#context, folderPath);
+  }
+
   // Rounded up to the hour, so listings made within the hour give identical URLs.
   #expiry(): number {
     const ttl = this.#options.grantTtl ?? 48 * 3600;
@@ -202,7 +215,7 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     // Paths are matched raw, never decoded: an encoded '/' or '..' cannot form a path.
     const segments = pathname.split('/');
     const [empty, first, second, third, ...rest] = segments;
-    if (empty !== '' || rest.length > 0) return sendError(response, 'NOT_FOUND', 'no such route');
+    if (empty !== '' || (rest.length > 0 && first !== 'app')) return sendError(response, 'NOT_FOUND', 'no such route');
     if (method !== 'GET' && method !== 'HEAD') {
       return sendError(response, 'METHOD_NOT_ALLOWED', `${method} is not supported here`, [['Allow', 'GET, HEAD, OPTIONS']]);
     }
@@ -218,6 +231,7 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     if (first === 'healthz' && second === undefined) {
       return sendJson(response, { status: 'ok', media: this.#options.library.size });
     }
+    if ((first === 'receiver' || first === 'app') && (await this.#staticFiles.serve(request, response, pathname))) return;
     sendError(response, 'NOT_FOUND', 'no such route');
   }
 }

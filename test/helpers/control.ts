@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { ExecutionContext } from 'ava';
 import { WebSocket, type ClientOptions } from 'ws';
@@ -112,4 +113,44 @@ export async function hello(t: ExecutionContext, url: string, fields: Json, opti
 /** A playing status, as a receiver reports it. */
 export function statusAt(position: number, state = 'PLAYING'): Json {
   return { state, position, volume: 0.5, muted: false, media: { url: 'http://nas/media/x', title: 'Film' } };
+}
+
+export interface CuttableProxy {
+  /** The proxy's loopback port. */
+  readonly port: number;
+  /** Drops every connection and refuses new ones until {@link CuttableProxy.restore}. */
+  cut(): Promise<void>;
+  /** Listens again on the same port. */
+  restore(): Promise<void>;
+}
+
+/** A TCP proxy to a loopback port that a test can cut, as a network outage between a receiver and the hub. */
+export async function cuttableProxy(t: ExecutionContext, targetPort: number): Promise<CuttableProxy> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => {
+        sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const cut = async (): Promise<void> => {
+    const closed = server.listening ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    for (const socket of sockets) socket.destroy();
+    await closed;
+  };
+  t.teardown(cut);
+  return {
+    port,
+    cut,
+    restore: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
+  };
 }

@@ -39,3 +39,8 @@ export async function topLevelBoxes(file: string): Promise<string[]> {
   }
   return boxes;
 }
+
+/** A PNG test picture of the given size, made with ffmpeg. */
+export async function makePng(file: string, width = 640, height = 360): Promise<void> {
+  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=${width}x${height}`, '-frames:v', '1', file]);
+}

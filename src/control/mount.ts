@@ -1,0 +1,57 @@
+import type { MediaServer } from '../http/server.ts';
+import type { Logger } from '../logger.ts';
+import type { Secrets } from '../secrets.ts';
+import { BrowserTargets } from './browser-targets.ts';
+import { ControlHub, type ControlHubOptions } from './hub.ts';
+import { PlayerHandler, type PlayerDirectory } from './player-handler.ts';
+import { ReceiverTokens } from './receiver-tokens.ts';
+
+/** The control channel as mounted on a media server. */
+export interface MountedControl {
+  readonly hub: ControlHub;
+  readonly receiverTokens: ReceiverTokens;
+  readonly browserTargets: BrowserTargets;
+  /** `ws://host:port/control`, from the server's public URL. */
+  readonly url: string;
+  /** The receiver page's address for a browser target named `name`, with a token that lets it register (and nothing else). */
+  receiverPageUrl(name: string): string;
+  /** Closes every control socket; call before stopping the server. */
+  close(): Promise<void>;
+}
+
+/**
+ * Mounts the control hub on the media server's port at `/control`, with browser
+ * targets as devices. `directory` adds other devices (Chromecasts) in front of them.
+ */
+export function mountControl(
+  server: MediaServer,
+  options: { secrets: Secrets; logger?: Logger; name?: string; directory?: (targets: BrowserTargets) => PlayerDirectory } & Partial<Omit<ControlHubOptions, 'token' | 'receiverTokens' | 'handler'>>,
+): MountedControl {
+  const { secrets, directory, ...hubOptions } = options;
+  const receiverTokens = new ReceiverTokens(secrets.signingKey);
+  // The handler needs the targets, which need the hub, which needs the handler: late-bound.
+  const late: { handler?: PlayerHandler } = {};
+  const hub = new ControlHub({
+    ...hubOptions,
+    token: secrets.token,
+    receiverTokens,
+    handler: { handle: (request) => late.handler!.handle(request) },
+  });
+  const browserTargets = new BrowserTargets(hub, { ...(options.logger ? { logger: options.logger } : {}) });
+  late.handler = new PlayerHandler(server, directory ? directory(browserTargets) : browserTargets);
+  hub.attach(server.httpServer);
+  const wsUrl = (): string => `${server.url.replace(/^http/, 'ws')}/control`;
+  return {
+    hub,
+    receiverTokens,
+    browserTargets,
+    get url() {
+      return wsUrl();
+    },
+    receiverPageUrl: (name) => `${server.url}/receiver/?name=${encodeURIComponent(name)}&token=${encodeURIComponent(receiverTokens.issue('*'))}`,
+    async close() {
+      browserTargets.dispose();
+      await hub.close();
+    },
+  };
+}

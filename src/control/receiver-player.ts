@@ -1,0 +1,137 @@
+import { EventEmitter } from 'node:events';
+import type { CastMedia, LoadOptions, LoadResult, Player, PlayerEvents, PlayerStatus } from '../cast/player.ts';
+import { CastTimeoutError, DeviceUnavailableError, LoadFailedError, NoMediaSessionError } from '../errors.ts';
+import { silentLogger, type Logger } from '../logger.ts';
+import { ControlError } from './errors.ts';
+import type { ControlHub } from './hub.ts';
+import type { ReceiverCommand } from './protocol.ts';
+
+/**
+ * Plays on a NasCast receiver page through the control hub: a browser target, or our
+ * receiver app on a Chromecast once it has connected. Status comes pushed from the
+ * page; a folder plays as a queue, advancing when an item ends.
+ */
+export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player {
+  /** The hub's device key (`browser:kitchen-tablet`, or a Chromecast's id). */
+  readonly device: string;
+  readonly #hub: ControlHub;
+  readonly #logger: Logger;
+  readonly #onStatus: (device: string, status: PlayerStatus) => void;
+  #status: PlayerStatus = { state: 'IDLE', position: 0, volume: 1, muted: false };
+  #queue: readonly CastMedia[] = [];
+  #index = 0;
+  #options: LoadOptions = {};
+
+  constructor(hub: ControlHub, device: string, options: { logger?: Logger } = {}) {
+    super();
+    this.#hub = hub;
+    this.device = device;
+    this.#logger = options.logger ?? silentLogger;
+    this.#onStatus = (from, status) => {
+      if (from !== this.device) return;
+      const endedItem = status.state === 'ENDED' && this.#status.state !== 'ENDED';
+      this.#status = status;
+      this.emit('status', status);
+      if (endedItem && this.#index < this.#queue.length - 1) {
+        this.next().catch((error: unknown) => this.#logger.warn(`${this.device}: could not play the next item: ${error instanceof Error ? error.message : String(error)}`));
+      }
+    };
+    hub.on('status', this.#onStatus);
+  }
+
+  async load(media: CastMedia | readonly CastMedia[], options: LoadOptions = {}): Promise<LoadResult> {
+    const queue = Array.isArray(media) ? (media as readonly CastMedia[]) : [media as CastMedia];
+    if (queue.length === 0) throw new LoadFailedError('the playlist is empty');
+    this.#queue = queue;
+    this.#index = Math.min(Math.max(options.startIndex ?? 0, 0), queue.length - 1);
+    this.#options = options;
+    const started = performance.now();
+    await this.#loadCurrent(options.startAt);
+    return { state: 'PLAYING', elapsedMs: performance.now() - started };
+  }
+
+  play(): Promise<void> {
+    return this.#command({ type: 'play' }, 'play');
+  }
+
+  pause(): Promise<void> {
+    return this.#command({ type: 'pause' }, 'pause');
+  }
+
+  async stop(): Promise<void> {
+    this.#queue = [];
+    await this.#send({ type: 'stop' });
+  }
+
+  seek(position: number): Promise<void> {
+    return this.#command({ type: 'seek', position: Math.max(0, position) }, 'seek');
+  }
+
+  setVolume(level: number): Promise<void> {
+    return this.#send({ type: 'volume', level: Math.min(1, Math.max(0, level)) });
+  }
+
+  setMuted(muted: boolean): Promise<void> {
+    return this.#send({ type: 'volume', muted });
+  }
+
+  async next(): Promise<void> {
+    if (this.#index >= this.#queue.length - 1) throw new NoMediaSessionError('next (this is the last item)');
+    this.#index++;
+    await this.#loadCurrent();
+  }
+
+  async prev(): Promise<void> {
+    if (this.#queue.length === 0) throw new NoMediaSessionError('prev');
+    // As on any player: back to the start of this item unless it has only just begun.
+    if (this.#index === 0 || this.#status.position > 5) return this.seek(0);
+    this.#index--;
+    await this.#loadCurrent();
+  }
+
+  /** Shows the now-playing overlay on the screen (the remote's information key). */
+  overlay(): Promise<void> {
+    return this.#send({ type: 'overlay' });
+  }
+
+  status(): PlayerStatus {
+    return this.#status;
+  }
+
+  /** Stops following the hub's status. */
+  dispose(): void {
+    this.#hub.off('status', this.#onStatus);
+  }
+
+  async #loadCurrent(startAt?: number): Promise<void> {
+    const media = this.#queue[this.#index]!;
+    await this.#send({
+      type: 'load',
+      url: media.url,
+      contentType: media.contentType,
+      ...(media.title ? { title: media.title } : {}),
+      ...(media.kind ? { kind: media.kind } : {}),
+      ...(media.subtitles?.length ? { subtitles: [...media.subtitles] } : {}),
+      ...(this.#options.subtitles ? { subtitle: this.#options.subtitles } : {}),
+      ...(startAt ? { startAt } : {}),
+    });
+  }
+
+  #command(command: ReceiverCommand, operation: string): Promise<void> {
+    if (this.#status.state === 'IDLE' && !this.#status.media) return Promise.reject(new NoMediaSessionError(operation));
+    return this.#send(command);
+  }
+
+  /** Sends a command and maps the hub's refusals onto the package's error classes. */
+  async #send(command: ReceiverCommand): Promise<void> {
+    try {
+      await this.#hub.command(this.device, command);
+    } catch (error) {
+      if (!(error instanceof ControlError)) throw error;
+      if (error.code === 'DEVICE_OFFLINE') throw new DeviceUnavailableError(`${this.device}: ${error.message}`, { cause: error });
+      if (error.code === 'TIMEOUT') throw new CastTimeoutError(command.type, this.#hub.receiverTimeoutMs);
+      if (command.type === 'load') throw new LoadFailedError(error.message);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CORS_HEADER_LIST, sendError } from './respond.ts';
+
+/** The package's root folder, found from this file whether it runs from `src/` or `dist/src/`. */
+export const PACKAGE_ROOT = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findPackageRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'homebridge-nascast') return dir;
+    if (path.dirname(dir) === dir) return path.resolve(start, '../..');
+  }
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+};
+
+// The browser-safe modules the receiver page imports from the library, and nothing else of dist/src.
+const SHARED_MODULES = new Set(['src/control/channel.js', 'src/control/protocol.js', 'src/control/schema.js', 'src/cast/backoff.js']);
+const RECEIVER_MODULE = /^receiver\/src\/[a-z0-9-]+\.js(\.map)?$/;
+
+/**
+ * The URL paths of the receiver app, mapped to files: `/receiver/` (the page and its
+ * CSS, from `receiver/`) and `/app/…` (its compiled modules, from `dist/`). Anything
+ * else is 404: the table is closed, so no path in a URL can reach another file.
+ */
+export function staticFileFor(pathname: string, root = PACKAGE_ROOT): string | undefined {
+  if (pathname === '/receiver' || pathname === '/receiver/' || pathname === '/receiver/index.html') return path.join(root, 'receiver', 'index.html');
+  if (pathname === '/receiver/receiver.css') return path.join(root, 'receiver', 'receiver.css');
+  if (!pathname.startsWith('/app/')) return undefined;
+  const relative = pathname.slice('/app/'.length);
+  if (SHARED_MODULES.has(relative) || RECEIVER_MODULE.test(relative)) return path.join(root, 'dist', relative);
+  return undefined;
+}
+
+interface CachedFile {
+  readonly body: Buffer;
+  readonly etag: string;
+  readonly mtimeMs: number;
+}
+
+/** Serves the receiver's files, read once and kept while unchanged on disk (a rebuild is picked up). */
+export class StaticFiles {
+  readonly #cache = new Map<string, CachedFile>();
+  readonly #root: string;
+
+  constructor(root = PACKAGE_ROOT) {
+    this.#root = root;
+  }
+
+  /** Answers the request if its path is one of the app's files; returns false otherwise. */
+  async serve(request: IncomingMessage, response: ServerResponse, pathname: string): Promise<boolean> {
+    const file = staticFileFor(pathname, this.#root);
+    if (!file) return false;
+    if (pathname === '/receiver') {
+      response.writeHead(308, { Location: '/receiver/' + (request.url?.includes('?') ? request.url.slice(request.url.indexOf('?')) : '') });
+      response.end();
+      return true;
+    }
+    const cached = await this.#read(file);
+    if (!cached) {
+      sendError(response, 'NOT_FOUND', file.includes(`${path.sep}dist${path.sep}`) ? 'the receiver app is not built: run npm run build' : 'no such file');
+      return true;
+    }
+    const headers = [...CORS_HEADER_LIST, 'Content-Type', TYPES[path.extname(file)] ?? 'application/octet-stream', 'ETag', cached.etag, 'Cache-Control', 'no-cache', 'X-Content-Type-Options', 'nosniff'];
+    if (request.headers['if-none-match'] === cached.etag) {
+      response.writeHead(304, headers);
+      response.end();
+      return true;
+    }
+    headers.push('Content-Length', String(cached.body.length));
+    response.writeHead(200, headers);
+    response.end(request.method === 'HEAD' ? undefined : cached.body);
+    return true;
+  }
+
+  async #read(file: string): Promise<CachedFile | undefined> {
+    let mtimeMs: number;
+    try {
+      mtimeMs = (await fs.stat(file)).mtimeMs;
+    } catch {
+      return undefined;
+    }
+    const cached = this.#cache.get(file);
+    if (cached && cached.mtimeMs === mtimeMs) return cached;
+    const body = await fs.readFile(file);
+    const fresh = { body, mtimeMs, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+    this.#cache.set(file, fresh);
+    return fresh;
+  }
+}

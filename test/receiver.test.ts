@@ -1,0 +1,195 @@
+/// <reference lib="dom" />
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import test, { type ExecutionContext } from 'ava';
+import type { Page } from 'playwright-core';
+import { ControlClient } from '../src/control/client.ts';
+import { ControlError } from '../src/control/errors.ts';
+import { mountControl, type MountedControl } from '../src/control/mount.ts';
+import type { ControlStatus } from '../src/control/protocol.ts';
+import { launchChromium, requireTestNamespace } from './helpers/chromium.ts';
+import { cuttableProxy } from './helpers/control.ts';
+import { makeMp4, makePng } from './helpers/ffmpeg.ts';
+import { eventually, startMediaServer, tempDir, type TestServer } from './helpers/media-server.ts';
+
+const SCREENSHOTS = path.resolve('test-output', 'receiver');
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await fs.mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** Which of the receiver's screens is visible. */
+function visibleScreen(page: Page): Promise<string> {
+  return page.evaluate(() => ['idle', 'loading', 'now-playing', 'error'].filter((id) => !document.getElementById(id)!.hidden).join(','));
+}
+
+function video<T>(page: Page, read: (video: HTMLVideoElement) => T): Promise<T> {
+  return page.$eval('video', read);
+}
+
+interface Setup {
+  media: TestServer;
+  control: MountedControl;
+  client: ControlClient;
+  statuses: ControlStatus[];
+  page: Page;
+  /** Uncaught errors in the page; a test checks it is empty at its end. */
+  pageErrors: string[];
+}
+
+async function setup(t: ExecutionContext, receiverQuery: (control: MountedControl, media: TestServer) => Promise<Record<string, string>>): Promise<Setup> {
+  const work = await tempDir(t);
+  await makeMp4(path.join(work, 'film.mp4'), { seconds: 20, faststart: true });
+  await makePng(path.join(work, 'photo.png'));
+  const media = await startMediaServer(t, {
+    'Films/Test Film.mp4': await fs.readFile(path.join(work, 'film.mp4')),
+    'Films/Test Film.en.srt': '1\n00:00:00,000 --> 00:00:19,000\nHello from the subtitles\n',
+    'Films/Broken.mp4': Buffer.alloc(4096, 7),
+    'Photos/photo.png': await fs.readFile(path.join(work, 'photo.png')),
+  });
+  const control = mountControl(media.server, { secrets: media.secrets, name: 'Family NAS', heartbeatMs: 1000 });
+  t.teardown(() => control.close());
+  const client = new ControlClient({ url: `ws://127.0.0.1:${media.server.port}/control`, token: media.secrets.token });
+  t.teardown(() => client.close());
+  const statuses: ControlStatus[] = [];
+  client.on('status', (_device, status) => statuses.push(status));
+  await client.connect();
+
+  const context = await launchChromium(t);
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(`${media.origin}/receiver/?${new URLSearchParams(await receiverQuery(control, media)).toString()}`);
+  return { media, control, client, statuses, page, pageErrors };
+}
+
+const last = (statuses: ControlStatus[], match: (status: ControlStatus) => boolean) => (): boolean => statuses.length > 0 && match(statuses.at(-1)!);
+
+test('a browser target: a page with ?name= is a device, plays a real MP4 with subtitles, obeys every command and keeps playing through a cut channel', async (t) => {
+  if (!requireTestNamespace(t)) return;
+  let proxy!: Awaited<ReturnType<typeof cuttableProxy>>;
+  const { media, control, client, statuses, page, pageErrors } = await setup(t, async (mounted, server) => {
+    proxy = await cuttableProxy(t, server.server.port);
+    const token = new URL(mounted.receiverPageUrl('Kitchen Tablet')).searchParams.get('token')!;
+    return { name: 'Kitchen Tablet', token, control: `ws://127.0.0.1:${proxy.port}/control` };
+  });
+  const device = 'browser:kitchen-tablet';
+  await eventually(() => control.hub.receivers.some((receiver) => receiver.device === device), 10_000, 'the page registered');
+  t.deepEqual(await client.devices(), [{ id: device, name: 'Kitchen Tablet', kind: 'browser', online: true }]);
+  await page.waitForFunction(() => document.getElementById('library-name')!.textContent === 'Family NAS');
+  t.is(await visibleScreen(page), 'idle');
+  t.regex((await page.textContent('#target-name')) ?? '', /Kitchen Tablet/);
+  await screenshot(page, 'idle');
+  await client.subscribe(device);
+
+  // Play, by the name the page gave, with English subtitles.
+  const film = media.item('Films/Test Film.mp4');
+  const played = await client.play('Kitchen Tablet', { media: film.id, subtitles: 'en' });
+  t.is(played?.state, 'PLAYING');
+  await page.waitForFunction(() => {
+    const element = document.querySelector('video')!;
+    return element.currentTime > 0.5 && element.videoWidth > 0;
+  }, undefined, { timeout: 15_000 });
+  t.is(await video(page, (element) => element.videoWidth), 320);
+  t.is(await video(page, () => Array.from(document.querySelector('video')!.textTracks).find((track) => track.mode === 'showing')?.language), 'en');
+  await eventually(last(statuses, (status) => status.state === 'PLAYING' && status.media?.title === 'Test Film' && status.duration !== undefined), 5000, 'PLAYING status');
+  t.is(await visibleScreen(page), 'now-playing');
+  await screenshot(page, 'now-playing');
+  // Every second while playing, a status with a moving position.
+  const before = statuses.length;
+  await eventually(() => statuses.length >= before + 2, 5000, 'periodic status');
+
+  await client.pause(device);
+  t.true(await video(page, (element) => element.paused));
+  await eventually(last(statuses, (status) => status.state === 'PAUSED'), 5000, 'PAUSED status');
+
+  await client.seek(device, 12);
+  await page.waitForFunction(() => !document.querySelector('video')!.seeking && Math.abs(document.querySelector('video')!.currentTime - 12) < 0.5);
+  await eventually(last(statuses, (status) => Math.abs(status.position - 12) < 0.5), 5000, 'position 12 reported');
+
+  await client.volume(device, 0.3);
+  t.is(await video(page, (element) => element.volume), 0.3);
+  await eventually(last(statuses, (status) => status.volume === 0.3), 5000, 'volume reported');
+  await client.mute(device, true);
+  t.true(await video(page, (element) => element.muted));
+
+  await client.seek(device, 1);
+  await client.resume(device);
+  await eventually(last(statuses, (status) => status.state === 'PLAYING'), 5000, 'PLAYING again');
+
+  // Cut the channel: the receiver leaves the hub, the film plays on, and it comes back by itself.
+  await proxy.cut();
+  await eventually(() => !control.hub.receivers.some((receiver) => receiver.device === device), 5000, 'receiver gone');
+  const cutAt = await video(page, (element) => element.currentTime);
+  await page.waitForFunction(() => !document.getElementById('link')!.hidden);
+  await page.waitForFunction((from) => document.querySelector('video')!.currentTime > from + 1, cutAt, { timeout: 10_000 });
+  t.false(await video(page, (element) => element.paused), 'still playing while cut off');
+  await t.throwsAsync(client.pause(device), { instanceOf: ControlError, message: /no device named 'browser:kitchen-tablet'; found: none/ });
+  await proxy.restore();
+  await eventually(() => control.hub.receivers.some((receiver) => receiver.device === device), 10_000, 'receiver back');
+  await eventually(last(statuses, (status) => status.state === 'PLAYING' && status.position > cutAt + 1), 5000, 'status after reconnect');
+  await page.waitForFunction(() => document.getElementById('link')!.hidden);
+
+  await client.stop(device);
+  t.is(await video(page, (element) => element.getAttribute('src')), null);
+  await eventually(last(statuses, (status) => status.state === 'IDLE'), 5000, 'IDLE');
+  t.is(await visibleScreen(page), 'idle');
+  t.deepEqual(pageErrors, [], 'no uncaught error in the receiver page');
+});
+
+test('the receiver shows photos full screen, a loading screen, and an error screen that says what failed', async (t) => {
+  if (!requireTestNamespace(t)) return;
+  const { media, client, statuses, page, control, pageErrors } = await setup(t, (mounted) => Promise.resolve(Object.fromEntries(new URL(mounted.receiverPageUrl('Living Room Screen')).searchParams)));
+  const device = 'browser:living-room-screen';
+  await eventually(() => control.hub.receivers.some((receiver) => receiver.device === device), 10_000, 'the page registered');
+  await client.subscribe(device);
+
+  await client.play(device, { media: media.item('Photos/photo.png').id });
+  const picture = await page.evaluate(() => {
+    const image = document.getElementById('picture') as HTMLImageElement;
+    const box = image.getBoundingClientRect();
+    return { hidden: image.hidden, width: box.width, height: box.height, natural: image.naturalWidth };
+  });
+  t.deepEqual(picture, { hidden: false, width: 1920, height: 1080, natural: 640 });
+  await screenshot(page, 'photo');
+
+  // A file that is not a film: the play request fails with LOAD_FAILED, and the screen says why.
+  const failed = await t.throwsAsync(client.play(device, { media: media.item('Films/Broken.mp4').id }), { instanceOf: ControlError });
+  t.is(failed.code, 'LOAD_FAILED');
+  t.regex(failed.message, /MEDIA_ERR_SRC_NOT_SUPPORTED|MEDIA_ERR_DECODE/);
+  await eventually(last(statuses, (status) => status.state === 'ERROR' && /MEDIA_ERR/.test(status.error ?? '')), 5000, 'ERROR status').catch((error: unknown) => {
+    throw new Error(`${String(error)}: ${JSON.stringify(statuses.slice(-4))}`);
+  });
+  t.is(await visibleScreen(page), 'error');
+  t.regex((await page.textContent('#error-title')) ?? '', /Could not play “Broken”/);
+  await screenshot(page, 'error');
+
+  // A server that answers the headers and then stalls: the receiver stays on its loading screen.
+  const stalled = http.createServer((request, response) => {
+    response.writeHead(request.method === 'HEAD' ? 200 : 206, { 'Content-Type': 'video/mp4', 'Accept-Ranges': 'bytes', 'Content-Length': '1000000', ...(request.method === 'HEAD' ? {} : { 'Content-Range': 'bytes 0-999999/1000000' }) });
+    if (request.method === 'HEAD') response.end();
+    else response.flushHeaders();
+  });
+  await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => {
+    stalled.closeAllConnections();
+    stalled.close();
+  });
+  const loading = client.play(device, { url: `http://127.0.0.1:${(stalled.address() as AddressInfo).port}/slow.mp4` });
+  loading.catch(() => {});
+  await eventually(last(statuses, (status) => status.state === 'LOADING'), 5000, 'LOADING status');
+  t.is(await visibleScreen(page), 'loading');
+  await screenshot(page, 'loading');
+  await client.stop(device);
+  await t.throwsAsync(loading, { instanceOf: ControlError, code: 'LOAD_FAILED' } as never);
+  t.is(await visibleScreen(page), 'idle');
+
+  // Unknown devices and media get their own codes.
+  t.is((await t.throwsAsync(client.play('Kitchn', { media: 'x' }), { instanceOf: ControlError })).code, 'UNKNOWN_MEDIA');
+  t.is((await t.throwsAsync(client.play('Kitchn', { media: media.item('Photos/photo.png').id }), { instanceOf: ControlError })).code, 'UNKNOWN_DEVICE');
+  t.deepEqual(pageErrors, [], 'no uncaught error in the receiver page');
+});
