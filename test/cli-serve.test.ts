@@ -14,11 +14,20 @@ async function setup(t: import('ava').ExecutionContext) {
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  test(`nascast serve prints one line when ready, serves, and stops cleanly on ${signal}`, async (t) => {
+  test(`nascast serve says where it listens when ready, serves, and stops cleanly on ${signal}`, async (t) => {
     const { media, storage } = await setup(t);
     const cli = runCli(t, ['serve', '--media', `Films=${media}/Films`, '--port', '0', '--host', '127.0.0.1', '--storage', storage, '--no-discovery']);
     const [, url] = await cli.line(/^NasCast listening on (http:\/\/127\.0\.0\.1:\d+)\n/);
-    t.is(cli.stdout.trim().split('\n').length, 1);
+    const [, receiverUrl] = await cli.line(/Open this on any screen to cast to it: (\S+)\n/);
+    t.regex(cli.stdout, /Control channel: ws:\/\/127\.0\.0\.1:\d+\/control\n/);
+    t.is(cli.stdout.trim().split('\n').length, 3, 'ready: where it listens, the control channel, the receiver link');
+    // The receiver link opens the receiver page, with a register-only token (not the install's).
+    const receiverPage = new URL(receiverUrl!);
+    t.is(receiverPage.searchParams.get('name'), 'Browser');
+    t.regex(receiverPage.searchParams.get('token') ?? '', /^r1\./);
+    const page = await request(url!, receiverPage.pathname + receiverPage.search);
+    t.is(page.status, 200);
+    t.regex(page.body.toString(), /<video class="castMediaElement"/);
     const health = await request(url!, '/healthz');
     t.is(health.status, 200);
     t.is(JSON.parse(health.body.toString()).media, 1);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { mountControl } from '../control/mount.ts';
 import { MediaServer } from '../http/server.ts';
 import { MediaLibrary } from '../library/library.ts';
 import type { MediaRootConfig } from '../library/model.ts';
@@ -77,12 +78,16 @@ Examples:
         ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
       });
       const devices = new DeviceFinder(logger);
+      const control = mountControl(server, { secrets, logger, name: library.roots.map((root) => root.name).join(' · ') || 'NasCast' });
       await untilSignal(logger, {
         start: async () => {
           await library.start();
           await server.start();
           logger.debug(`${library.size} media files; token file in ${options.storage}`);
           console.log(`NasCast listening on ${server.url}`);
+          console.log(`Control channel: ${control.url}`);
+          // A link with a register-only token: it lets a screen join as a device, and controls nothing.
+          console.log(`Open this on any screen to cast to it: ${control.receiverPageUrl('Browser')}`);
           if (!options.discovery) return logger.debug('discovery is off');
           devices.start({
             staticHosts: options.device,
@@ -92,6 +97,7 @@ Examples:
         },
         stop: async () => {
           await devices.stop();
+          await control.close();
           await server.stop();
           await library.close();
         },
