@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { formatTable } from './http.ts';
-import { median } from './tools.ts';
+import { median, quantile } from './tools.ts';
 
 interface CastFigures {
   firstDevice: number[];
@@ -15,12 +15,6 @@ interface CastFigures {
   seeks: number[];
   rawPausePlay: number[];
   rawLoads: number[];
-}
-
-/** The `q`-quantile (0..1) by nearest rank. */
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 }
 
 export function benchCast(): { table: string; checks: Array<{ target: string; value: string; ok: boolean }> } {

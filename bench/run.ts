@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchCast } from './cast.ts';
+import { benchControl } from './control.ts';
 import { benchHttp } from './http.ts';
 import { benchLibrary } from './library.ts';
 
@@ -20,6 +21,9 @@ try {
   const cast = benchCast();
   console.log(cast.table + '\n');
   checks.push(...cast.checks);
+  const controlReport = benchControl();
+  console.log(controlReport.table + '\n');
+  checks.push(...controlReport.checks);
   const httpReport = await benchHttp(work, { seconds, rounds });
   console.log(httpReport.table + '\n');
   checks.push(...httpReport.checks);
