@@ -23,3 +23,4 @@ export { decideRange, type ByteRange, type RangeDecision, type RangeLimits } fro
 export { addressTowards, primaryLanAddress } from './http/lan-address.ts';
 export * from './cast/index.ts';
 export * from './discovery/index.ts';
+export * from './control/index.ts';
