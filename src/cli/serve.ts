@@ -78,7 +78,7 @@ Examples:
         ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
       });
       const devices = new DeviceFinder(logger);
-      const control = mountControl(server, { secrets, logger, name: library.roots.map((root) => root.name).join(' · ') || 'NasCast' });
+      const control = mountControl(server, { secrets, logger, name: options.media.map((root) => root.name).join(' · ') || 'NasCast' });
       await untilSignal(logger, {
         start: async () => {
           await library.start();

@@ -74,7 +74,7 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
   readonly #outbox = new Map<string, Outgoing>();
   readonly #rooms = new Set<string>();
   #closed = false;
-  #opened: { resolve(): void; reject(error: ControlError): void } | undefined;
+  #opened: { promise: Promise<void>; resolve(): void; reject(error: ControlError): void } | undefined;
 
   constructor(options: ControlClientOptions) {
     super();
@@ -101,9 +101,12 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
   connect(): Promise<void> {
     if (this.#closed) return Promise.reject(new ControlError('CLOSED', 'this client was closed'));
     if (this.connected) return Promise.resolve();
-    const opened = new Promise<void>((resolve, reject) => (this.#opened = { resolve, reject }));
+    if (this.#opened) return this.#opened.promise; // a second call while connecting shares the first's outcome
+    let settle!: { resolve(): void; reject(error: ControlError): void };
+    const promise = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+    this.#opened = { promise, ...settle };
     this.#channel.start();
-    return opened;
+    return promise;
   }
 
   /** Sends any request; resolves with the `ok` reply's `result`. */
