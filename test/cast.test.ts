@@ -127,11 +127,11 @@ test('a launch refused with LAUNCH_ERROR (the app looked available) also falls b
 test('our app launches and receives the control-channel hand-over on its namespace', async (t) => {
   const { simulator, session } = await castSetup(t);
   const message = nextEvent<[{ namespace: string; data: unknown }]>(simulator, 'app-message');
-  const opened = await openReceiver(session, { appId: 'FEED0002', handover: { url: 'ws://192.0.2.1:8585/control', token: 'receiver-token' } });
+  const opened = await openReceiver(session, { appId: 'FEED0002', handover: { url: 'ws://192.0.2.1:8585/control', token: 'receiver-token', device: 'tv-1' } });
   t.is(opened.kind, 'custom');
   const [received] = await message;
   t.is(received.namespace, 'urn:x-cast:io.nascast.control');
-  t.deepEqual(received.data, { type: 'connect', url: 'ws://192.0.2.1:8585/control', token: 'receiver-token' });
+  t.deepEqual(received.data, { type: 'connect', url: 'ws://192.0.2.1:8585/control', token: 'receiver-token', device: 'tv-1' });
 });
 
 for (const fault of ['disconnect', 'restart'] as const) {

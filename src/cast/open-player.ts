@@ -11,6 +11,8 @@ export interface ReceiverHandover {
   url: string;
   /** A receiver-scoped, expiring token. */
   token: string;
+  /** The device id the token is scoped to; the page names it in its `hello`. */
+  device: string;
 }
 
 /** The receiver that ended up running on the device. */
@@ -42,6 +44,6 @@ export async function openReceiver(
     if (error instanceof LaunchError) return fallback(`launch of ${appId} refused: ${error.reason}`);
     throw error;
   }
-  if (options.handover) session.sendToApp(NS.control, { type: 'connect', url: options.handover.url, token: options.handover.token });
+  if (options.handover) session.sendToApp(NS.control, { type: 'connect', url: options.handover.url, token: options.handover.token, device: options.handover.device });
   return { kind: 'custom', appId, sessionId: app.sessionId };
 }
