@@ -33,11 +33,6 @@ export class BrowserTargets implements PlayerDirectory {
       .map((receiver) => ({ id: receiver.device, name: receiver.name ?? receiver.device.slice(BROWSER_PREFIX.length), kind: 'browser' as const, online: true }));
   }
 
-  /** Whether `device` (an id or a name) is a connected browser target. */
-  has(device: string): boolean {
-    return this.#find(device) !== undefined;
-  }
-
   player(device: string): Promise<ReceiverPlayer> {
     const found = this.#find(device);
     if (!found) {

@@ -100,12 +100,6 @@ export class ControlChannel {
     return true;
   }
 
-  /** Drops the current socket and reconnects at once (for tests and network changes). */
-  reconnect(): void {
-    if (this.#stopped) return;
-    this.#socket?.close(1000, 'reconnecting');
-  }
-
   /** Closes for good. */
   close(): void {
     this.#stopped = true;
