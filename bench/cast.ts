@@ -1,10 +1,8 @@
 // Cast benchmark: time to first device, load() to PLAYING, pause/seek round trips.
 // The work happens in bench/cast-child.ts inside a loopback-only network namespace,
 // because discovery's mDNS would otherwise leave the machine.
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { formatTable } from './http.ts';
-import { median, quantile } from './tools.ts';
+import { median, quantile, runChildInNetNamespace } from './tools.ts';
 
 interface CastFigures {
   firstDevice: number[];
@@ -18,13 +16,7 @@ interface CastFigures {
 }
 
 export function benchCast(): { table: string; checks: Array<{ target: string; value: string; ok: boolean }> } {
-  const child = path.join(path.dirname(new URL(import.meta.url).pathname), 'cast-child.ts');
-  const rootless = process.getuid?.() === 0 ? [] : ['--map-root-user'];
-  const output = execFileSync('unshare', ['--net', ...rootless, 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, child], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const figures = JSON.parse(output.trim().split('\n').pop()!) as CastFigures;
+  const figures = runChildInNetNamespace('cast-child.ts') as CastFigures;
   const ms = (value: number): string => value.toFixed(1);
   const rows = [
     ['cast (simulator on loopback)', 'samples', 'p50 ms', 'p99 ms', 'reference', 'ref p50 ms', 'ratio p50'],

@@ -1,10 +1,8 @@
 // Control-channel benchmark: a command's round trip through a real receiver page in
 // headless Chromium, and one status fanned out to 1,000 controllers. The work runs in
 // bench/control-child.ts inside a loopback-only network namespace (Chromium).
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { formatTable } from './http.ts';
-import { median, quantile } from './tools.ts';
+import { median, quantile, runChildInNetNamespace } from './tools.ts';
 
 interface ControlFigures {
   roundTrips: number[];
@@ -14,14 +12,7 @@ interface ControlFigures {
 }
 
 export function benchControl(): { table: string; checks: Array<{ target: string; value: string; ok: boolean }> } {
-  const child = path.join(path.dirname(new URL(import.meta.url).pathname), 'control-child.ts');
-  const rootless = process.getuid?.() === 0 ? [] : ['--map-root-user'];
-  const output = execFileSync('unshare', ['--net', ...rootless, 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, child], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const figures = JSON.parse(output.trim().split('\n').pop()!) as ControlFigures;
+  const figures = runChildInNetNamespace('control-child.ts') as ControlFigures;
   const ms = (value: number): string => value.toFixed(2);
   const roundTripP99 = quantile(figures.roundTrips, 0.99);
   const fanOutP99 = quantile(figures.fanOut, 0.99);

@@ -1,6 +1,7 @@
 // Small helpers shared by the benchmarks: child servers, wrk, RSS sampling.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import readline from 'node:readline';
 
 /** A server under test, in its own process. */
@@ -199,4 +200,19 @@ export function median(values: number[]): number {
 export function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+}
+
+/**
+ * Runs `bench/<script>` on this Node inside a loopback-only network namespace (mDNS and
+ * Chromium must not reach the outside) and returns the JSON of its last stdout line.
+ */
+export function runChildInNetNamespace(script: string): unknown {
+  const child = path.join(path.dirname(new URL(import.meta.url).pathname), script);
+  const rootless = process.getuid?.() === 0 ? [] : ['--map-root-user'];
+  const output = execFileSync('unshare', ['--net', ...rootless, 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, child], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(output.trim().split('\n').pop()!);
 }
