@@ -8,6 +8,7 @@ import { ControlClient } from '../src/control/client.ts';
 import { mountControl } from '../src/control/mount.ts';
 import { MediaServer } from '../src/http/server.ts';
 import { MediaLibrary } from '../src/library/library.ts';
+import { QUIET_CHROMIUM_ARGS } from '../src/simulator/receiver-browser.ts';
 import { generateToken } from '../src/secrets.ts';
 import { makeMp4 } from '../test/helpers/ffmpeg.ts';
 import { CHROMIUM } from '../test/helpers/chromium.ts';
@@ -25,7 +26,7 @@ const control = mountControl(server, { secrets, ratePerSecond: 100_000, maxBuffe
 const browser = await chromium.launchPersistentContext(await fs.mkdtemp(path.join(work, 'profile-')), {
   executablePath: CHROMIUM,
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--component-updater=url-source=http://127.0.0.1:9/', '--autoplay-policy=no-user-gesture-required'],
+  args: [...QUIET_CHROMIUM_ARGS],
 });
 const clients: ControlClient[] = [];
 try {

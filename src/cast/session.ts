@@ -16,6 +16,8 @@ export interface CastSessionOptions {
   port?: number;
   /** Deadline of every request. Default 5000 ms. */
   requestTimeoutMs?: number;
+  /** Deadline of a LAUNCH, which waits for the app to start on the device. Default 20000 ms. */
+  launchTimeoutMs?: number;
   /** PING interval. Default 5000 ms. */
   heartbeatIntervalMs?: number;
   /** With no PONG for this long the connection counts as dead and is rebuilt. Default 10000 ms. */
@@ -55,6 +57,7 @@ export class CastSession extends EventEmitter<CastSessionEvents> {
   readonly host: string;
   readonly port: number;
   readonly #requestTimeoutMs: number;
+  readonly #launchTimeoutMs: number;
   readonly #heartbeatMs: number;
   readonly #pongTimeoutMs: number;
   readonly #reconnectInitialMs: number;
@@ -76,6 +79,7 @@ export class CastSession extends EventEmitter<CastSessionEvents> {
     this.host = options.host;
     this.port = options.port ?? 8009;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 5000;
+    this.#launchTimeoutMs = options.launchTimeoutMs ?? 20_000;
     this.#heartbeatMs = options.heartbeatIntervalMs ?? 5000;
     this.#pongTimeoutMs = options.pongTimeoutMs ?? 10_000;
     this.#reconnectInitialMs = options.reconnectInitialMs ?? 500;
@@ -133,7 +137,7 @@ export class CastSession extends EventEmitter<CastSessionEvents> {
   async launch(appId: string): Promise<ReceiverApplication> {
     const running = (await this.getStatus()).applications?.find((app) => app.appId === appId);
     if (running) return this.#join(running);
-    const reply = await requestWithDeadline(this.#client?.receiver, { type: 'LAUNCH', appId }, this.#requestTimeoutMs);
+    const reply = await requestWithDeadline(this.#client?.receiver, { type: 'LAUNCH', appId }, this.#launchTimeoutMs);
     if (reply.type === 'LAUNCH_ERROR') throw new LaunchError(appId, typeof reply.reason === 'string' ? reply.reason : 'unknown reason');
     const app = this.#noteStatus(reply.status as ReceiverStatus).applications?.find((candidate) => candidate.appId === appId);
     if (!app) throw new LaunchError(appId, 'the device did not report the app running');

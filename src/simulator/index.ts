@@ -3,4 +3,5 @@
  * examples and `npm start` when no real device is found.
  */
 export { ChromecastSimulator, type AppMessage, type SimulatorEvents, type SimulatorOptions } from './simulator.ts';
+export { QUIET_CHROMIUM_ARGS, type ReceiverPage } from './receiver-browser.ts';
 export type { CastTxt } from './advertiser.ts';

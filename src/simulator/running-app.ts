@@ -1,5 +1,6 @@
 import { NS } from '../cast/namespaces.ts';
 import { MediaPlayback, type CastMediaInfo, type LoadOutcome } from './media-playback.ts';
+import type { ReceiverPage } from './receiver-browser.ts';
 import type { AppMessage } from './simulator.ts';
 
 type Json = Record<string, unknown>;
@@ -19,13 +20,19 @@ export interface RunningAppHost {
   appMessage(message: AppMessage): void;
 }
 
-/** An app running on the simulated device: the Default Media Receiver, or any other app id whose custom messages go to a hook. */
+/**
+ * An app running on the simulated device: the Default Media Receiver, a receiver page
+ * open in Chromium, or any other app id whose custom messages go to a hook.
+ */
 export class RunningApp {
   readonly appId: string;
   readonly sessionId: string;
   readonly transportId: string;
   readonly playback: MediaPlayback | undefined;
   readonly #host: RunningAppHost;
+  /** Senders that have spoken to the app: sender id → the client (socket) it came on. */
+  readonly #senders = new Map<string, string>();
+  #page: ReceiverPage | undefined;
 
   constructor(host: RunningAppHost) {
     this.#host = host;
@@ -44,8 +51,24 @@ export class RunningApp {
     return this.playback ? 'Ready To Cast' : 'NasCast';
   }
 
+  /** The receiver page, once it has started CAF. */
+  get page(): ReceiverPage | undefined {
+    return this.#page;
+  }
+
+  attachPage(page: ReceiverPage): void {
+    this.#page = page;
+  }
+
+  /** A message from the app to one sender (or, with no sender id, to every sender joined to it). */
+  sendToSender(namespace: string, senderId: string | undefined, data: unknown): void {
+    const clientId = senderId === undefined ? undefined : this.#senders.get(senderId);
+    if (clientId === undefined || senderId === undefined) return this.#host.broadcast(this.transportId, namespace, data as Json);
+    this.#host.send(clientId, this.transportId, senderId, namespace, data as Json);
+  }
+
   describe(): Json {
-    const namespaces = this.playback ? [NS.media] : [NS.control];
+    const namespaces = this.playback ? [NS.media] : this.#page ? this.#page.namespaces : [NS.control];
     return {
       appId: this.appId,
       displayName: this.playback ? 'Default Media Receiver' : 'NasCast',
@@ -65,6 +88,7 @@ export class RunningApp {
       return;
     }
     if (!namespace.startsWith('urn:x-cast:')) return;
+    this.#senders.set(sourceId, clientId);
     this.#host.appMessage({
       appId: this.appId,
       namespace,
@@ -80,6 +104,9 @@ export class RunningApp {
 
   close(): void {
     this.playback?.close();
+    // The page's WebSocket closes with it, as when a Chromecast stops an app.
+    void this.#page?.close().catch(() => {});
+    this.#page = undefined;
   }
 
   async #onMedia(playback: MediaPlayback, clientId: string, sourceId: string, message: Json): Promise<void> {

@@ -7,6 +7,7 @@ import { silentLogger, type Logger } from '../logger.ts';
 import { CastAdvertiser, type CastTxt } from './advertiser.ts';
 import { selfSignedCertificate } from './certificate.ts';
 import { protocolReady } from './protocol-ready.ts';
+import { ReceiverBrowser, type ReceiverPage } from './receiver-browser.ts';
 import { RunningApp } from './running-app.ts';
 
 /** How to build a simulated Chromecast. */
@@ -29,6 +30,17 @@ export interface SimulatorOptions {
   refuseApps?: readonly string[];
   /** Interval of the device's own PINGs to senders. Default 5000 ms. */
   heartbeatIntervalMs?: number;
+  /**
+   * Receiver apps the device can run, as app id → the receiver page's URL (what the
+   * Cast developer console registers for an app id). Launching one opens the page in
+   * headless Chromium with a stand-in for `cast.framework`, and relays the app's custom
+   * namespaces to it. Needs playwright-core and Chromium.
+   */
+  receiverApps?: Readonly<Record<string, string>>;
+  /** Chromium for receiver apps. Default `/usr/bin/chromium`. */
+  chromiumPath?: string;
+  /** How long a receiver page may take to start CAF before its LAUNCH fails. Default 20000 ms. */
+  appStartTimeoutMs?: number;
   logger?: Logger;
 }
 
@@ -72,6 +84,10 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
   readonly #logger: Logger;
   readonly #advertise: boolean;
   readonly #mdnsInterface: string | undefined;
+  readonly #receiverApps: ReadonlyMap<string, string>;
+  readonly #chromiumPath: string | undefined;
+  readonly #appStartTimeoutMs: number;
+  #browser: ReceiverBrowser | undefined;
   #name: string;
   #port: number;
   #server: castv2.Server | undefined;
@@ -99,6 +115,9 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
     this.#logger = options.logger ?? silentLogger;
     this.#advertise = options.advertise ?? true;
     this.#mdnsInterface = options.mdnsInterface;
+    this.#receiverApps = new Map(Object.entries(options.receiverApps ?? {}));
+    this.#chromiumPath = options.chromiumPath;
+    this.#appStartTimeoutMs = options.appStartTimeoutMs ?? 20_000;
   }
 
   get name(): string {
@@ -117,6 +136,11 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
   /** The running app's id, if any. */
   get runningApp(): string | undefined {
     return this.#app?.appId;
+  }
+
+  /** The running receiver app's page in Chromium, if a receiver app runs (see {@link SimulatorOptions.receiverApps}). */
+  get receiverPage(): ReceiverPage | undefined {
+    return this.#app?.page;
   }
 
   get volume(): { level: number; muted: boolean } {
@@ -146,6 +170,8 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
     clearInterval(this.#pingTimer);
     this.#app?.close();
     this.#app = undefined;
+    await this.#browser?.close();
+    this.#browser = undefined;
     await this.#closeServer();
     await this.#advertiser?.close();
     this.#advertiser = undefined;
@@ -276,7 +302,12 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
         const appId = message.appId;
         if (typeof appId !== 'string' || appId === '') return reply({ type: 'INVALID_REQUEST', requestId, reason: 'INVALID_COMMAND' });
         if (this.#refused.has(appId)) return reply({ type: 'LAUNCH_ERROR', requestId, reason: 'NOT_FOUND' });
-        if (this.#app?.appId !== appId) this.#launch(appId);
+        if (this.#app?.appId !== appId) {
+          const url = this.#receiverApps.get(appId);
+          // A receiver page answers the LAUNCH once it has started CAF, as a device does.
+          if (url) return void this.#launchPage(appId, url, requestId, reply);
+          this.#launch(appId);
+        }
         return this.#broadcastReceiverStatus(requestId);
       }
       case 'STOP':
@@ -295,9 +326,25 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
     }
   }
 
-  #launch(appId: string): void {
+  async #launchPage(appId: string, url: string, requestId: number, reply: (payload: Json) => void): Promise<void> {
+    const app = this.#launch(appId);
+    this.#browser ??= new ReceiverBrowser({ logger: this.#logger, ...(this.#chromiumPath ? { executablePath: this.#chromiumPath } : {}) });
+    try {
+      const page = await this.#browser.open(url, { toSender: (namespace, senderId, data) => app.sendToSender(namespace, senderId, data) }, this.#appStartTimeoutMs);
+      if (this.#app !== app) return void (await page.close()); // stopped or replaced while starting
+      app.attachPage(page);
+      this.#broadcastReceiverStatus(requestId);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      this.#logger.warn(`simulator could not run receiver app ${appId} (${url}): ${why}`);
+      if (this.#app === app) this.#stopApp();
+      reply({ type: 'LAUNCH_ERROR', requestId, reason: /within \d+ ms/.test(why) ? 'CAST_INIT_TIMEOUT' : 'NOT_FOUND' });
+    }
+  }
+
+  #launch(appId: string): RunningApp {
     this.#stopApp();
-    this.#app = new RunningApp({
+    const app = new RunningApp({
       appId,
       sessionId: randomUUID(),
       transportId: `web-${randomBytes(4).toString('hex')}`,
@@ -313,10 +360,17 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
         this.#nextLoadFailure = undefined;
         return reason;
       },
-      appMessage: (message) => this.emit('app-message', message),
+      appMessage: (message) => {
+        this.emit('app-message', message);
+        app.page?.deliver(message.namespace, message.senderId, message.data).catch((error: unknown) => {
+          this.#logger.debug(`simulator could not hand a ${message.namespace} message to the receiver page: ${String(error)}`);
+        });
+      },
     });
+    this.#app = app;
     this.emit('launch', appId);
     this.#advertiser?.updateTxt(this.#txt());
+    return app;
   }
 
   #stopApp(): void {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { QUIET_CHROMIUM_ARGS } from '../../src/simulator/receiver-browser.ts';
 
 /** Debian's Chromium; the tests never download a browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -23,17 +24,7 @@ export async function launchChromium(t: ExecutionContext): Promise<BrowserContex
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--component-updater=url-source=http://127.0.0.1:9/',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
+    args: [...QUIET_CHROMIUM_ARGS],
   });
   t.teardown(async () => {
     await context.close();
