@@ -28,11 +28,13 @@ if ip link add nc0 type veth peer name nc1 2>/dev/null; then
   ip link set nc1 up
   export NASCAST_TEST_LAN=192.0.2.10
 fi
+# The tests that use real mDNS.
+MDNS_TESTS="test/discovery.test.ts test/cast-receiver.test.ts"
 case " $* " in
-  *discovery.test.ts*) NASCAST_MDNS_NS=1 exec unshare --net bash "$0" "$@" ;;
+  *discovery.test.ts* | *cast-receiver.test.ts*) NASCAST_MDNS_NS=1 exec unshare --net bash "$0" "$@" ;;
   "  ") ;;
   *) exec ava "$@" ;;
 esac
-# Everything: all but discovery here, then discovery in its loopback-only namespace.
-ava $(ls test/*.test.ts | grep -v discovery.test.ts)
-NASCAST_MDNS_NS=1 unshare --net bash "$0" test/discovery.test.ts
+# Everything: all but the mDNS tests here, then those in their loopback-only namespace.
+ava $(ls test/*.test.ts | grep -v -e discovery.test.ts -e cast-receiver.test.ts)
+NASCAST_MDNS_NS=1 unshare --net bash "$0" $MDNS_TESTS

@@ -1,5 +1,3 @@
-import type { EventEmitter } from 'node:events';
-
 /** Playback state, the same for every kind of receiver. */
 export type PlaybackState = 'IDLE' | 'LOADING' | 'BUFFERING' | 'PLAYING' | 'PAUSED' | 'ENDED' | 'ERROR';
 
@@ -51,8 +49,14 @@ export interface PlayerEvents {
   status: [status: PlayerStatus];
 }
 
-/** One device's playback, whatever receiver runs on it. */
-export interface Player extends EventEmitter<PlayerEvents> {
+/**
+ * One device's playback, whatever receiver runs on it. It emits `status` on every
+ * change (players may emit more events of their own, such as `online`).
+ */
+export interface Player {
+  on(event: 'status', listener: (status: PlayerStatus) => void): this;
+  once(event: 'status', listener: (status: PlayerStatus) => void): this;
+  off(event: 'status', listener: (status: PlayerStatus) => void): this;
   /** Loads and plays one item or a playlist; resolves once the device reports PLAYING. */
   load(media: CastMedia | readonly CastMedia[], options?: LoadOptions): Promise<LoadResult>;
   play(): Promise<void>;

@@ -6,8 +6,14 @@ import { ChromecastSimulator } from '../simulator/simulator.ts';
 export interface DeviceFinderOptions {
   staticHosts?: readonly StaticHost[];
   interface?: string;
+}
+
+/** The stand-in a first run gets when no device answers. */
+export interface SimulateOptions {
   /** When no device is up after this long, start a simulated one (so a first run shows the whole flow). */
-  simulateAfterMs?: number;
+  afterMs: number;
+  /** Receiver apps the simulated device can run (app id → receiver page URL). */
+  receiverApps?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -17,47 +23,47 @@ export interface DeviceFinderOptions {
  */
 export class DeviceFinder {
   readonly #logger: Logger;
-  #discovery: DeviceDiscovery | undefined;
+  readonly discovery: DeviceDiscovery;
   #simulator: ChromecastSimulator | undefined;
   #simulatorStarting: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #stopping = false;
 
-  constructor(logger: Logger) {
+  constructor(logger: Logger, options: DeviceFinderOptions = {}) {
     this.#logger = logger;
-  }
-
-  start(options: DeviceFinderOptions = {}): void {
-    const discovery = new DeviceDiscovery({
+    this.discovery = new DeviceDiscovery({
       logger: this.#logger,
       staticHosts: options.staticHosts ?? [],
       ...(options.interface ? { interface: options.interface } : {}),
     });
-    this.#discovery = discovery;
+  }
+
+  start(simulate?: SimulateOptions): void {
+    const discovery = this.discovery;
     discovery.start();
-    if (options.simulateAfterMs === undefined) return;
+    if (!simulate) return;
     this.#timer = setTimeout(() => {
       if (discovery.devices.length > 0) return;
-      this.#simulatorStarting = this.#startSimulator(discovery, options.simulateAfterMs!).catch((error: unknown) => {
+      this.#simulatorStarting = this.#startSimulator(discovery, simulate).catch((error: unknown) => {
         this.#logger.warn(`could not start the simulated Chromecast: ${error instanceof Error ? error.message : String(error)}`);
       });
-    }, options.simulateAfterMs);
+    }, simulate.afterMs);
   }
 
   async stop(): Promise<void> {
     this.#stopping = true;
     clearTimeout(this.#timer);
-    await this.#discovery?.stop();
+    await this.discovery.stop();
     await this.#simulatorStarting; // a simulator half-started must be stopped once it is up
     await this.#simulator?.stop();
   }
 
-  async #startSimulator(discovery: DeviceDiscovery, waitedMs: number): Promise<void> {
-    const simulator = new ChromecastSimulator({ name: 'NasCast Simulator', advertise: false, logger: this.#logger });
+  async #startSimulator(discovery: DeviceDiscovery, simulate: SimulateOptions): Promise<void> {
+    const simulator = new ChromecastSimulator({ name: 'NasCast Simulator', advertise: false, logger: this.#logger, ...(simulate.receiverApps ? { receiverApps: simulate.receiverApps } : {}) });
     this.#simulator = simulator;
     await simulator.start();
     if (this.#stopping) return; // stop() closes it
-    this.#logger.info(`No Chromecast found within ${waitedMs / 1000} s: started a simulated one on ${simulator.host}:${simulator.port}`);
+    this.#logger.info(`No Chromecast found within ${simulate.afterMs / 1000} s: started a simulated one on ${simulator.host}:${simulator.port}`);
     discovery.addStaticHost({ host: simulator.host, port: simulator.port, name: simulator.name });
   }
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Chromecasts, combineDirectories } from '../control/chromecasts.ts';
 import { mountControl } from '../control/mount.ts';
 import { MediaServer } from '../http/server.ts';
 import { MediaLibrary } from '../library/library.ts';
@@ -20,6 +21,7 @@ interface ServeOptions {
   device: string[];
   interface?: string;
   simulateIfNone?: number;
+  appId?: string;
   debug?: boolean;
 }
 
@@ -53,6 +55,7 @@ export function serveCommand(program: Command): void {
     .option('--no-discovery', 'do not look for Chromecasts on the network')
     .option('--device <host[:port]>', 'a Chromecast to reach by address where multicast does not pass, repeatable', collect, [])
     .option('--interface <address>', 'the interface address to look for Chromecasts on')
+    .option('--app-id <id>', 'the Cast app id registered for the NasCast receiver (default: the Default Media Receiver)')
     .addOption(new Option('--simulate-if-none [seconds]', 'start a simulated Chromecast if none is found within this time').preset('3').argParser(parseSeconds))
     .option('--debug', 'log debug messages')
     .addHelpText(
@@ -77,25 +80,33 @@ Examples:
         logger,
         ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
       });
-      const devices = new DeviceFinder(logger);
-      const control = mountControl(server, { secrets, logger, name: options.media.map((root) => root.name).join(' · ') || 'NasCast' });
+      const devices = new DeviceFinder(logger, { staticHosts: options.device, ...(options.interface ? { interface: options.interface } : {}) });
+      let chromecasts: Chromecasts | undefined;
+      const control = mountControl(server, {
+        secrets,
+        logger,
+        name: options.media.map((root) => root.name).join(' · ') || 'NasCast',
+        directory: (targets, link) => {
+          chromecasts = new Chromecasts({ discovery: devices.discovery, control: link, logger, ...(options.appId ? { appId: options.appId } : {}) });
+          return combineDirectories(chromecasts, targets);
+        },
+      });
       await untilSignal(logger, {
         start: async () => {
           await library.start();
           await server.start();
           logger.debug(`${library.size} media files; token file in ${options.storage}`);
           console.log(`NasCast listening on ${server.url}`);
-          console.log(`Control channel: ${control.url}`);
+          console.log(`Control channel: ${control.url()}`);
           // A link with a register-only token: it lets a screen join as a device, and controls nothing.
           console.log(`Open this on any screen to cast to it: ${control.receiverPageUrl('Browser')}`);
           if (!options.discovery) return logger.debug('discovery is off');
-          devices.start({
-            staticHosts: options.device,
-            ...(options.interface ? { interface: options.interface } : {}),
-            ...(options.simulateIfNone === undefined ? {} : { simulateAfterMs: options.simulateIfNone * 1000 }),
-          });
+          // The stand-in device runs our receiver page for the app id, as a registered app would.
+          const receiverApps = options.appId ? { [options.appId]: `${server.url}/receiver/` } : undefined;
+          devices.start(options.simulateIfNone === undefined ? undefined : { afterMs: options.simulateIfNone * 1000, ...(receiverApps ? { receiverApps } : {}) });
         },
         stop: async () => {
+          chromecasts?.close();
           await devices.stop();
           await control.close();
           await server.stop();

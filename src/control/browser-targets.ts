@@ -1,5 +1,5 @@
 import { silentLogger, type Logger } from '../logger.ts';
-import { ControlError } from './errors.ts';
+import { unknownDevice } from './errors.ts';
 import type { ControlHub } from './hub.ts';
 import type { DeviceSummary, PlayerDirectory } from './player-handler.ts';
 import { ReceiverPlayer } from './receiver-player.ts';
@@ -36,8 +36,7 @@ export class BrowserTargets implements PlayerDirectory {
   player(device: string): Promise<ReceiverPlayer> {
     const found = this.#find(device);
     if (!found) {
-      const names = this.devices().map((target) => target.name);
-      return Promise.reject(new ControlError('UNKNOWN_DEVICE', `no device named '${device}'; found: ${names.length ? names.join(', ') : 'none'}`));
+      return Promise.reject(unknownDevice(device, this.devices().map((summary) => summary.name)));
     }
     let player = this.#players.get(found.id);
     if (!player) {

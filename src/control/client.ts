@@ -4,6 +4,7 @@ import { WebSocket } from 'ws';
 import { ControlChannel, type ChannelState, type WebSocketLike } from './channel.ts';
 import { ControlError } from './errors.ts';
 import { CLOSE_CODES, CONTROL_ERROR_CODES, playerStatus, type ControlErrorCode, type ControllerRequest, type ControlStatus } from './protocol.ts';
+import type { DeviceSummary } from './player-handler.ts';
 
 /** Options of {@link ControlClient}. */
 export interface ControlClientOptions {
@@ -137,9 +138,9 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
   }
 
   /** The devices the server knows, with their state. */
-  async devices(): Promise<Record<string, unknown>[]> {
+  async devices(): Promise<DeviceSummary[]> {
     const result = await this.request('devices', {});
-    return Array.isArray(result?.devices) ? (result.devices as Record<string, unknown>[]) : [];
+    return Array.isArray(result?.devices) ? (result.devices as DeviceSummary[]) : [];
   }
 
   /** A library folder's listing (the roots with no path), as `/api/library` gives it. */

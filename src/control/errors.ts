@@ -17,3 +17,8 @@ export class ControlError extends Error {
     this.code = code;
   }
 }
+
+/** `UNKNOWN_DEVICE`, in the one-line form that says what was found instead. */
+export function unknownDevice(device: string, found: readonly string[]): ControlError {
+  return new ControlError('UNKNOWN_DEVICE', `no device named '${device}'; found: ${found.length ? found.join(', ') : 'none'}`);
+}

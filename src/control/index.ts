@@ -2,6 +2,8 @@ export { ControlClient, type ControlClientEvents, type ControlClientOptions, typ
 export { ControlError, type ControlErrorReason } from './errors.ts';
 export { ControlHub, type ControlHandler, type ControlHubEvents, type ControlHubOptions, type HandledRequest } from './hub.ts';
 export { mountControl, type MountedControl } from './mount.ts';
+export { ChromecastPlayer, type ChromecastPlayerEvents, type ChromecastPlayerOptions, type ReceiverAppLink, type ReceiverKind } from './chromecast-player.ts';
+export { Chromecasts, combineDirectories, type ChromecastsEvents, type ChromecastsOptions } from './chromecasts.ts';
 export { BrowserTargets } from './browser-targets.ts';
 export { PlayerHandler, type DeviceSummary, type MediaSource, type PlayerDirectory } from './player-handler.ts';
 export { ReceiverPlayer } from './receiver-player.ts';

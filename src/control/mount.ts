@@ -2,17 +2,18 @@ import type { MediaServer } from '../http/server.ts';
 import type { Logger } from '../logger.ts';
 import type { Secrets } from '../secrets.ts';
 import { BrowserTargets } from './browser-targets.ts';
+import type { ReceiverAppLink } from './chromecast-player.ts';
 import { ControlHub, type ControlHubOptions } from './hub.ts';
 import { PlayerHandler, type PlayerDirectory } from './player-handler.ts';
 import { ReceiverTokens } from './receiver-tokens.ts';
 
 /** The control channel as mounted on a media server. */
-export interface MountedControl {
+export interface MountedControl extends ReceiverAppLink {
   readonly hub: ControlHub;
   readonly receiverTokens: ReceiverTokens;
   readonly browserTargets: BrowserTargets;
-  /** `ws://host:port/control`, from the server's public URL. */
-  readonly url: string;
+  /** `ws://host:port/control`, from the server's public URL (the LAN address devices reach). */
+  url(): string;
   /** The receiver page's address for a browser target named `name`, with a token that lets it register (and nothing else). */
   receiverPageUrl(name: string): string;
   /** Closes every control socket; call before stopping the server. */
@@ -21,11 +22,13 @@ export interface MountedControl {
 
 /**
  * Mounts the control hub on the media server's port at `/control`, with browser
- * targets as devices. `directory` adds other devices (Chromecasts) in front of them.
+ * targets as devices. `directory` adds other devices (Chromecasts, see
+ * `Chromecasts` and `combineDirectories`); it gets the targets and the link a
+ * receiver app is handed over with.
  */
 export function mountControl(
   server: MediaServer,
-  options: { secrets: Secrets; logger?: Logger; name?: string; directory?: (targets: BrowserTargets) => PlayerDirectory } & Partial<Omit<ControlHubOptions, 'token' | 'receiverTokens' | 'handler'>>,
+  options: { secrets: Secrets; logger?: Logger; name?: string; directory?: (targets: BrowserTargets, link: ReceiverAppLink) => PlayerDirectory } & Partial<Omit<ControlHubOptions, 'token' | 'receiverTokens' | 'handler'>>,
 ): MountedControl {
   const { secrets, directory, ...hubOptions } = options;
   const receiverTokens = new ReceiverTokens(secrets.signingKey);
@@ -38,16 +41,14 @@ export function mountControl(
     handler: { handle: (request) => late.handler!.handle(request) },
   });
   const browserTargets = new BrowserTargets(hub, { ...(options.logger ? { logger: options.logger } : {}) });
-  late.handler = new PlayerHandler(server, directory ? directory(browserTargets) : browserTargets);
+  const url = (): string => `${server.url.replace(/^http/, 'ws')}/control`;
+  late.handler = new PlayerHandler(server, directory ? directory(browserTargets, { hub, receiverTokens, url }) : browserTargets);
   hub.attach(server.httpServer);
-  const wsUrl = (): string => `${server.url.replace(/^http/, 'ws')}/control`;
   return {
     hub,
     receiverTokens,
     browserTargets,
-    get url() {
-      return wsUrl();
-    },
+    url,
     receiverPageUrl: (name) => `${server.url}/receiver/?name=${encodeURIComponent(name)}&token=${encodeURIComponent(receiverTokens.issue('*'))}`,
     async close() {
       browserTargets.dispose();
