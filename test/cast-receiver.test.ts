@@ -10,7 +10,7 @@ import type { ControlStatus } from '../src/control/protocol.ts';
 import { DeviceDiscovery } from '../src/discovery/index.ts';
 import type { ChromecastSimulator, ReceiverPage, SimulatorOptions } from '../src/simulator/index.ts';
 import { requireTestNamespace } from './helpers/chromium.ts';
-import { cuttableProxy } from './helpers/control.ts';
+import { cuttableProxy, type CuttableProxy } from './helpers/control.ts';
 import { makeMp4 } from './helpers/ffmpeg.ts';
 import { eventually, startMediaServer, tempDir, type TestServer } from './helpers/media-server.ts';
 import { nextEvent, startSimulator } from './helpers/simulator.ts';
@@ -31,7 +31,7 @@ interface Setup {
   statuses: ControlStatus[];
 }
 
-async function setup(t: ExecutionContext, options: { simulator?: SimulatorOptions; controlUrl?: (port: number) => string; receiverTimeoutMs?: number; mdns?: boolean } = {}): Promise<Setup> {
+async function setup(t: ExecutionContext, options: { simulator?: SimulatorOptions; controlUrl?: () => string; receiverTimeoutMs?: number; mdns?: boolean } = {}): Promise<Setup> {
   const work = await tempDir(t);
   await makeMp4(path.join(work, 'film.mp4'), { seconds: 20, faststart: true });
   const media = await startMediaServer(t, {
@@ -56,7 +56,7 @@ async function setup(t: ExecutionContext, options: { simulator?: SimulatorOption
       chromecasts = new Chromecasts({
         discovery,
         appId: APP_ID,
-        control: { ...link, url: () => options.controlUrl?.(media.server.port) ?? `ws://127.0.0.1:${media.server.port}/control` },
+        control: { ...link, url: () => options.controlUrl?.() ?? `ws://127.0.0.1:${media.server.port}/control` },
         session: { heartbeatIntervalMs: 200, pongTimeoutMs: 1000, reconnectInitialMs: 50, reconnectMaxMs: 500, launchTimeoutMs: 30_000 },
         receiverTimeoutMs: options.receiverTimeoutMs ?? 30_000,
       });
@@ -91,11 +91,10 @@ function video<T>(page: ReceiverPage, read: () => T): Promise<T> {
 
 test.serial('a Chromecast found over mDNS launches our receiver app; the page joins the channel, plays a real MP4 and obeys every command, also through a cut channel', async (t) => {
   if (!requireTestNamespace(t)) return;
-  let proxy!: Awaited<ReturnType<typeof cuttableProxy>>;
-  const { media, simulator, control, client, statuses } = await setup(t, {
-    controlUrl: (port) => `ws://127.0.0.1:${proxy.port}/control?via=${port}`,
-  });
-  proxy = await cuttableProxy(t, media.server.port);
+  // The page reaches the hub through a proxy the test can cut; it is made once the server has a port.
+  const between: { proxy?: CuttableProxy } = {};
+  const { media, simulator, control, client, statuses } = await setup(t, { controlUrl: () => `ws://127.0.0.1:${between.proxy!.port}/control` });
+  const proxy = (between.proxy = await cuttableProxy(t, media.server.port));
   const device = simulator.id;
 
   // 1. The simulator is discovered.

@@ -27,7 +27,7 @@ test('nascast simulate runs a Chromecast that castv2-client casts to, prints wha
   t.is(cli.stderr, '');
 });
 
-test('nascast simulate on a port in use says so and exits 1; a bad port is a usage error (2)', async (t) => {
+test('nascast simulate on a port in use says so and exits 1; a bad port or --app is a usage error (2)', async (t) => {
   const blocker = net.createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   t.teardown(() => blocker.close());
@@ -39,4 +39,8 @@ test('nascast simulate on a port in use says so and exits 1; a bad port is a usa
   const usage = runCli(t, ['simulate', '--port', 'eighty']);
   t.is(await usage.exited, 2);
   t.regex(usage.stderr, /expected a port number/);
+
+  const badApp = runCli(t, ['simulate', '--app', 'NASCAST1']);
+  t.is(await badApp.exited, 2);
+  t.regex(badApp.stderr, /expected <appId>=<http\(s\) URL of the receiver page>/);
 });

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { errnoCode } from '../errors.ts';
 import { consoleLogger } from '../logger.ts';
 import { ChromecastSimulator } from '../simulator/simulator.ts';
@@ -12,7 +12,18 @@ interface SimulateOptions {
   advertise: boolean;
   interface?: string;
   refuseApp: string[];
+  app: Record<string, string>;
+  chromium?: string;
   debug?: boolean;
+}
+
+/** `--app <appId>=<url>`: a receiver app the simulated device runs in headless Chromium. */
+function parseApp(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const equals = value.indexOf('=');
+  const appId = value.slice(0, equals);
+  const url = value.slice(equals + 1);
+  if (equals <= 0 || !/^https?:\/\//.test(url)) throw new InvalidArgumentError('expected <appId>=<http(s) URL of the receiver page>.');
+  return { ...previous, [appId]: url };
 }
 
 /** Adds `nascast simulate`: a Chromecast on the command line, until Ctrl-C. */
@@ -27,18 +38,22 @@ export function simulateCommand(program: Command): void {
     .option('--no-advertise', 'do not announce it over mDNS (reach it by host and port)')
     .option('--interface <address>', 'the interface address mDNS announces on')
     .option('--refuse-app <appId>', 'answer LAUNCH of this app id with NOT_FOUND, repeatable', collect, [])
+    .option('--app <appId=url>', 'run this receiver page in headless Chromium when the app id is launched, repeatable', parseApp, {})
+    .option('--chromium <path>', 'the Chromium that runs receiver apps', '/usr/bin/chromium')
     .option('--debug', 'log debug messages')
     .addHelpText(
       'after',
       `
 It speaks castv2 over TLS with a self-signed certificate, runs the Default Media
 Receiver with a playback clock (LOAD fetches the URL for real) and prints what
-senders do to it.
+senders do to it. With --app, launching that app id opens its receiver page in
+headless Chromium (needs playwright-core), with a stand-in for cast.framework.
 
 Examples:
   $ nascast simulate --name "Test TV"
   $ nascast simulate --name "Whole House" --group
-  $ nascast simulate --name "Old TV" --port 8010 --refuse-app 5C3F0A3C`,
+  $ nascast simulate --name "Old TV" --port 8010 --refuse-app 5C3F0A3C
+  $ nascast simulate --name "Dev TV" --app 5C3F0A3C=http://192.168.1.20:8585/receiver/`,
     )
     .action(async (options: SimulateOptions) => {
       const logger = consoleLogger({ debug: options.debug ?? false });
@@ -49,7 +64,9 @@ Examples:
         group: options.group ?? false,
         advertise: options.advertise,
         refuseApps: options.refuseApp,
+        receiverApps: options.app,
         logger,
+        ...(options.chromium ? { chromiumPath: options.chromium } : {}),
         ...(options.interface ? { mdnsInterface: options.interface } : {}),
       });
       simulator.on('connection', (remote) => logger.info(`sender connected (${remote})`));

@@ -331,7 +331,10 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
     this.#browser ??= new ReceiverBrowser({ logger: this.#logger, ...(this.#chromiumPath ? { executablePath: this.#chromiumPath } : {}) });
     try {
       const page = await this.#browser.open(url, { toSender: (namespace, senderId, data) => app.sendToSender(namespace, senderId, data) }, this.#appStartTimeoutMs);
-      if (this.#app !== app) return void (await page.close()); // stopped or replaced while starting
+      if (this.#app !== app) {
+        await page.close(); // stopped or replaced while starting
+        return;
+      }
       app.attachPage(page);
       this.#broadcastReceiverStatus(requestId);
     } catch (error) {
