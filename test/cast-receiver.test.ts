@@ -13,7 +13,7 @@ import { requireTestNamespace } from './helpers/chromium.ts';
 import { cuttableProxy, type CuttableProxy } from './helpers/control.ts';
 import { makeMp4 } from './helpers/ffmpeg.ts';
 import { eventually, startMediaServer, tempDir, type TestServer } from './helpers/media-server.ts';
-import { nextEvent, startSimulator } from './helpers/simulator.ts';
+import { connectSession, nextEvent, startSimulator } from './helpers/simulator.ts';
 
 // The whole hand-over, with real parts: mDNS discovery, castv2 over TLS, our receiver
 // page in headless Chromium behind the cast.framework stand-in, the control hub.
@@ -175,4 +175,24 @@ test.serial('a receiver page that never joins the channel fails the play with a 
   t.is(error?.code, 'DEVICE_OFFLINE');
   t.regex(error?.message ?? '', /did not join the control channel within 3000 ms/);
   t.is(simulator.runningApp, APP_ID, 'the app was launched; only the channel failed');
+});
+
+test.serial('another sender taking the TV ends our receiver: controllers see IDLE, and the next play launches it again', async (t) => {
+  if (!requireTestNamespace(t)) return;
+  const { media, simulator, client } = await setup(t, { mdns: false });
+  const device = await staticDevice(client);
+  const seen: ControlStatus[] = [];
+  client.on('status', (from, status) => from === device && seen.push(status));
+  await client.subscribe(device);
+  const film = media.item('Films/Test Film.mp4').id;
+  t.is((await client.play(device, { media: film }))?.state, 'PLAYING');
+  await eventually(last(seen, (status) => status.state === 'PLAYING'), 5000, 'PLAYING status');
+
+  const phone = await connectSession(t, simulator);
+  await phone.launch('CC1AD845');
+  await eventually(last(seen, (status) => status.state === 'IDLE' && status.media === undefined), 10_000, 'IDLE once the app is gone');
+  t.true((await client.devices()).find((found) => found.id === device)?.online);
+
+  t.is((await client.play(device, { media: film }))?.state, 'PLAYING');
+  t.is(simulator.runningApp, APP_ID);
 });

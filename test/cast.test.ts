@@ -168,11 +168,15 @@ test('hang() is detected within the PONG deadline, and control resumes once the 
   t.is(simulator.mediaStatus()?.playerState, 'PAUSED');
 });
 
-test('a device that cannot be reached rejects connect() with ERR_DEVICE_UNAVAILABLE', async (t) => {
+test('a device that cannot be reached rejects connect() with ERR_DEVICE_UNAVAILABLE, and a later connect() tries again', async (t) => {
   const simulator = await startSimulator(t);
   const port = simulator.port;
   await simulator.stop();
   const session = new CastSession({ host: '127.0.0.1', port });
+  t.teardown(() => session.close());
   await t.throwsAsync(session.connect(), { code: 'ERR_DEVICE_UNAVAILABLE' });
-  t.is(session.state, 'closed');
+  t.is(session.state, 'idle');
+  await startSimulator(t, { port });
+  await session.connect();
+  t.is(session.state, 'connected');
 });

@@ -101,14 +101,18 @@ export class CastSession extends EventEmitter<CastSessionEvents> {
     return this.#lastStatus;
   }
 
-  /** Connects for the first time; rejects with {@link DeviceUnavailableError} if the device cannot be reached. Later losses reconnect by themselves. */
+  /**
+   * Connects for the first time; rejects with {@link DeviceUnavailableError} if the
+   * device cannot be reached, and stays `idle` so that a later call tries again.
+   * Once connected, losses reconnect by themselves.
+   */
   async connect(): Promise<void> {
     if (this.#state !== 'idle') return;
     this.#setState('connecting');
     try {
       await this.#open();
     } catch (error) {
-      this.#setState('closed');
+      if ((this.#state as CastSessionState) === 'connecting') this.#setState('idle'); // close() may have come meanwhile
       throw error;
     }
   }

@@ -63,6 +63,12 @@ export class ChromecastPlayer extends EventEmitter<ChromecastPlayerEvents> imple
   readonly #onReceiver = (device: string): void => {
     if (device === this.id) this.#checkOnline();
   };
+  /** Another sender took the TV, or the app was closed on it: our page is gone, and so is what it played. */
+  readonly #onAppClosed = (): void => {
+    if (!(this.#inner instanceof ReceiverPlayer) || this.#inner.status().state === 'IDLE') return;
+    const { volume, muted } = this.#inner.status();
+    this.#control?.hub.publishStatus(this.id, { state: 'IDLE', position: 0, volume, muted });
+  };
   #inner: ReceiverPlayer | DefaultMediaPlayer | undefined;
   #opening: Promise<Player> | undefined;
   #online: boolean;
@@ -78,13 +84,19 @@ export class ChromecastPlayer extends EventEmitter<ChromecastPlayerEvents> imple
     this.#logger = options.logger ?? silentLogger;
     this.#online = this.online;
     this.#session.on('state', this.#recheck);
+    this.#session.on('app-closed', this.#onAppClosed);
     this.#control?.hub.on('receiver-up', this.#onReceiver);
     this.#control?.hub.on('receiver-down', this.#onReceiver);
   }
 
-  /** True while the castv2 session or the receiver page's control socket is up. */
+  /**
+   * False once the castv2 session has been lost (it is reconnecting, or closed) and the
+   * receiver page's control socket is gone too. Before the first connection the device
+   * counts as online: discovery has just heard from it.
+   */
   get online(): boolean {
-    return this.#session.state === 'connected' || this.#receiverConnected();
+    const lost = this.#session.state === 'reconnecting' || this.#session.state === 'closed';
+    return !lost || this.#receiverConnected();
   }
 
   /** The receiver in use, once something has been loaded. */
@@ -152,6 +164,7 @@ export class ChromecastPlayer extends EventEmitter<ChromecastPlayerEvents> imple
   /** Stops following the session and the hub, and closes the session. */
   dispose(): void {
     this.#session.off('state', this.#recheck);
+    this.#session.off('app-closed', this.#onAppClosed);
     this.#control?.hub.off('receiver-up', this.#onReceiver);
     this.#control?.hub.off('receiver-down', this.#onReceiver);
     this.#inner?.off('status', this.#forward);

@@ -57,10 +57,11 @@ export class Chromecasts extends EventEmitter<ChromecastsEvents> implements Play
   /** The player of a device named by id or by name (case does not matter). */
   player(device: string): Promise<ChromecastPlayer> {
     const wanted = device.toLowerCase();
-    const existing = [...this.#players.values()].find((player) => player.id === device || player.name.toLowerCase() === wanted);
     const found = this.#options.discovery.devices.find((candidate) => candidate.id === device || candidate.name.toLowerCase() === wanted);
-    if (found && (!existing || existing.id === found.id)) return Promise.resolve(this.#players.get(found.id) ?? this.#create(found));
-    if (existing) return Promise.resolve(existing);
+    if (found) return Promise.resolve(this.#players.get(found.id) ?? this.#create(found));
+    // Gone from discovery, but known: its player says offline rather than "unknown".
+    const known = [...this.#players.values()].find((player) => player.id === device || player.name.toLowerCase() === wanted);
+    if (known) return Promise.resolve(known);
     return Promise.reject(unknownDevice(device, this.devices().map((summary) => summary.name)));
   }
 
