@@ -154,10 +154,13 @@ test.serial('a Chromecast found over mDNS launches our receiver app; the page jo
   t.is(error?.code, 'DEVICE_OFFLINE');
 });
 
-test.serial('an app the device cannot launch falls back to the Default Media Receiver, and says why', async (t) => {
+test.serial('an app the device cannot launch falls back to the Default Media Receiver, whose status reaches the channel too', async (t) => {
   if (!requireTestNamespace(t)) return;
   const { media, simulator, chromecasts, client } = await setup(t, { simulator: { refuseApps: [APP_ID] }, mdns: false });
   const device = await staticDevice(client);
+  const seen: ControlStatus[] = [];
+  client.on('status', (from, status) => from === device && seen.push(status));
+  await client.subscribe(device);
   const played = await client.play(device, { media: media.item('Films/Test Film.mp4').id });
   t.is(played?.state, 'PLAYING');
   t.is(simulator.runningApp, 'CC1AD845');
@@ -165,6 +168,8 @@ test.serial('an app the device cannot launch falls back to the Default Media Rec
   t.is(simulator.receiverPage, undefined);
   await client.pause(device);
   t.is(simulator.mediaStatus()?.playerState, 'PAUSED');
+  // The Default Media Receiver's status, from castv2, reaches the channel's subscribers too.
+  await eventually(last(seen, (status) => status.state === 'PAUSED' && status.media?.title === 'Test Film'), 5000, 'PAUSED status on the channel');
 });
 
 test.serial('a receiver page that never joins the channel fails the play with a clear reason, not a hang', async (t) => {

@@ -58,7 +58,11 @@ export class ChromecastPlayer extends EventEmitter<ChromecastPlayerEvents> imple
   readonly #control: ReceiverAppLink | undefined;
   readonly #receiverTimeoutMs: number;
   readonly #logger: Logger;
-  readonly #forward = (status: PlayerStatus): void => void this.emit('status', status);
+  readonly #forward = (status: PlayerStatus): void => {
+    // Our page publishes its own status on the hub; the Default Media Receiver's comes over castv2, so it is published here.
+    if (this.#inner instanceof DefaultMediaPlayer) this.#control?.hub.publishStatus(this.id, withoutUndefined(status));
+    this.emit('status', status);
+  };
   readonly #recheck = (): void => this.#checkOnline();
   readonly #onReceiver = (device: string): void => {
     if (device === this.id) this.#checkOnline();
@@ -267,4 +271,9 @@ export class ChromecastPlayer extends EventEmitter<ChromecastPlayerEvents> imple
     promise.catch(() => {}); // awaited only once the launch succeeds; a launch that fails first abandons it
     return { promise, cancel };
   }
+}
+
+/** A status as the protocol carries it: absent fields left out rather than `undefined`. */
+function withoutUndefined(status: PlayerStatus): PlayerStatus {
+  return Object.fromEntries(Object.entries(status).filter(([, value]) => value !== undefined)) as unknown as PlayerStatus;
 }
