@@ -19,7 +19,8 @@ export type NasCastErrorCode =
   | 'ERR_LAUNCH'
   | 'ERR_LOAD_FAILED'
   | 'ERR_NO_MEDIA_SESSION'
-  | 'ERR_UNPLAYABLE';
+  | 'ERR_UNPLAYABLE'
+  | 'ERR_NOT_STARTED';
 
 /** Base class of every error NasCast throws or emits. */
 export class NasCastError extends Error {
@@ -180,6 +181,14 @@ export class UnplayableMediaError extends NasCastError {
     super('ERR_UNPLAYABLE', `Cannot cast ${url}: ${reason}`, options);
     this.name = 'UnplayableMediaError';
     this.url = url;
+  }
+}
+
+/** A part of `NasCast` that exists only once it has started was used before `start()` resolved. */
+export class NotStartedError extends NasCastError {
+  constructor() {
+    super('ERR_NOT_STARTED', 'NasCast has not started: await start() first');
+    this.name = 'NotStartedError';
   }
 }
 

@@ -24,3 +24,4 @@ export { addressTowards, primaryLanAddress } from './http/lan-address.ts';
 export * from './cast/index.ts';
 export * from './discovery/index.ts';
 export * from './control/index.ts';
+export { NasCast, type NasCastEvents, type NasCastOptions } from './nascast.ts';

@@ -1,14 +1,11 @@
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { Chromecasts, combineDirectories } from '../control/chromecasts.ts';
-import { mountControl } from '../control/mount.ts';
-import { MediaServer } from '../http/server.ts';
-import { MediaLibrary } from '../library/library.ts';
 import type { MediaRootConfig } from '../library/model.ts';
 import { consoleLogger } from '../logger.ts';
-import { defaultStorageDir, loadSecrets } from '../secrets.ts';
-import { DeviceFinder } from './device-finder.ts';
+import { NasCast } from '../nascast.ts';
+import { defaultStorageDir } from '../secrets.ts';
 import { collect, parsePort, untilSignal } from './options.ts';
+import { StandInSimulator } from './stand-in.ts';
 
 interface ServeOptions {
   media: MediaRootConfig[];
@@ -69,48 +66,37 @@ Examples:
     )
     .action(async (options: ServeOptions) => {
       const logger = consoleLogger({ debug: options.debug ?? false });
-      const stored = await loadSecrets(options.storage);
-      const secrets = options.token ? { ...stored, token: options.token } : stored;
-      const library = new MediaLibrary({ roots: options.media, key: secrets.signingKey, logger });
-      const server = new MediaServer({
-        library,
-        secrets,
+      const nascast = new NasCast({
+        media: options.media,
         port: options.port,
         host: options.host,
+        storage: options.storage,
+        discovery: options.discovery,
+        devices: options.device,
         logger,
+        ...(options.token ? { token: options.token } : {}),
         ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+        ...(options.interface ? { interface: options.interface } : {}),
+        ...(options.appId ? { appId: options.appId } : {}),
       });
-      const devices = new DeviceFinder(logger, { staticHosts: options.device, ...(options.interface ? { interface: options.interface } : {}) });
-      let chromecasts: Chromecasts | undefined;
-      const control = mountControl(server, {
-        secrets,
-        logger,
-        name: options.media.map((root) => root.name).join(' · ') || 'NasCast',
-        directory: (targets, link) => {
-          chromecasts = new Chromecasts({ discovery: devices.discovery, control: link, logger, ...(options.appId ? { appId: options.appId } : {}) });
-          return combineDirectories(chromecasts, targets);
-        },
-      });
+      const standIn = new StandInSimulator(nascast.discovery, logger);
       await untilSignal(logger, {
         start: async () => {
-          await library.start();
-          await server.start();
-          logger.debug(`${library.size} media files; token file in ${options.storage}`);
-          console.log(`NasCast listening on ${server.url}`);
-          console.log(`Control channel: ${control.url()}`);
+          await nascast.start();
+          logger.debug(`${nascast.library.size} media files; token file in ${options.storage}`);
+          console.log(`NasCast listening on ${nascast.url}`);
+          console.log(`Control channel: ${nascast.control.url()}`);
           // A link with a register-only token: it lets a screen join as a device, and controls nothing.
-          console.log(`Open this on any screen to cast to it: ${control.receiverPageUrl('Browser')}`);
+          console.log(`Open this on any screen to cast to it: ${nascast.control.receiverPageUrl('Browser')}`);
           if (!options.discovery) return logger.debug('discovery is off');
+          if (options.simulateIfNone === undefined) return;
           // The stand-in device runs our receiver page for the app id, as a registered app would.
-          const receiverApps = options.appId ? { [options.appId]: `${server.url}/receiver/` } : undefined;
-          devices.start(options.simulateIfNone === undefined ? undefined : { afterMs: options.simulateIfNone * 1000, ...(receiverApps ? { receiverApps } : {}) });
+          const receiverApps = options.appId ? { [options.appId]: `${nascast.url}/receiver/` } : undefined;
+          standIn.arm({ afterMs: options.simulateIfNone * 1000, ...(receiverApps ? { receiverApps } : {}) });
         },
         stop: async () => {
-          chromecasts?.close();
-          await devices.stop();
-          await control.close();
-          await server.stop();
-          await library.close();
+          await standIn.stop();
+          await nascast.stop();
         },
       });
     });

@@ -1,0 +1,195 @@
+import { EventEmitter } from 'node:events';
+import type { CastMedia, Player, PlayerStatus } from './cast/player.ts';
+import { Chromecasts, combineDirectories } from './control/chromecasts.ts';
+import { mountControl, type MountedControl } from './control/mount.ts';
+import type { DeviceSummary, PlayerDirectory } from './control/player-handler.ts';
+import type { CastDevice } from './discovery/device.ts';
+import { DeviceDiscovery, type StaticHost } from './discovery/discovery.ts';
+import { NotStartedError } from './errors.ts';
+import { MediaServer } from './http/server.ts';
+import { MediaLibrary } from './library/library.ts';
+import type { MediaItem, MediaRootConfig } from './library/model.ts';
+import { silentLogger, type Logger } from './logger.ts';
+import { defaultStorageDir, loadSecrets, type Secrets } from './secrets.ts';
+
+/** Options of {@link NasCast}. */
+export interface NasCastOptions {
+  /** The media folders, each with the name people see. */
+  media: readonly MediaRootConfig[];
+  /** Port for HTTP, the receiver page and the control channel. Default 8585; 0 picks a free one. */
+  port?: number;
+  /** Address to listen on. Default `0.0.0.0`. */
+  host?: string;
+  /** Base URL devices reach the server at (reverse proxy, NAT). Default: the LAN address that routes to them. */
+  publicUrl?: string;
+  /** Folder of the secrets file (token and signing key, mode 0600). Default `~/.config/nascast`. */
+  storage?: string;
+  /** Use this API token instead of the stored one. */
+  token?: string;
+  /** The secrets themselves, instead of the file (embedding, tests). */
+  secrets?: Secrets;
+  /** The Cast app id registered for the NasCast receiver; empty: the Default Media Receiver. */
+  appId?: string;
+  /** Look for Chromecasts over mDNS. Default true. */
+  discovery?: boolean;
+  /** Chromecasts reached by address (`host[:port]`), where multicast does not pass. */
+  devices?: readonly StaticHost[];
+  /** The interface address mDNS uses. */
+  interface?: string;
+  /** The library's name on the receiver's idle screen. Default: the roots' names. */
+  name?: string;
+  /** Full rescan interval of the library in ms (the fallback for network mounts). Default 5 minutes. */
+  rescanInterval?: number;
+  logger?: Logger;
+}
+
+/** Events of {@link NasCast}. */
+export interface NasCastEvents {
+  /** Discovery found a Chromecast or Cast group. */
+  'device-up': [device: CastDevice];
+  'device-changed': [device: CastDevice, previous: CastDevice];
+  'device-down': [device: CastDevice, reason: string];
+  /** A device in use became reachable or unreachable (castv2 and the receiver page both gone). */
+  'device-online': [device: DeviceSummary];
+  /** A device's playback status, pushed (Chromecasts and browser targets alike). */
+  status: [device: string, status: PlayerStatus];
+  /** Something failed in the background; emitted only while someone listens, logged otherwise. */
+  error: [error: Error];
+}
+
+interface Parts {
+  readonly library: MediaLibrary;
+  readonly server: MediaServer;
+  readonly control: MountedControl;
+  readonly chromecasts: Chromecasts;
+  readonly directory: PlayerDirectory;
+}
+
+/**
+ * NasCast as one object: the media library, the media server with the control
+ * channel on its port, discovery, and a player per device (Chromecasts and browser
+ * targets). The Homebridge platform and the `nascast` command sit on it. Nothing is
+ * global: two instances on two ports do not meet.
+ */
+export class NasCast extends EventEmitter<NasCastEvents> {
+  readonly discovery: DeviceDiscovery;
+  readonly #options: NasCastOptions;
+  readonly #logger: Logger;
+  #parts: Parts | undefined;
+  #starting: Promise<void> | undefined;
+
+  constructor(options: NasCastOptions) {
+    super();
+    this.#options = options;
+    this.#logger = options.logger ?? silentLogger;
+    this.discovery = new DeviceDiscovery({
+      logger: this.#logger,
+      mdns: options.discovery !== false,
+      staticHosts: [...(options.devices ?? [])],
+      ...(options.interface ? { interface: options.interface } : {}),
+    });
+    this.discovery.on('up', (device) => this.emit('device-up', device));
+    this.discovery.on('changed', (device, previous) => this.emit('device-changed', device, previous));
+    this.discovery.on('down', (device, reason) => this.emit('device-down', device, reason));
+  }
+
+  /** The media library (after {@link NasCast.start}). */
+  get library(): MediaLibrary {
+    return this.#started().library;
+  }
+
+  /** The media server (after {@link NasCast.start}). */
+  get server(): MediaServer {
+    return this.#started().server;
+  }
+
+  /** The control channel on the server's port (after {@link NasCast.start}). */
+  get control(): MountedControl {
+    return this.#started().control;
+  }
+
+  /** The server's base URL, as devices reach it. */
+  get url(): string {
+    return this.#started().server.url;
+  }
+
+  /** Scans the library, starts the server and the control channel, then looks for devices. */
+  start(): Promise<void> {
+    this.#starting ??= this.#start();
+    return this.#starting;
+  }
+
+  /** Stops discovery, closes every session and socket, and stops the server and the library's watching. */
+  async stop(): Promise<void> {
+    await this.#starting?.catch(() => {});
+    this.#starting = undefined;
+    const parts = this.#parts;
+    this.#parts = undefined;
+    await this.discovery.stop();
+    if (!parts) return;
+    parts.chromecasts.close();
+    await parts.control.close();
+    await parts.server.stop();
+    await parts.library.close();
+  }
+
+  /** Every device: Chromecasts and Cast groups found, and browser targets connected. */
+  devices(): DeviceSummary[] {
+    return this.#started().directory.devices();
+  }
+
+  /** The player of a device named by id or name; rejects with `ControlError` `UNKNOWN_DEVICE` listing what was found. */
+  player(device: string): Promise<Player> {
+    return this.#started().directory.player(device);
+  }
+
+  /** A library item as a player loads it: a signed URL and its WebVTT tracks. */
+  media(item: MediaItem): CastMedia {
+    return this.#started().server.castMedia(item);
+  }
+
+  async #start(): Promise<void> {
+    const options = this.#options;
+    const stored = options.secrets ?? (await loadSecrets(options.storage ?? defaultStorageDir()));
+    const secrets = options.token ? { ...stored, token: options.token } : stored;
+    const logger = this.#logger;
+    const library = new MediaLibrary({ roots: options.media, key: secrets.signingKey, logger, ...(options.rescanInterval === undefined ? {} : { rescanInterval: options.rescanInterval }) });
+    const server = new MediaServer({ library, secrets, port: options.port ?? 8585, host: options.host ?? '0.0.0.0', logger, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });
+    server.on('error', (error) => this.#fail(error));
+    let chromecasts!: Chromecasts;
+    let directory!: PlayerDirectory;
+    const control = mountControl(server, {
+      secrets,
+      logger,
+      name: options.name ?? (options.media.map((root) => root.name).join(' · ') || 'NasCast'),
+      directory: (targets, link) => {
+        chromecasts = new Chromecasts({ discovery: this.discovery, control: link, logger, ...(options.appId ? { appId: options.appId } : {}) });
+        return (directory = combineDirectories(chromecasts, targets));
+      },
+    });
+    chromecasts.on('online', (device) => this.emit('device-online', device));
+    control.hub.on('status', (device, status) => this.emit('status', device, status));
+    try {
+      await library.start();
+      await server.start();
+    } catch (error) {
+      chromecasts.close();
+      await control.close();
+      await server.stop().catch(() => {});
+      await library.close();
+      throw error;
+    }
+    this.#parts = { library, server, control, chromecasts, directory };
+    this.discovery.start();
+  }
+
+  #started(): Parts {
+    if (!this.#parts) throw new NotStartedError();
+    return this.#parts;
+  }
+
+  #fail(error: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+    else this.#logger.error(error.message);
+  }
+}
