@@ -77,7 +77,7 @@ export class PlayerHandler implements ControlHandler {
         return listing as unknown as Record<string, unknown>;
       }
       case 'play': {
-        const what = await this.#resolve(request.media, request.url);
+        const what = await resolvePlayable(this.#media, request.media, request.url);
         const player = await this.#directory.player(request.device);
         const result = await player.load(what, { ...(request.startAt ? { startAt: request.startAt } : {}), ...(request.subtitles ? { subtitles: request.subtitles } : {}) });
         return { state: result.state, elapsedMs: Math.round(result.elapsedMs), items: Array.isArray(what) ? what.length : 1 };
@@ -110,18 +110,23 @@ export class PlayerHandler implements ControlHandler {
     }
   }
 
-  /** A media id (a file, or a folder as a queue) or a URL, as players take it. */
-  async #resolve(media: string | undefined, url: string | undefined): Promise<CastMedia | CastMedia[]> {
-    if (media !== undefined && url !== undefined) throw new ControlError('BAD_REQUEST', 'play takes media or url, not both');
-    if (url !== undefined) {
-      return probeMediaUrl(url);
-    }
-    if (media === undefined) throw new ControlError('BAD_REQUEST', 'play needs media (an id or a folder path) or url');
-    const library = this.#media.library;
-    const item = library.get(media);
-    if (item) return this.#media.castMedia(item);
-    const folder = library.folder(media);
-    if (folder && folder.items.length > 0) return folder.items.map((entry) => this.#media.castMedia(entry));
-    throw new ControlError('UNKNOWN_MEDIA', folder ? `the folder '${media}' has no media` : `no media or folder '${media}' in the library`);
-  }
+
+}
+
+/**
+ * What a `play` names, as players take it: a media id or a library path of a file,
+ * a folder path (its items as a queue), or a URL outside the library (probed first).
+ * Throws a {@link ControlError}: `BAD_REQUEST` for both or neither, `UNKNOWN_MEDIA`.
+ */
+export async function resolvePlayable(source: MediaSource, media: string | undefined, url: string | undefined): Promise<CastMedia | CastMedia[]> {
+  if (media !== undefined && url !== undefined) throw new ControlError('BAD_REQUEST', 'play takes media or url, not both');
+  if (url !== undefined) return probeMediaUrl(url);
+  if (media === undefined) throw new ControlError('BAD_REQUEST', 'play needs media (an id or a folder path) or url');
+  const library = source.library;
+  const slash = media.lastIndexOf('/');
+  const item = library.get(media) ?? (slash > 0 ? library.folder(media.slice(0, slash))?.items.find((entry) => entry.name === media.slice(slash + 1)) : undefined);
+  if (item) return source.castMedia(item);
+  const folder = library.folder(media);
+  if (folder && folder.items.length > 0) return folder.items.map((entry) => source.castMedia(entry));
+  throw new ControlError('UNKNOWN_MEDIA', folder ? `the folder '${media}' has no media` : `no media or folder '${media}' in the library`);
 }

@@ -1,0 +1,179 @@
+import path from 'node:path';
+import { ConfigError } from '../errors.ts';
+import type { MediaRootConfig } from '../library/model.ts';
+
+/** A favourite: what an input of a Television (or a scene) plays. */
+export interface Favourite {
+  /** The input's name in the Home app. */
+  readonly name: string;
+  /** A folder (played as a playlist) or a file, by its library path (`Films/Cartoons`), or a media id. */
+  readonly media?: string;
+  /** A URL outside the library. */
+  readonly url?: string;
+}
+
+/** How one device appears in the Home app. */
+export interface TelevisionSettings {
+  /** The device, by its name or id as discovery reports it. */
+  readonly device: string;
+  /** The name in the Home app (default: the device's own). */
+  readonly name?: string;
+  /** Do not publish this device. */
+  readonly hidden: boolean;
+  /** Its inputs; the platform's `inputs` when absent. */
+  readonly inputs?: readonly Favourite[];
+  /** An extra accessory whose level is the volume, for Siri ("set the Living Room volume to 30 percent"). */
+  readonly volumeAccessory: 'none' | 'lightbulb' | 'fan';
+}
+
+/** A Switch that plays a favourite on a device at a volume ("turn on Movie Night"). */
+export interface SceneSettings {
+  readonly name: string;
+  readonly device: string;
+  /** The favourite's name, among the device's inputs. */
+  readonly input: string;
+  /** 0–100, or keep the volume as it is. */
+  readonly volume?: number;
+  readonly shuffle: boolean;
+}
+
+/** The platform's settings, checked. */
+export interface PlatformSettings {
+  readonly name: string;
+  readonly media: readonly MediaRootConfig[];
+  readonly port: number;
+  readonly publicUrl?: string;
+  readonly appId?: string;
+  /** Chromecasts reached by address (`host[:port]`). */
+  readonly devices: readonly string[];
+  readonly interface?: string;
+  readonly inputs: readonly Favourite[];
+  readonly televisions: readonly TelevisionSettings[];
+  readonly scenes: readonly SceneSettings[];
+  /** A device not seen for this long is removed from the Home app. */
+  readonly forgetAfterHours: number;
+}
+
+type Raw = Record<string, unknown>;
+
+/**
+ * Checks the platform's block of Homebridge's config.json. Every mistake is a
+ * {@link ConfigError} that names the field (`media[1].path`), so the log line says
+ * what to mend. Returns `undefined` when the block has no media folders yet: the
+ * platform then does nothing, as a plugin installed but not configured must.
+ */
+export function parsePlatformConfig(raw: Raw): PlatformSettings | undefined {
+  if (raw.media === undefined || (Array.isArray(raw.media) && raw.media.length === 0)) return undefined;
+  const media = objects(raw, 'media', 'media', (entry, at) => ({ name: text(entry, 'name', at), path: folderPath(entry, at) }));
+  const names = new Set<string>();
+  for (const [index, root] of media.entries()) {
+    if (names.has(root.name.toLowerCase())) throw new ConfigError(`media[${index}].name '${root.name}' is used twice; each media folder needs its own name`);
+    names.add(root.name.toLowerCase());
+  }
+  const inputs = raw.inputs === undefined ? [] : objects(raw, 'inputs', 'inputs', favourite);
+  const televisions = raw.televisions === undefined ? [] : objects(raw, 'televisions', 'televisions', television);
+  const scenes = raw.scenes === undefined ? [] : objects(raw, 'scenes', 'scenes', scene);
+  for (const [index, entry] of scenes.entries()) {
+    const tv = televisions.find((candidate) => candidate.device.toLowerCase() === entry.device.toLowerCase());
+    const available = tv?.inputs ?? inputs;
+    if (!available.some((input) => input.name === entry.input)) {
+      throw new ConfigError(`scenes[${index}].input '${entry.input}' is not one of the inputs of '${entry.device}' (${available.map((input) => input.name).join(', ') || 'none configured'})`);
+    }
+  }
+  const publicUrl = optionalText(raw, 'publicUrl', 'publicUrl');
+  if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new ConfigError(`publicUrl must be an http(s) URL such as http://nas.lan:8585, not '${publicUrl}'`);
+  const appId = optionalText(raw, 'appId', 'appId');
+  const networkInterface = optionalText(raw, 'interface', 'interface');
+  if (appId !== undefined && !/^[0-9A-F]{8}$/i.test(appId)) throw new ConfigError(`appId must be the 8-character id the Cast console gave your receiver app (like 5C3F0A3C), or empty for the Default Media Receiver`);
+  return {
+    name: optionalText(raw, 'name', 'name') ?? 'NasCast',
+    media,
+    port: integer(raw, 'port', 'port', 8585, 1, 65_535),
+    ...(publicUrl === undefined ? {} : { publicUrl: publicUrl.replace(/\/+$/, '') }),
+    ...(appId === undefined ? {} : { appId: appId.toUpperCase() }),
+    devices: raw.devices === undefined ? [] : list(raw, 'devices', 'devices', (entry, at) => hostPort(entry, at)),
+    ...(networkInterface === undefined ? {} : { interface: networkInterface }),
+    inputs,
+    televisions,
+    scenes,
+    forgetAfterHours: integer(raw, 'forgetAfterHours', 'forgetAfterHours', 72, 1, 24 * 365),
+  };
+}
+
+function favourite(entry: Raw, at: string): Favourite {
+  const name = text(entry, 'name', at);
+  const media = optionalText(entry, 'media', at);
+  const url = optionalText(entry, 'url', at);
+  if ((media === undefined) === (url === undefined)) throw new ConfigError(`${at} needs either media (a folder or file of the library) or url, not ${media === undefined ? 'neither' : 'both'}`);
+  if (url !== undefined && !/^https?:\/\//.test(url)) throw new ConfigError(`${at}.url must be an http(s) URL, not '${url}'`);
+  return { name, ...(media === undefined ? {} : { media: media.replace(/^\/+|\/+$/g, '') }), ...(url === undefined ? {} : { url }) };
+}
+
+function television(entry: Raw, at: string): TelevisionSettings {
+  const volumeAccessory = optionalText(entry, 'volumeAccessory', at) ?? 'none';
+  if (volumeAccessory !== 'none' && volumeAccessory !== 'lightbulb' && volumeAccessory !== 'fan') throw new ConfigError(`${at}.volumeAccessory must be none, lightbulb or fan, not '${volumeAccessory}'`);
+  const name = optionalText(entry, 'name', at);
+  return {
+    device: text(entry, 'device', at),
+    ...(name === undefined ? {} : { name }),
+    hidden: flag(entry, 'hidden', at),
+    ...(entry.inputs === undefined ? {} : { inputs: objects(entry, 'inputs', `${at}.inputs`, favourite) }),
+    volumeAccessory,
+  };
+}
+
+function scene(entry: Raw, at: string): SceneSettings {
+  const volume = entry.volume === undefined ? undefined : integer(entry, 'volume', `${at}.volume`, 0, 0, 100);
+  return { name: text(entry, 'name', at), device: text(entry, 'device', at), input: text(entry, 'input', at), ...(volume === undefined ? {} : { volume }), shuffle: flag(entry, 'shuffle', at) };
+}
+
+function folderPath(entry: Raw, at: string): string {
+  const folder = text(entry, 'path', at);
+  if (!path.isAbsolute(folder)) throw new ConfigError(`${at}.path must be an absolute folder path (like /mnt/nas/films), not '${folder}'`);
+  return path.normalize(folder);
+}
+
+function hostPort(value: unknown, at: string): string {
+  if (typeof value !== 'string' || !/^(\[[0-9a-f:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/i.test(value.trim())) throw new ConfigError(`${at} must be a host or address with an optional port (10.0.20.31 or tv.lan:8009), not ${JSON.stringify(value)}`);
+  return value.trim();
+}
+
+function list<T>(raw: Raw, key: string, at: string, each: (entry: unknown, at: string) => T): T[] {
+  const value = raw[key];
+  if (!Array.isArray(value)) throw new ConfigError(`${at} must be a list`);
+  return value.map((entry: unknown, index) => each(entry, `${at}[${index}]`));
+}
+
+function objects<T>(raw: Raw, key: string, at: string, each: (entry: Raw, at: string) => T): T[] {
+  return list(raw, key, at, (entry, where) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new ConfigError(`${where} must be an object`);
+    return each(entry as Raw, where);
+  });
+}
+
+function text(raw: Raw, key: string, at: string): string {
+  const value = optionalText(raw, key, at);
+  if (value === undefined) throw new ConfigError(`${at}.${key} is required`);
+  return value;
+}
+
+function optionalText(raw: Raw, key: string, at: string): string | undefined {
+  const value = raw[key];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new ConfigError(`${at === key ? key : `${at}.${key}`} must be text, not ${JSON.stringify(value)}`);
+  return value.trim() || undefined;
+}
+
+function flag(raw: Raw, key: string, at: string): boolean {
+  const value = raw[key];
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new ConfigError(`${at}.${key} must be true or false, not ${JSON.stringify(value)}`);
+  return value;
+}
+
+function integer(raw: Raw, key: string, at: string, fallback: number, min: number, max: number): number {
+  const value = raw[key];
+  if (value === undefined || value === null || value === '') return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${at} must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
+  return value;
+}
