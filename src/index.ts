@@ -1,9 +1,9 @@
 /**
  * homebridge-nascast: cast the media on a NAS to Chromecasts.
  *
- * This entry point is the typed library API. The parts available so far are the
- * media library and the media server; discovery, Cast sessions, the control
- * channel and the `NasCast` facade are added by later issues.
+ * This entry point is the typed library API (the `NasCast` facade and its parts: the
+ * media library, the media server, discovery, Cast sessions, the control channel), and
+ * its default export is the Homebridge plugin, which registers the `NasCast` platform.
  *
  * @packageDocumentation
  */
@@ -25,3 +25,4 @@ export * from './cast/index.ts';
 export * from './discovery/index.ts';
 export * from './control/index.ts';
 export { NasCast, type NasCastEvents, type NasCastOptions } from './nascast.ts';
+export { default, type PlatformRegistrar } from './homebridge/register.ts';

@@ -151,6 +151,12 @@ export class ChromecastPlayer extends EventEmitter<ChromecastPlayerEvents> imple
     await this.#current('prev').prev();
   }
 
+  /** Shows the now-playing overlay of our receiver page for a few seconds; the Default Media Receiver has none, so it does nothing there. */
+  async overlay(): Promise<void> {
+    const inner = this.#current('overlay');
+    if (inner instanceof ReceiverPlayer) await inner.overlay();
+  }
+
   /** Closes the app on the device (the TV goes back to its own screen). */
   async quit(): Promise<void> {
     await this.#connected();

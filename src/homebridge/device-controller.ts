@@ -1,0 +1,257 @@
+import { EventEmitter } from 'node:events';
+import type { CastMedia, Player, PlayerStatus } from '../cast/player.ts';
+import { ControlError } from '../control/errors.ts';
+import { DeviceUnavailableError, NasCastError, NoMediaSessionError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { Favourite } from './config.ts';
+
+/** A player, with what Chromecasts and receiver pages add: closing the app, the now-playing overlay. */
+export type RemotePlayer = Player & { quit?(): Promise<void>; overlay?(): Promise<void> };
+
+/** How a device's accessories reach it: the platform gives one per device. */
+export interface DeviceRemote {
+  /** The device's player; rejects when the device is unknown or offline. */
+  player(): Promise<RemotePlayer>;
+  /** What a favourite plays: a file, a folder's items (a playlist) or a URL. */
+  resolve(favourite: Favourite): Promise<CastMedia | readonly CastMedia[]>;
+}
+
+/** Options of {@link DeviceController}. */
+export interface DeviceControllerOptions {
+  readonly id: string;
+  readonly name: string;
+  readonly inputs: readonly Favourite[];
+  readonly remote: DeviceRemote;
+  readonly logger: Logger;
+  /** The input played last (1-based identifier), remembered between starts. */
+  readonly lastInput?: number;
+  /** Called when the input changes, to remember it. */
+  readonly onInput?: (identifier: number) => void;
+}
+
+/** Events of {@link DeviceController}. */
+export interface DeviceControllerEvents {
+  /** Status, input or reachability changed: accessories update their characteristics. */
+  change: [];
+}
+
+/** Options of {@link DeviceController.playInput}. */
+export interface PlayInputOptions {
+  /** Play a folder's items in random order. */
+  readonly shuffle?: boolean;
+  /** Set this volume (0–100) first. */
+  readonly volume?: number;
+}
+
+const ACTIVE_STATES: ReadonlySet<PlayerStatus['state']> = new Set(['LOADING', 'BUFFERING', 'PLAYING', 'PAUSED']);
+
+/**
+ * One device as its accessories see it: the last pushed status (so `onGet` answers at
+ * once), reachability, the current input, and the commands the Television, the
+ * speaker, the volume accessory and the scene switches send. It knows nothing of HAP.
+ */
+export class DeviceController extends EventEmitter<DeviceControllerEvents> {
+  readonly id: string;
+  readonly name: string;
+  readonly #remote: DeviceRemote;
+  readonly #logger: Logger;
+  readonly #onInput: ((identifier: number) => void) | undefined;
+  #inputs: readonly Favourite[];
+  #online = false;
+  #status: PlayerStatus = { state: 'IDLE', position: 0, volume: 1, muted: false };
+  #statusAt = performance.now();
+  #input: number;
+  /** Where to resume: the item and position last seen playing, and the input it came from. */
+  #resume: { input: number; url: string; position: number } | undefined;
+  #queue: readonly CastMedia[] = [];
+
+  constructor(options: DeviceControllerOptions) {
+    super();
+    this.id = options.id;
+    this.name = options.name;
+    this.#remote = options.remote;
+    this.#logger = options.logger;
+    this.#onInput = options.onInput;
+    this.#inputs = options.inputs;
+    this.#input = options.lastInput !== undefined && options.lastInput <= options.inputs.length ? options.lastInput : 0;
+  }
+
+  get online(): boolean {
+    return this.#online;
+  }
+
+  get status(): PlayerStatus {
+    return this.#status;
+  }
+
+  get inputs(): readonly Favourite[] {
+    return this.#inputs;
+  }
+
+  /** The input playing, or played last (1-based; 0 before any). */
+  get input(): number {
+    return this.#input;
+  }
+
+  /** Something is loaded (playing, paused or on its way). */
+  get active(): boolean {
+    return ACTIVE_STATES.has(this.#status.state);
+  }
+
+  /** The volume, 0–100. */
+  get volume(): number {
+    return Math.round(this.#status.volume * 100);
+  }
+
+  setOnline(online: boolean): void {
+    if (online === this.#online) return;
+    this.#online = online;
+    this.emit('change');
+  }
+
+  /** A pushed status from the device. */
+  update(status: PlayerStatus): void {
+    this.#status = status;
+    this.#statusAt = performance.now();
+    if (status.media && (status.state === 'PLAYING' || status.state === 'PAUSED') && this.#input > 0) {
+      this.#resume = { input: this.#input, url: status.media.url, position: status.position };
+    }
+    if (status.state === 'ENDED' && this.#resume && this.#queue.at(-1)?.url === status.media?.url) this.#resume = undefined;
+    this.emit('change');
+  }
+
+  setInputs(inputs: readonly Favourite[]): void {
+    this.#inputs = inputs;
+    if (this.#input > inputs.length) this.#input = 0;
+    this.emit('change');
+  }
+
+  /** Resumes what was paused, or the last media where it stopped, or plays the first input. */
+  async turnOn(): Promise<void> {
+    this.#assertOnline();
+    if (this.#status.state === 'PAUSED') return (await this.#player()).play();
+    if (this.active) return;
+    const input = this.#input || 1;
+    if (this.#inputs.length === 0) throw new NasCastError('ERR_CONFIG', `${this.name} has no inputs to play: add favourites in the plugin's settings`);
+    await this.playInput(input, { resumeAt: this.#resume?.input === input ? this.#resume : undefined });
+  }
+
+  /** Closes the app on the TV (a browser target stops). */
+  async turnOff(): Promise<void> {
+    this.#assertOnline();
+    const player = await this.#player();
+    if (player.quit) await player.quit();
+    else await player.stop();
+  }
+
+  /** Plays the favourite with this identifier (1-based), as a playlist when it is a folder. */
+  async playInput(identifier: number, options: PlayInputOptions & { resumeAt?: { url: string; position: number } | undefined } = {}): Promise<void> {
+    this.#assertOnline();
+    const favourite = this.#inputs[identifier - 1];
+    if (!favourite) throw new NasCastError('ERR_CONFIG', `${this.name} has no input ${identifier} (it has ${this.#inputs.length})`);
+    if (identifier !== this.#input) {
+      this.#input = identifier;
+      this.#onInput?.(identifier);
+      this.emit('change');
+    }
+    const resolved = await this.#remote.resolve(favourite);
+    const queue = Array.isArray(resolved) ? [...(resolved as readonly CastMedia[])] : [resolved as CastMedia];
+    if (options.shuffle) shuffle(queue);
+    this.#queue = queue;
+    const player = await this.#player();
+    if (options.volume !== undefined) await player.setVolume(options.volume / 100);
+    const startIndex = options.resumeAt ? Math.max(0, queue.findIndex((item) => item.url === options.resumeAt?.url)) : 0;
+    const startAt = options.resumeAt && queue[startIndex]?.url === options.resumeAt.url ? options.resumeAt.position : undefined;
+    await player.load(queue, { startIndex, ...(startAt ? { startAt } : {}) });
+  }
+
+  /** Play/pause on the remote: pauses what plays, resumes what is paused, turns on what is off. */
+  async togglePlayPause(): Promise<void> {
+    this.#assertOnline();
+    const state = this.#status.state;
+    if (state === 'PLAYING' || state === 'BUFFERING' || state === 'LOADING') return (await this.#player()).pause();
+    if (state === 'PAUSED') return (await this.#player()).play();
+    return this.turnOn();
+  }
+
+  async pause(): Promise<void> {
+    this.#assertOnline();
+    await (await this.#player()).pause();
+  }
+
+  async play(): Promise<void> {
+    this.#assertOnline();
+    await (await this.#player()).play();
+  }
+
+  async stop(): Promise<void> {
+    this.#assertOnline();
+    await (await this.#player()).stop();
+  }
+
+  /** Seeks by `seconds` from where playback is now (estimated from the last status). */
+  async seekBy(seconds: number): Promise<void> {
+    this.#assertOnline();
+    if (!this.active) throw new NoMediaSessionError('seek');
+    const elapsed = this.#status.state === 'PLAYING' ? (performance.now() - this.#statusAt) / 1000 : 0;
+    const duration = this.#status.duration;
+    let target = Math.max(0, this.#status.position + elapsed + seconds);
+    if (duration !== undefined && duration > 0) target = Math.min(target, Math.max(0, duration - 1));
+    await (await this.#player()).seek(target);
+  }
+
+  async next(): Promise<void> {
+    this.#assertOnline();
+    await (await this.#player()).next();
+  }
+
+  async prev(): Promise<void> {
+    this.#assertOnline();
+    await (await this.#player()).prev();
+  }
+
+  /** Shows the now-playing overlay on the receiver page (the Default Media Receiver has none). */
+  async overlay(): Promise<void> {
+    this.#assertOnline();
+    const player = await this.#player();
+    if (player.overlay) await player.overlay();
+    else this.#logger.debug(`${this.name}: the Default Media Receiver has no now-playing overlay`);
+  }
+
+  /** 0–100. */
+  async setVolume(percent: number): Promise<void> {
+    this.#assertOnline();
+    await (await this.#player()).setVolume(Math.min(100, Math.max(0, percent)) / 100);
+  }
+
+  /** Steps the volume by `percent` (the remote's volume buttons). */
+  stepVolume(percent: number): Promise<void> {
+    return this.setVolume(this.volume + percent);
+  }
+
+  async setMuted(muted: boolean): Promise<void> {
+    this.#assertOnline();
+    await (await this.#player()).setMuted(muted);
+  }
+
+  #assertOnline(): void {
+    if (!this.#online) throw new DeviceUnavailableError(`${this.name} is offline`);
+  }
+
+  async #player(): Promise<RemotePlayer> {
+    try {
+      return await this.#remote.player();
+    } catch (error) {
+      // The directory says DEVICE_OFFLINE or UNKNOWN_DEVICE for a device that has gone away.
+      if (error instanceof ControlError) throw new DeviceUnavailableError(error.message, { cause: error });
+      throw error;
+    }
+  }
+}
+
+function shuffle<T>(items: T[]): void {
+  for (let index = items.length - 1; index > 0; index--) {
+    const other = Math.floor(Math.random() * (index + 1));
+    [items[index], items[other]] = [items[other]!, items[index]!];
+  }
+}
