@@ -180,3 +180,14 @@ test('a device that cannot be reached rejects connect() with ERR_DEVICE_UNAVAILA
   await session.connect();
   t.is(session.state, 'connected');
 });
+
+test('two connect() calls at once share one connection, and both resolve once it is up', async (t) => {
+  const simulator = await startSimulator(t);
+  const session = new CastSession({ host: simulator.host, port: simulator.port });
+  t.teardown(() => session.close());
+  const first = session.connect();
+  t.is(session.state, 'connecting');
+  await session.connect();
+  t.is(session.state, 'connected', 'the second caller waited for the first connection');
+  await first;
+});

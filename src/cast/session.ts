@@ -69,6 +69,7 @@ export class CastSession extends EventEmitter<CastSessionEvents> {
   #appInfo: ReceiverApplication | undefined;
   #custom = new Map<string, Controller>();
   #heartbeatTimer: NodeJS.Timeout | undefined;
+  #connecting: Promise<void> | undefined;
   #lastPong = 0;
   #attempt = 0;
   #retryTimer: NodeJS.Timeout | undefined;
@@ -106,15 +107,20 @@ export class CastSession extends EventEmitter<CastSessionEvents> {
    * device cannot be reached, and stays `idle` so that a later call tries again.
    * Once connected, losses reconnect by themselves.
    */
-  async connect(): Promise<void> {
-    if (this.#state !== 'idle') return;
+  connect(): Promise<void> {
+    // A second caller while the first connection is being made waits for that one.
+    if (this.#state === 'connecting' && this.#connecting) return this.#connecting;
+    if (this.#state !== 'idle') return Promise.resolve();
     this.#setState('connecting');
-    try {
-      await this.#open();
-    } catch (error) {
-      if ((this.#state as CastSessionState) === 'connecting') this.#setState('idle'); // close() may have come meanwhile
-      throw error;
-    }
+    this.#connecting = this.#open()
+      .catch((error: unknown) => {
+        if (this.#state === 'connecting') this.#setState('idle'); // close() may have come meanwhile
+        throw error;
+      })
+      .finally(() => {
+        this.#connecting = undefined;
+      });
+    return this.#connecting;
   }
 
   /** Closes for good: no more reconnects. The app keeps running on the device. */

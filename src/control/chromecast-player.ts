@@ -151,6 +151,14 @@ export class ChromecastPlayer extends EventEmitter<ChromecastPlayerEvents> imple
     await this.#current('prev').prev();
   }
 
+  /**
+   * Opens the Cast connection without playing anything, so that reachability (its
+   * heartbeat) and the volume are known before the first command. It reconnects by itself.
+   */
+  connect(): Promise<void> {
+    return this.#connected();
+  }
+
   /** Shows the now-playing overlay of our receiver page for a few seconds; the Default Media Receiver has none, so it does nothing there. */
   async overlay(): Promise<void> {
     const inner = this.#current('overlay');

@@ -73,7 +73,10 @@ export function parsePlatformConfig(raw: Raw): PlatformSettings | undefined {
   const inputs = raw.inputs === undefined ? [] : objects(raw, 'inputs', 'inputs', favourite);
   const televisions = raw.televisions === undefined ? [] : objects(raw, 'televisions', 'televisions', television);
   const scenes = raw.scenes === undefined ? [] : objects(raw, 'scenes', 'scenes', scene);
+  const sceneNames = new Set<string>();
   for (const [index, entry] of scenes.entries()) {
+    if (sceneNames.has(entry.name.toLowerCase())) throw new ConfigError(`scenes[${index}].name '${entry.name}' is used twice; each scene is a switch of its own`);
+    sceneNames.add(entry.name.toLowerCase());
     const tv = televisions.find((candidate) => candidate.device.toLowerCase() === entry.device.toLowerCase());
     const available = tv?.inputs ?? inputs;
     if (!available.some((input) => input.name === entry.input)) {
@@ -88,7 +91,7 @@ export function parsePlatformConfig(raw: Raw): PlatformSettings | undefined {
   return {
     name: optionalText(raw, 'name', 'name') ?? 'NasCast',
     media,
-    port: integer(raw, 'port', 'port', 8585, 1, 65_535),
+    port: integer(raw, 'port', 'port', 8585, 0, 65_535),
     ...(publicUrl === undefined ? {} : { publicUrl: publicUrl.replace(/\/+$/, '') }),
     ...(appId === undefined ? {} : { appId: appId.toUpperCase() }),
     devices: raw.devices === undefined ? [] : list(raw, 'devices', 'devices', (entry, at) => hostPort(entry, at)),
@@ -130,7 +133,8 @@ function scene(entry: Raw, at: string): SceneSettings {
 function folderPath(entry: Raw, at: string): string {
   const folder = text(entry, 'path', at);
   if (!path.isAbsolute(folder)) throw new ConfigError(`${at}.path must be an absolute folder path (like /mnt/nas/films), not '${folder}'`);
-  return path.normalize(folder);
+  const normal = path.normalize(folder);
+  return normal.length > 1 ? normal.replace(/\/+$/, '') : normal;
 }
 
 function hostPort(value: unknown, at: string): string {

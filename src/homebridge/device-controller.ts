@@ -6,7 +6,7 @@ import type { Logger } from '../logger.ts';
 import type { Favourite } from './config.ts';
 
 /** A player, with what Chromecasts and receiver pages add: closing the app, the now-playing overlay. */
-export type RemotePlayer = Player & { quit?(): Promise<void>; overlay?(): Promise<void> };
+export type RemotePlayer = Player & { connect?(): Promise<void>; quit?(): Promise<void>; overlay?(): Promise<void> };
 
 /** How a device's accessories reach it: the platform gives one per device. */
 export interface DeviceRemote {
@@ -118,6 +118,17 @@ export class DeviceController extends EventEmitter<DeviceControllerEvents> {
     }
     if (status.state === 'ENDED' && this.#resume && this.#queue.at(-1)?.url === status.media?.url) this.#resume = undefined;
     this.emit('change');
+  }
+
+  /**
+   * Connects to the device (a Chromecast keeps its Cast connection and heartbeat from
+   * then on, so losing it shows at once) and takes its own status: volume, what plays.
+   * Later status is pushed.
+   */
+  async sync(): Promise<void> {
+    const player = await this.#player();
+    await player.connect?.();
+    this.update(player.status());
   }
 
   setInputs(inputs: readonly Favourite[]): void {
@@ -249,7 +260,7 @@ export class DeviceController extends EventEmitter<DeviceControllerEvents> {
   }
 }
 
-function shuffle<T>(items: T[]): void {
+function shuffle(items: unknown[]): void {
   for (let index = items.length - 1; index > 0; index--) {
     const other = Math.floor(Math.random() * (index + 1));
     [items[index], items[other]] = [items[other]!, items[index]!];

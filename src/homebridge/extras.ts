@@ -1,4 +1,4 @@
-import type { API, PlatformAccessory, Service } from 'homebridge';
+import type { API, Categories, PlatformAccessory, Service } from 'homebridge';
 import type { Logger } from '../logger.ts';
 import type { SceneSettings } from './config.ts';
 import type { DeviceController } from './device-controller.ts';
@@ -6,7 +6,8 @@ import { HapGlue, type GlueTarget } from './hap-glue.ts';
 import { hapName } from './hap-name.ts';
 
 /** HAP accessory categories (HAP-NodeJS's `Categories` is a const enum our build cannot read). */
-export const CATEGORY = { FAN: 3, LIGHTBULB: 5, SWITCH: 8, TELEVISION: 31 } as const;
+// eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the values are the enum's own, copied
+export const CATEGORY = { FAN: 3 as Categories, LIGHTBULB: 5 as Categories, SWITCH: 8 as Categories, TELEVISION: 31 as Categories } as const;
 
 /**
  * A Lightbulb (brightness) or Fan (speed) whose level is a device's volume, because Siri
@@ -104,8 +105,8 @@ export class SceneSwitch {
     this.#service.getCharacteristic(C.On)
       .onGet(glue.read(() => this.#playing()))
       .onSet((value) => {
-        const controller = lookup();
-        if (!controller) return;
+        glue.assertOnline();
+        const controller = lookup()!;
         if (!value) {
           if (this.#playing()) return glue.command(`stop ${scene.name}`, () => controller.stop());
           return;

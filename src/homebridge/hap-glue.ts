@@ -1,13 +1,15 @@
-import type { API, CharacteristicValue } from 'homebridge';
+import type { API, CharacteristicValue, HAPStatus } from 'homebridge';
 import { DeviceUnavailableError, NoMediaSessionError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
 /** HAP statuses (HAP-NodeJS's `HAPStatus` is a const enum, which our isolated-module build cannot read). */
+/* eslint-disable @typescript-eslint/no-unsafe-enum-assignment -- the values are the enum's own, copied */
 export const HAP_STATUS = {
   /** "Not Responding" in the Home app. */
-  SERVICE_COMMUNICATION_FAILURE: -70402,
-  INVALID_VALUE_IN_REQUEST: -70410,
+  SERVICE_COMMUNICATION_FAILURE: -70402 as HAPStatus,
+  INVALID_VALUE_IN_REQUEST: -70410 as HAPStatus,
 } as const;
+/* eslint-enable @typescript-eslint/no-unsafe-enum-assignment */
 
 /** What the glue needs of a device: whether it answers, and its name for log lines. */
 export interface GlueTarget {
@@ -39,6 +41,11 @@ export class HapGlue {
       if (!this.#target.online) throw this.#notResponding();
       return value();
     };
+  }
+
+  /** Throws "Not Responding" while the device is offline (for handlers that decide before they act). */
+  assertOnline(): void {
+    if (!this.#target.online) throw this.#notResponding();
   }
 
   /** Runs a quick command for an `onSet` handler. */

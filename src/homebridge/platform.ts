@@ -159,7 +159,10 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
   #deviceSeen(device: DeviceSummary, online: boolean): void {
     this.#known?.seen(device);
     this.#publish(device);
-    this.#devices.get(device.id)?.controller.setOnline(online);
+    const controller = this.#devices.get(device.id)?.controller;
+    if (!controller) return;
+    controller.setOnline(online);
+    if (online) controller.sync().catch((error: unknown) => this.#log.warn(`${device.name} was found but does not answer yet: ${describe(error)}`));
   }
 
   /** Creates the Television (and volume accessory) of a device the first time it is seen in this run. */

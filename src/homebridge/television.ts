@@ -68,7 +68,7 @@ export class TelevisionAccessory {
     television.setCharacteristic(C.ConfiguredName, hapName(options.configuredName));
     television.setCharacteristic(C.SleepDiscoveryMode, C.SleepDiscoveryMode.ALWAYS_DISCOVERABLE);
     television.getCharacteristic(C.ConfiguredName).onSet((value) => {
-      const name = hapName(String(value), controller.name);
+      const name = hapName(typeof value === 'string' ? value : '', controller.name);
       this.#logger.info(`${controller.name} is now called '${name}' in the Home app`);
       options.onRename?.(name);
     });

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { API, Characteristic, CharacteristicValue, PlatformAccessory, Service, WithUUID } from 'homebridge';
+import type { API, Categories, Characteristic, CharacteristicValue, PlatformAccessory, Service, WithUUID } from 'homebridge';
 // Homebridge's own API class, as plugins receive it at run time (its package exports only
 // types and HAP, so the class is reached by its file). Its `hap` is the real HAP-NodeJS.
 import { HomebridgeAPI } from '../../node_modules/homebridge/dist/api.js';
@@ -8,9 +8,32 @@ import type { Favourite } from '../../src/homebridge/config.ts';
 import { DeviceController, type DeviceRemote, type RemotePlayer } from '../../src/homebridge/device-controller.ts';
 import type { Logger } from '../../src/logger.ts';
 
-/** A fresh Homebridge API (no server behind it: events such as `publishExternalAccessories` go nowhere). */
-export function homebridgeApi(): API {
-  return new HomebridgeAPI() as unknown as API;
+/**
+ * A fresh Homebridge API (no server behind it: events such as `publishExternalAccessories`
+ * go nowhere). Homebridge keeps its storage path in a static that is fixed once read, so a
+ * test's own folder is given through this instance's `user` instead.
+ */
+export function homebridgeApi(storage?: string): API {
+  const api = new HomebridgeAPI();
+  if (storage !== undefined) {
+    const user = class extends api.user {
+      static override storagePath(): string {
+        return storage;
+      }
+    };
+    Object.assign(api, { user });
+  }
+  return api;
+}
+
+/** Listens to one of Homebridge's internal API events (`publishExternalAccessories`, `registerPlatform`, …). */
+export function onInternal(api: API, event: string, listener: (...args: never[]) => void): void {
+  (api as unknown as EventEmitter).on(event, listener as (...args: unknown[]) => void);
+}
+
+/** Emits an API event as Homebridge does (`didFinishLaunching`, `shutdown`). */
+export function emitApi(api: API, event: 'didFinishLaunching' | 'shutdown'): void {
+  (api as unknown as EventEmitter).emit(event);
 }
 
 /** A logger that keeps its lines, for asserting what the user would read. */
@@ -113,11 +136,11 @@ export class FakePlayer extends EventEmitter<{ status: [PlayerStatus]; call: [Pl
     return this.calls.filter((call) => call.method === method);
   }
 
-  async #record(method: string, ...args: unknown[]): Promise<void> {
+  #record(method: string, ...args: unknown[]): Promise<void> {
     const call = { method, args };
     this.calls.push(call);
     this.emit('call', call);
-    if (this.failure) throw this.failure;
+    return this.failure ? Promise.reject(this.failure) : Promise.resolve();
   }
 }
 
@@ -135,11 +158,8 @@ export function castMedia(name: string): CastMedia {
 /** Resolves the {@link FAVOURITES}: the folder has three episodes. */
 export function fakeRemote(player: FakePlayer): DeviceRemote {
   return {
-    player: async () => player,
-    resolve: async (favourite) => {
-      if (favourite.media === 'Films/Cartoons') return ['Episode 1', 'Episode 2', 'Episode 10'].map(castMedia);
-      return castMedia(favourite.media ?? favourite.url ?? '');
-    },
+    player: () => Promise.resolve(player),
+    resolve: (favourite) => Promise.resolve(favourite.media === 'Films/Cartoons' ? ['Episode 1', 'Episode 2', 'Episode 10'].map(castMedia) : castMedia(favourite.media ?? favourite.url ?? '')),
   };
 }
 
@@ -152,7 +172,7 @@ export function fakeDevice(options: { inputs?: readonly Favourite[]; logger?: Lo
 }
 
 /** A new platform accessory, as the platform makes them. */
-export function newAccessory(api: API, name: string, category: number): PlatformAccessory {
+export function newAccessory(api: API, name: string, category: Categories): PlatformAccessory {
   return new api.platformAccessory(name, api.hap.uuid.generate(`test:${name}:${Math.random()}`), category);
 }
 
