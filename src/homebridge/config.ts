@@ -2,6 +2,13 @@ import path from 'node:path';
 import { ConfigError } from '../errors.ts';
 import type { MediaRootConfig } from '../library/model.ts';
 
+/**
+ * Every Television gets this many InputSource services, configured or not. The Home
+ * app caches inputs by service, so a pool whose names and visibility change (instead of
+ * services added and removed) leaves no ghost tiles when favourites change.
+ */
+export const INPUT_POOL_SIZE = 16;
+
 /** A favourite: what an input of a Television (or a scene) plays. */
 export interface Favourite {
   /** The input's name in the Home app. */
@@ -64,13 +71,13 @@ type Raw = Record<string, unknown>;
  */
 export function parsePlatformConfig(raw: Raw): PlatformSettings | undefined {
   if (raw.media === undefined || (Array.isArray(raw.media) && raw.media.length === 0)) return undefined;
-  const media = objects(raw, 'media', 'media', (entry, at) => ({ name: text(entry, 'name', at), path: folderPath(entry, at) }));
+  const media = objects(raw, 'media', 'media', (entry, at) => ({ name: rootName(entry, at), path: folderPath(entry, at) }));
   const names = new Set<string>();
   for (const [index, root] of media.entries()) {
     if (names.has(root.name.toLowerCase())) throw new ConfigError(`media[${index}].name '${root.name}' is used twice; each media folder needs its own name`);
     names.add(root.name.toLowerCase());
   }
-  const inputs = raw.inputs === undefined ? [] : objects(raw, 'inputs', 'inputs', favourite);
+  const inputs = raw.inputs === undefined ? [] : inputList(raw, 'inputs');
   const televisions = raw.televisions === undefined ? [] : objects(raw, 'televisions', 'televisions', television);
   const scenes = raw.scenes === undefined ? [] : objects(raw, 'scenes', 'scenes', scene);
   const sceneNames = new Set<string>();
@@ -120,7 +127,7 @@ function television(entry: Raw, at: string): TelevisionSettings {
     device: text(entry, 'device', at),
     ...(name === undefined ? {} : { name }),
     hidden: flag(entry, 'hidden', at),
-    ...(entry.inputs === undefined ? {} : { inputs: objects(entry, 'inputs', `${at}.inputs`, favourite) }),
+    ...(entry.inputs === undefined ? {} : { inputs: inputList(entry, `${at}.inputs`) }),
     volumeAccessory,
   };
 }
@@ -128,6 +135,18 @@ function television(entry: Raw, at: string): TelevisionSettings {
 function scene(entry: Raw, at: string): SceneSettings {
   const volume = entry.volume === undefined ? undefined : integer(entry, 'volume', `${at}.volume`, 0, 0, 100);
   return { name: text(entry, 'name', at), device: text(entry, 'device', at), input: text(entry, 'input', at), ...(volume === undefined ? {} : { volume }), shuffle: flag(entry, 'shuffle', at) };
+}
+
+function rootName(entry: Raw, at: string): string {
+  const name = text(entry, 'name', at);
+  if (name.includes('/') || name.startsWith('.')) throw new ConfigError(`${at}.name '${name}' may not contain '/' or start with '.'`);
+  return name;
+}
+
+function inputList(raw: Raw, at: string): Favourite[] {
+  const inputs = objects(raw, 'inputs', at, favourite);
+  if (inputs.length > INPUT_POOL_SIZE) throw new ConfigError(`${at} has ${inputs.length} entries; a TV shows at most ${INPUT_POOL_SIZE} inputs`);
+  return inputs;
 }
 
 function folderPath(entry: Raw, at: string): string {

@@ -1,15 +1,11 @@
 import type { API, CharacteristicValue, PlatformAccessory, Service } from 'homebridge';
 import type { Logger } from '../logger.ts';
+import { INPUT_POOL_SIZE } from './config.ts';
 import type { DeviceController } from './device-controller.ts';
 import { HAP_STATUS, HapGlue } from './hap-glue.ts';
 import { hapName } from './hap-name.ts';
 
-/**
- * Every Television gets this many InputSource services, configured or not. The Home
- * app caches inputs by service, so a pool whose names and visibility change (instead of
- * services added and removed) leaves no ghost tiles when favourites change.
- */
-export const INPUT_POOL_SIZE = 16;
+export { INPUT_POOL_SIZE };
 
 /** Seconds the remote's left and right arrows seek. */
 export const SEEK_STEP_SECONDS = 30;
