@@ -29,9 +29,9 @@ if ip link add nc0 type veth peer name nc1 2>/dev/null; then
   export NASCAST_TEST_LAN=192.0.2.10
 fi
 # The tests that use real mDNS.
-MDNS_TESTS="test/discovery.test.ts test/cast-receiver.test.ts"
+MDNS_TESTS="test/discovery.test.ts test/cast-receiver.test.ts test/homebridge-e2e.test.ts"
 case " $* " in
-  *discovery.test.ts* | *cast-receiver.test.ts*)
+  *discovery.test.ts* | *cast-receiver.test.ts* | *homebridge-e2e.test.ts*)
     if [ "$#" -gt 1 ]; then
       for file in "$@"; do bash "$0" "$file"; done
       exit 0
@@ -42,7 +42,7 @@ case " $* " in
 esac
 # Everything: all but the mDNS tests here, then each mDNS file in a loopback-only
 # namespace of its own (in one, ava's parallel files would find each other's simulators).
-ava $(ls test/*.test.ts | grep -v -e discovery.test.ts -e cast-receiver.test.ts)
+ava $(ls test/*.test.ts | grep -v -e discovery.test.ts -e cast-receiver.test.ts -e homebridge-e2e.test.ts)
 for file in $MDNS_TESTS; do
   NASCAST_MDNS_NS=1 unshare --net bash "$0" "$file"
 done
