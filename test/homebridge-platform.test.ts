@@ -93,15 +93,20 @@ test('a Chromecast becomes a Television that plays, goes Not Responding when the
   await eventually(async () => (await read(television, C.Active)) === C.Active.INACTIVE, 10_000, 'the TV answering');
   t.deepEqual(registered.map((extra) => extra.displayName).sort(), ['Cartoon Time', 'Living Room TV Volume']);
 
+  const pushed: string[] = [];
+  platform.nascast!.on('status', (device, status) => pushed.push(`${device} ${status.state}`));
+  t.teardown(() => {
+    if (!t.passed) t.log(`statuses pushed: ${pushed.join(', ')}; online: ${[...platform.controllers.values()].map((controller) => controller.online).join()}`);
+  });
   t.is(await write(television, C.ActiveIdentifier, 1), 0);
   await eventually(() => tv.mediaStatus()?.playerState === 'PLAYING', 15_000, 'the simulator playing');
-  await eventually(() => television.getCharacteristic(C.Active).value === C.Active.ACTIVE, 5000, 'Active pushed');
+  await eventually(() => television.getCharacteristic(C.Active).value === C.Active.ACTIVE, 15_000, 'Active pushed');
   t.is(television.getCharacteristic(C.CurrentMediaState).value, C.CurrentMediaState.PLAY);
   await write(television, C.RemoteKey, C.RemoteKey.PLAY_PAUSE);
-  await eventually(() => tv.mediaStatus()?.playerState === 'PAUSED', 5000, 'paused on the simulator');
+  await eventually(() => tv.mediaStatus()?.playerState === 'PAUSED', 15_000, 'paused on the simulator');
   const speaker = accessory.getService(S.TelevisionSpeaker)!;
   t.is(await write(speaker, C.Volume, 35), 0);
-  await eventually(() => Math.abs(tv.volume.level - 0.35) < 0.001, 5000, 'the volume on the simulator');
+  await eventually(() => Math.abs(tv.volume.level - 0.35) < 0.001, 15_000, 'the volume on the simulator');
 
   await tv.stop();
   await eventually(async () => {
