@@ -1,11 +1,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test, { type ExecutionContext } from 'ava';
 import { NasCast } from '../src/nascast.ts';
+import { launchChromium, requireTestNamespace } from './helpers/chromium.ts';
 import { makeMp4 } from './helpers/ffmpeg.ts';
 import { eventually, tempDir } from './helpers/media-server.ts';
 import { startSimulator } from './helpers/simulator.ts';
@@ -74,21 +75,82 @@ async function homebridgeStorage(t: ExecutionContext, port: number, platform: Re
   return { HOMEBRIDGE_STORAGE_PATH: storage, HOMEBRIDGE_CONFIG_PATH: configPath, HOMEBRIDGE_UI_VERSION: '5.0.0' };
 }
 
-test('the settings page lists the devices and the library of the running plugin, and its test cast plays', async (t) => {
+/** A running plugin (NasCast with its secrets in Homebridge's storage) with one simulated device, and the settings server script. */
+async function runningPlugin(t: ExecutionContext): Promise<{ ui: UiProcess; tv: Awaited<ReturnType<typeof startSimulator>>; port: number }> {
   const port = await freePort();
   const env = await homebridgeStorage(t, port);
   const media = await tempDir(t);
   await mkdir(path.join(media, 'Films', 'Cartoons'), { recursive: true });
   await makeMp4(path.join(media, 'Films', 'Cartoons', 'Episode 1.mp4'), { seconds: 10, faststart: true });
   const tv = await startSimulator(t, { name: 'Den' });
-  // The plugin as it runs in Homebridge: its secrets in <storage>/nascast.
   const nascast = new NasCast({ media: [{ name: 'Films', path: path.join(media, 'Films') }], port, host: '127.0.0.1', storage: path.join(env.HOMEBRIDGE_STORAGE_PATH!, 'nascast'), discovery: false, devices: [{ host: tv.host, port: tv.port, name: 'Den' }], rescanInterval: 0 });
   t.teardown(() => nascast.stop());
   await nascast.start();
   await eventually(() => nascast.devices().length === 1, 10_000, 'the device found');
-
   const ui = new UiProcess(t, env);
   await ui.ready;
+  return { ui, tv, port };
+}
+
+test('the settings page in Chromium, on the real server script: shows the devices and the library, adds an input, test-casts', async (t) => {
+  if (!requireTestNamespace(t)) return;
+  const { ui, tv } = await runningPlugin(t);
+  const browser = await launchChromium(t);
+  const page = await browser.newPage();
+  // The Homebridge UI's `window.homebridge`, reduced to what the page uses; its requests go to the server script over IPC.
+  await page.exposeFunction('__nascastRequest', (route: string, body: Record<string, unknown>) => ui.request(route, body));
+  await page.addInitScript(() => {
+    const target = new EventTarget();
+    const calls: string[] = [];
+    let config: Array<Record<string, unknown>> = [{ platform: 'NasCast', name: 'NasCast', media: [{ name: 'Films', path: '/films' }] }];
+    const bridge = globalThis as unknown as { __nascastRequest(route: string, body: unknown): Promise<{ success: boolean; data: unknown }>; homebridge: unknown; __calls: string[]; __config: () => unknown };
+    bridge.__calls = calls;
+    bridge.__config = () => config;
+    bridge.homebridge = {
+      addEventListener: target.addEventListener.bind(target),
+      request: async (route: string, body?: unknown) => {
+        const response = await bridge.__nascastRequest(route, body ?? {});
+        if (!response.success) throw new Error((response.data as { message: string }).message);
+        return response.data;
+      },
+      getPluginConfig: () => Promise.resolve(config),
+      updatePluginConfig: (next: Array<Record<string, unknown>>) => {
+        config = next;
+        return Promise.resolve(next);
+      },
+      showSchemaForm: () => calls.push('schema form'),
+      showSpinner: () => calls.push('spinner'),
+      hideSpinner: () => calls.push('spinner off'),
+      toast: Object.fromEntries(['success', 'error', 'warning', 'info'].map((kind) => [kind, (message: string) => calls.push(`${kind}: ${message}`)])),
+    };
+    addEventListener('load', () => target.dispatchEvent(new Event('ready')));
+  });
+  const html = await readFile(new URL('../homebridge-ui/public/index.html', import.meta.url), 'utf8');
+  // Served by Playwright itself (nothing leaves the browser), as the UI serves it: a fragment inside its own page.
+  await page.route('http://settings.invalid/', (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: `<!doctype html><html><body>${html}</body></html>` }));
+  await page.goto('http://settings.invalid/');
+  await page.getByText('Running.').waitFor({ timeout: 10_000 });
+  await page.locator('#nascast-devices').getByText('Den').waitFor();
+  await page.locator('#nascast-library').getByText('Films').waitFor();
+  await page.locator('.nascast-row', { hasText: 'Films' }).getByRole('button', { name: 'Open' }).click();
+  const cartoons = page.locator('.nascast-row', { hasText: 'Cartoons' });
+  await cartoons.waitFor();
+  await cartoons.getByRole('button', { name: 'Add as input' }).click();
+  await page.waitForFunction(() => JSON.stringify((globalThis as unknown as { __config: () => unknown }).__config()).includes('Films/Cartoons'));
+  const config = (await page.evaluate(() => (globalThis as unknown as { __config: () => unknown }).__config())) as Array<{ inputs: unknown[] }>;
+  t.deepEqual(config[0]!.inputs, [{ name: 'Cartoons', media: 'Films/Cartoons' }]);
+  await cartoons.getByRole('button', { name: 'Test' }).click();
+  await eventually(() => tv.mediaStatus()?.playerState === 'PLAYING', 20_000, 'the test cast playing');
+  const calls = await page.evaluate(() => (globalThis as unknown as { __calls: string[] }).__calls);
+  t.true(calls.includes('schema form'), 'the standard form is shown under the page');
+  t.true(calls.some((call) => call.startsWith('success: Playing on Den')), calls.join('; '));
+  t.false(calls.some((call) => call.startsWith('error')), calls.join('; '));
+  await page.screenshot({ path: path.resolve('test-output', 'settings-page.png'), fullPage: true });
+});
+
+test('the settings server lists the devices and the library of the running plugin, and its test cast plays', async (t) => {
+  // The plugin as it runs in Homebridge: its secrets in <storage>/nascast.
+  const { ui, tv, port } = await runningPlugin(t);
   const state = await ui.request('/state');
   t.like(state, { success: true, data: { running: true, url: `ws://127.0.0.1:${port}/control` } });
   const devices = await ui.request('/devices');
