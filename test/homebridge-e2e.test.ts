@@ -1,7 +1,6 @@
 /// <reference lib="dom" />
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test, { type ExecutionContext } from 'ava';
@@ -10,6 +9,7 @@ import type { ChromecastSimulator } from '../src/simulator/index.ts';
 import { requireTestNamespace } from './helpers/chromium.ts';
 import { makeMp4 } from './helpers/ffmpeg.ts';
 import { eventually, tempDir } from './helpers/media-server.ts';
+import { freePort } from './helpers/ports.ts';
 import { startSimulator } from './helpers/simulator.ts';
 
 // Real Homebridge (`homebridge -I -D -U <tmp> -P <project>`) loads the built plugin and
@@ -36,14 +36,6 @@ interface HapCharacteristic {
 interface HapAccessory {
   aid: number;
   services: Array<{ iid: number; type: string; characteristics: HapCharacteristic[] }>;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** A TV as HAP's HTTP interface shows it: where its characteristics are, and how to read and write them. */

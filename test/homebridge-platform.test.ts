@@ -108,6 +108,13 @@ test('a Chromecast becomes a Television that plays, goes Not Responding when the
   t.is(await write(speaker, C.Volume, 35), 0);
   await eventually(() => Math.abs(tv.volume.level - 0.35) < 0.001, 15_000, 'the volume on the simulator');
 
+  // Off closes the app and the TV reads off; on again plays again (it once stayed "on" after our own STOP).
+  t.is(await write(television, C.Active, C.Active.INACTIVE), 0);
+  await eventually(() => tv.runningApp === undefined, 15_000, 'the app closed');
+  await eventually(() => television.getCharacteristic(C.Active).value === C.Active.INACTIVE, 15_000, 'Active off pushed');
+  t.is(await write(television, C.Active, C.Active.ACTIVE), 0);
+  await eventually(() => tv.mediaStatus()?.playerState === 'PLAYING', 15_000, 'playing again');
+
   await tv.stop();
   await eventually(async () => {
     const answer = await read(television, C.Active);

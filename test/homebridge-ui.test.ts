@@ -1,7 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test, { type ExecutionContext } from 'ava';
@@ -9,6 +8,7 @@ import { NasCast } from '../src/nascast.ts';
 import { launchChromium, requireTestNamespace } from './helpers/chromium.ts';
 import { makeMp4 } from './helpers/ffmpeg.ts';
 import { eventually, tempDir } from './helpers/media-server.ts';
+import { freePort } from './helpers/ports.ts';
 import { startSimulator } from './helpers/simulator.ts';
 
 // The settings page's server script, run as the Homebridge UI runs it: a child process
@@ -57,14 +57,6 @@ class UiProcess {
       this.#child.send({ action: 'request', path: route, body, requestId });
     });
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Homebridge's storage folder with a config.json naming NasCast on `port`. */

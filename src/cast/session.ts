@@ -41,7 +41,7 @@ export interface CastSessionEvents {
   'media-status': [status: Json];
   /** A message from the joined app on a custom namespace. */
   'app-message': [namespace: string, data: Json];
-  /** The joined app stopped (another sender took the device, or it was closed on the TV). */
+  /** The joined app stopped (another sender took the device, it was closed on the TV, or by {@link CastSession.stopApp}). */
   'app-closed': [];
   /** A lost connection is back, and the running app was re-joined if it was still there. */
   reconnected: [];
@@ -160,6 +160,8 @@ export class CastSession extends EventEmitter<CastSessionEvents> {
     if (!app) return;
     this.#leaveApp();
     await requestWithDeadline(this.#client?.receiver, { type: 'STOP', sessionId: app.sessionId }, this.#requestTimeoutMs);
+    // Once we have left it, the device's next status no longer says so: say it here.
+    this.emit('app-closed');
   }
 
   /** SET_VOLUME: a level from 0 to 1, or mute. */

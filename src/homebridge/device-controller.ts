@@ -185,19 +185,16 @@ export class DeviceController extends EventEmitter<DeviceControllerEvents> {
     return this.turnOn();
   }
 
-  async pause(): Promise<void> {
-    this.#assertOnline();
-    await (await this.#player()).pause();
+  pause(): Promise<void> {
+    return this.#command((player) => player.pause());
   }
 
-  async play(): Promise<void> {
-    this.#assertOnline();
-    await (await this.#player()).play();
+  play(): Promise<void> {
+    return this.#command((player) => player.play());
   }
 
-  async stop(): Promise<void> {
-    this.#assertOnline();
-    await (await this.#player()).stop();
+  stop(): Promise<void> {
+    return this.#command((player) => player.stop());
   }
 
   /** Seeks by `seconds` from where playback is now (estimated from the last status). */
@@ -211,14 +208,12 @@ export class DeviceController extends EventEmitter<DeviceControllerEvents> {
     await (await this.#player()).seek(target);
   }
 
-  async next(): Promise<void> {
-    this.#assertOnline();
-    await (await this.#player()).next();
+  next(): Promise<void> {
+    return this.#command((player) => player.next());
   }
 
-  async prev(): Promise<void> {
-    this.#assertOnline();
-    await (await this.#player()).prev();
+  prev(): Promise<void> {
+    return this.#command((player) => player.prev());
   }
 
   /** Shows the now-playing overlay on the receiver page (the Default Media Receiver has none). */
@@ -230,9 +225,8 @@ export class DeviceController extends EventEmitter<DeviceControllerEvents> {
   }
 
   /** 0–100. */
-  async setVolume(percent: number): Promise<void> {
-    this.#assertOnline();
-    await (await this.#player()).setVolume(Math.min(100, Math.max(0, percent)) / 100);
+  setVolume(percent: number): Promise<void> {
+    return this.#command((player) => player.setVolume(Math.min(100, Math.max(0, percent)) / 100));
   }
 
   /** Steps the volume by `percent` (the remote's volume buttons). */
@@ -240,9 +234,13 @@ export class DeviceController extends EventEmitter<DeviceControllerEvents> {
     return this.setVolume(this.volume + percent);
   }
 
-  async setMuted(muted: boolean): Promise<void> {
+  setMuted(muted: boolean): Promise<void> {
+    return this.#command((player) => player.setMuted(muted));
+  }
+
+  async #command(action: (player: RemotePlayer) => Promise<void>): Promise<void> {
     this.#assertOnline();
-    await (await this.#player()).setMuted(muted);
+    await action(await this.#player());
   }
 
   #assertOnline(): void {

@@ -147,6 +147,7 @@ export class TelevisionAccessory {
     const { Characteristic: C } = this.#api.hap;
     const on = value === C.Active.ACTIVE;
     if (on === this.#controller.active) return;
+    this.#logger.info(`${this.#controller.name}: turning ${on ? 'on' : 'off'}`);
     this.#glue.background(on ? 'turn on' : 'turn off', () => (on ? this.#controller.turnOn() : this.#controller.turnOff()), this.#refresh);
   }
 
