@@ -19,6 +19,9 @@ export interface KnownDevice {
   readonly hiddenInputs?: readonly string[];
 }
 
+/** `lastSeen` only matters in hours (devices age out after a day or more). */
+const SEEN_RESOLUTION_MS = 60_000;
+
 interface StoredFile {
   readonly version: 1;
   readonly devices: readonly KnownDevice[];
@@ -72,8 +75,13 @@ export class KnownDevices {
     return this.#devices.get(id);
   }
 
-  /** Records that a device was seen now (adding it if new). */
+  /**
+   * Records that a device was seen now (adding it if new). Discovery reports a device on
+   * every status change; the file is rewritten at most once a minute per device for that.
+   */
   seen(device: Pick<KnownDevice, 'id' | 'name' | 'kind'>, now = Date.now()): KnownDevice {
+    const known = this.#devices.get(device.id);
+    if (known && known.name === device.name && known.kind === device.kind && now - known.lastSeen < SEEN_RESOLUTION_MS) return known;
     return this.update(device.id, { name: device.name, kind: device.kind, lastSeen: now }, device);
   }
 

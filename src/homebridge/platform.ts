@@ -18,6 +18,9 @@ export const PLUGIN_NAME = 'homebridge-nascast';
 /** The platform's alias in Homebridge's config.json (`"platform": "NasCast"`). */
 export const PLATFORM_NAME = 'NasCast';
 
+/** The Model each kind of device shows in the Home app. */
+const MODELS: Record<DeviceSummary['kind'], string> = { chromecast: 'Chromecast', group: 'Cast group', browser: 'Browser receiver' };
+
 /** How long to wait before trying again to start after a failure (a port in use, say). */
 const RETRY_START_MS = 30_000;
 
@@ -118,8 +121,8 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
     });
     this.#nascast = nascast;
     nascast.on('error', (error) => this.#log.error(error.message));
-    nascast.on('device-up', (device) => this.#deviceSeen(summaryOf(device), true));
-    nascast.on('device-changed', (device) => this.#deviceSeen(summaryOf(device), true));
+    nascast.on('device-up', (device) => this.#deviceSeen(summaryOf(device)));
+    nascast.on('device-changed', (device) => this.#deviceSeen(summaryOf(device)));
     nascast.on('device-down', (device, reason) => {
       this.#log.info(`${device.name} went away (${reason})`);
       this.#devices.get(device.id)?.controller.setOnline(false);
@@ -148,7 +151,7 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
     }
     this.#log.info(`NasCast serves ${nascast.library.size} media files at ${nascast.url}`);
     nascast.control.hub.on('receiver-up', (device, name) => {
-      if (device.startsWith(BROWSER_PREFIX)) this.#deviceSeen({ id: device, name: name ?? device.slice(BROWSER_PREFIX.length), kind: 'browser', online: true }, true);
+      if (device.startsWith(BROWSER_PREFIX)) this.#deviceSeen({ id: device, name: name ?? device.slice(BROWSER_PREFIX.length), kind: 'browser', online: true });
     });
     nascast.control.hub.on('receiver-down', (device) => {
       if (device.startsWith(BROWSER_PREFIX)) this.#devices.get(device)?.controller.setOnline(false);
@@ -156,13 +159,14 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
     if (attempt > 1) this.#log.info('NasCast started');
   }
 
-  #deviceSeen(device: DeviceSummary, online: boolean): void {
+  /** Discovery (or the hub, for a browser receiver) reports a device: it is published if new, and online. */
+  #deviceSeen(device: DeviceSummary): void {
     this.#known?.seen(device);
     this.#publish(device);
     const controller = this.#devices.get(device.id)?.controller;
     if (!controller) return;
-    controller.setOnline(online);
-    if (online) controller.sync().catch((error: unknown) => this.#log.warn(`${device.name} was found but does not answer yet: ${describe(error)}`));
+    controller.setOnline(true);
+    controller.sync().catch((error: unknown) => this.#log.warn(`${device.name} was found but does not answer yet: ${describe(error)}`));
   }
 
   /** Creates the Television (and volume accessory) of a device the first time it is seen in this run. */
@@ -188,7 +192,7 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
     const name = hapName(known?.configuredName ?? tv?.name ?? device.name, 'Chromecast');
     const { hap } = this.#api;
     const accessory = new this.#api.platformAccessory(name, hap.uuid.generate(`nascast:tv:${device.id}`), CATEGORY.TELEVISION);
-    this.#information(accessory, device);
+    this.#information(accessory, MODELS[device.kind], device.id);
     const television = new TelevisionAccessory({
       api: this.#api,
       accessory,
@@ -207,14 +211,14 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
   }
 
   #volumeAccessory(controller: DeviceController, name: string, kind: 'lightbulb' | 'fan'): VolumeAccessory {
-    const uuid = this.#api.hap.uuid.generate(`nascast:volume:${controller.id}`);
+    const uuid = this.#volumeUuid(controller.id);
     const cached = this.#cached.get(uuid);
     const accessory = cached ?? new this.#api.platformAccessory(`${name} Volume`, uuid, kind === 'fan' ? CATEGORY.FAN : CATEGORY.LIGHTBULB);
     // A cached accessory of the other kind keeps its old service; start it afresh.
     const other = kind === 'fan' ? this.#api.hap.Service.Lightbulb : this.#api.hap.Service.Fanv2;
     const stale = accessory.getService(other);
     if (stale) accessory.removeService(stale);
-    this.#information(accessory, { id: controller.id, name: controller.name, kind: 'chromecast', online: false });
+    this.#information(accessory, 'Volume', controller.id);
     const volume = new VolumeAccessory({ api: this.#api, accessory, controller, kind, logger: this.#log });
     if (!cached) this.#api.registerPlatformAccessories(PLUGIN_NAME, PLATFORM_NAME, [accessory]);
     this.#cached.set(uuid, accessory);
@@ -226,7 +230,7 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
       const uuid = this.#api.hap.uuid.generate(`nascast:scene:${scene.name.toLowerCase()}`);
       const cached = this.#cached.get(uuid);
       const accessory = cached ?? new this.#api.platformAccessory(hapName(scene.name, 'Scene'), uuid, CATEGORY.SWITCH);
-      this.#information(accessory, { id: `scene:${scene.name}`, name: scene.name, kind: 'chromecast', online: false });
+      this.#information(accessory, 'Scene', `scene:${scene.name}`);
       const device = scene.device.toLowerCase();
       const lookup = (): DeviceController | undefined => [...this.#devices.values()].find(({ controller }) => controller.id.toLowerCase() === device || controller.name.toLowerCase() === device || findTelevision(settings, controller)?.name?.toLowerCase() === device)?.controller;
       this.#scenes.push(new SceneSwitch({ api: this.#api, accessory, scene, controller: lookup, logger: this.#log }));
@@ -237,14 +241,9 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
 
   /** Bridged accessories cached from an earlier configuration (a scene deleted, a volume accessory turned off) are removed. */
   #removeStaleCached(): void {
-    const settings = this.#settings!;
     const wanted = new Set<string>(this.#scenes.map((scene) => scene.accessory.UUID));
+    // Remembered devices are published by now, each with its volume accessory if it has one.
     for (const { volume } of this.#devices.values()) if (volume) wanted.add(volume.accessory.UUID);
-    // Volume accessories of devices not yet seen in this run stay while their device is remembered.
-    for (const device of this.#known?.list() ?? []) {
-      const tv = findTelevision(settings, { id: device.id, name: device.name });
-      if (tv && !tv.hidden && tv.volumeAccessory !== 'none') wanted.add(this.#api.hap.uuid.generate(`nascast:volume:${device.id}`));
-    }
     const stale = [...this.#cached.values()].filter((accessory) => !wanted.has(accessory.UUID));
     if (stale.length === 0) return;
     this.#log.info(`removing ${stale.length} accessor${stale.length === 1 ? 'y' : 'ies'} no longer in the settings: ${stale.map((accessory) => accessory.displayName).join(', ')}`);
@@ -258,7 +257,7 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
     for (const device of gone) {
       // An external accessory cannot be withdrawn while Homebridge runs; it is not published at the next start.
       this.#log.info(`${device.name} has not been seen for ${hours} hours: it leaves the Home app at the next restart`);
-      const volume = this.#cached.get(this.#api.hap.uuid.generate(`nascast:volume:${device.id}`));
+      const volume = this.#cached.get(this.#volumeUuid(device.id));
       if (volume) {
         this.#api.unregisterPlatformAccessories(PLUGIN_NAME, PLATFORM_NAME, [volume]);
         this.#cached.delete(volume.UUID);
@@ -278,13 +277,16 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
     return this.#nascast;
   }
 
-  #information(accessory: PlatformAccessory, device: DeviceSummary): void {
+  #volumeUuid(deviceId: string): string {
+    return this.#api.hap.uuid.generate(`nascast:volume:${deviceId}`);
+  }
+
+  #information(accessory: PlatformAccessory, model: string, serial: string): void {
     const { Service: Services, Characteristic: C } = this.#api.hap;
-    const model = { chromecast: 'Chromecast', group: 'Cast group', browser: 'Browser receiver' }[device.kind];
     accessory.getService(Services.AccessoryInformation)
       ?.setCharacteristic(C.Manufacturer, 'NasCast')
       .setCharacteristic(C.Model, model)
-      .setCharacteristic(C.SerialNumber, device.id.slice(0, 64));
+      .setCharacteristic(C.SerialNumber, serial.slice(0, 64));
   }
 
   #every(ms: number, task: () => void): void {
