@@ -16,7 +16,8 @@ import { startSimulator } from './helpers/simulator.ts';
 // publishes a TV per simulator found over mDNS; the test drives the TVs through HAP's
 // HTTP interface (insecure mode: the setup code as Authorization, no pairing) and checks
 // the simulators, and our receiver page in Chromium, for each effect.
-// Real mDNS and Chromium: only inside the loopback-only namespace test/run.sh makes.
+// Real mDNS and Chromium: only inside the loopback-only namespace test/run.sh makes. The
+// tests run one at a time, so that one Homebridge never finds the other test's simulators.
 
 const PROJECT = fileURLToPath(new URL('..', import.meta.url));
 const HOMEBRIDGE = path.join(PROJECT, 'node_modules', 'homebridge', 'bin', 'homebridge.js');
@@ -135,7 +136,7 @@ function playingOnPage(simulator: ChromecastSimulator): Promise<{ time: number; 
   });
 }
 
-test('real Homebridge: two simulators become TVs; power, inputs, play/pause, volume and off take effect; a dead device is Not Responding and recovers', async (t) => {
+test.serial('real Homebridge: two simulators become TVs; power, inputs, play/pause, volume and off take effect; a dead device is Not Responding and recovers', async (t) => {
   if (!requireTestNamespace(t)) return;
   t.timeout(240_000);
   const media = await tempDir(t);
@@ -213,6 +214,42 @@ test('real Homebridge: two simulators become TVs; power, inputs, play/pause, vol
   t.log(`HAP write (Active on) → our receiver playing in Chromium: ${Math.round(writeToPlaying)} ms (includes the app launch and Chromium start)`);
   t.log(`HAP write (input) → Default Media Receiver PLAYING (after a refused launch of our app): ${Math.round(inputToPlaying)} ms`);
   t.log(`device killed → Not Responding: ${Math.round(toNotResponding)} ms`);
+  t.is(bridge.process.exitCode, null, 'Homebridge is still up');
+  t.notRegex(bridge.log(), /uncaught|unhandled|UnhandledPromiseRejection|TypeError|This plugin threw an error/i);
+});
+
+test.serial('real Homebridge, the plugin in a child bridge: its TV plays, and a bad media folder is a log line, not a crash', async (t) => {
+  if (!requireTestNamespace(t)) return;
+  t.timeout(180_000);
+  const media = await tempDir(t);
+  await mkdir(path.join(media, 'Films'), { recursive: true });
+  await makeMp4(path.join(media, 'Films', 'Clip.mp4'), { seconds: 30, faststart: true });
+  const den = await startSimulator(t, { name: 'Den', advertise: true });
+  const externalPorts = await freePort();
+  const nascastPort = await freePort();
+  const bridge = await startHomebridge(t, {
+    bridge: { name: 'NasCast Main Bridge', username: '0E:4C:11:22:33:55', port: await freePort(), pin: PIN, advertiser: 'bonjour-hap' },
+    ports: { start: externalPorts, end: externalPorts + 20 },
+    platforms: [
+      {
+        platform: 'NasCast',
+        name: 'NasCast',
+        // The second folder is not there (an unmounted share): a warning, and the rest plays.
+        media: [{ name: 'Films', path: path.join(media, 'Films') }, { name: 'Series', path: path.join(media, 'not-mounted') }],
+        port: nascastPort,
+        publicUrl: `http://127.0.0.1:${nascastPort}`,
+        inputs: [{ name: 'Clip', media: 'Films/Clip.mp4' }],
+        _bridge: { username: '0E:4C:11:22:33:66', port: await freePort() },
+      },
+    ],
+  });
+  await eventually(() => bridge.ports.has('Den'), 60_000, 'the TV published by the child bridge');
+  t.regex(bridge.log(), /child bridge/i);
+  t.regex(bridge.log(), /media folder 'Series' .* is not available/);
+  const tv = await HapTelevision.open(bridge.ports.get('Den')!);
+  await until(() => tv.read(HAP.active), (answer) => answer.value === 0, 20_000, 'the TV answering');
+  t.is(await tv.write(HAP.active, 1), 0);
+  await eventually(() => den.mediaStatus()?.playerState === 'PLAYING', 30_000, 'the simulator playing');
   t.is(bridge.process.exitCode, null, 'Homebridge is still up');
   t.notRegex(bridge.log(), /uncaught|unhandled|UnhandledPromiseRejection|TypeError|This plugin threw an error/i);
 });
