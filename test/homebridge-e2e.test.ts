@@ -20,7 +20,8 @@ import { startSimulator } from './helpers/simulator.ts';
 // tests run one at a time, so that one Homebridge never finds the other test's simulators.
 
 const PROJECT = fileURLToPath(new URL('..', import.meta.url));
-const HOMEBRIDGE = path.join(PROJECT, 'node_modules', 'homebridge', 'bin', 'homebridge.js');
+// Another Homebridge (1.x, say) can be tried with NASCAST_HOMEBRIDGE=<its bin/homebridge>.
+const HOMEBRIDGE = process.env.NASCAST_HOMEBRIDGE ?? path.join(PROJECT, 'node_modules', 'homebridge', 'bin', 'homebridge.js');
 const PIN = '031-45-154';
 const APP_ID = 'A1B2C3D4';
 const NOT_RESPONDING = -70402;
