@@ -140,7 +140,7 @@ export class DeviceController extends EventEmitter<DeviceControllerEvents> {
   /** Resumes what was paused, or the last media where it stopped, or plays the first input. */
   async turnOn(): Promise<void> {
     this.#assertOnline();
-    if (this.#status.state === 'PAUSED') return (await this.#player()).play();
+    if (this.#status.state === 'PAUSED') return this.play();
     if (this.active) return;
     const input = this.#input || 1;
     if (this.#inputs.length === 0) throw new NasCastError('ERR_CONFIG', `${this.name} has no inputs to play: add favourites in the plugin's settings`);
@@ -148,11 +148,8 @@ export class DeviceController extends EventEmitter<DeviceControllerEvents> {
   }
 
   /** Closes the app on the TV (a browser target stops). */
-  async turnOff(): Promise<void> {
-    this.#assertOnline();
-    const player = await this.#player();
-    if (player.quit) await player.quit();
-    else await player.stop();
+  turnOff(): Promise<void> {
+    return this.#command((player) => (player.quit ? player.quit() : player.stop()));
   }
 
   /** Plays the favourite with this identifier (1-based), as a playlist when it is a folder. */
@@ -180,8 +177,8 @@ export class DeviceController extends EventEmitter<DeviceControllerEvents> {
   async togglePlayPause(): Promise<void> {
     this.#assertOnline();
     const state = this.#status.state;
-    if (state === 'PLAYING' || state === 'BUFFERING' || state === 'LOADING') return (await this.#player()).pause();
-    if (state === 'PAUSED') return (await this.#player()).play();
+    if (state === 'PLAYING' || state === 'BUFFERING' || state === 'LOADING') return this.pause();
+    if (state === 'PAUSED') return this.play();
     return this.turnOn();
   }
 
@@ -217,11 +214,11 @@ export class DeviceController extends EventEmitter<DeviceControllerEvents> {
   }
 
   /** Shows the now-playing overlay on the receiver page (the Default Media Receiver has none). */
-  async overlay(): Promise<void> {
-    this.#assertOnline();
-    const player = await this.#player();
-    if (player.overlay) await player.overlay();
-    else this.#logger.debug(`${this.name}: the Default Media Receiver has no now-playing overlay`);
+  overlay(): Promise<void> {
+    return this.#command(async (player) => {
+      if (player.overlay) await player.overlay();
+      else this.#logger.debug(`${this.name}: the Default Media Receiver has no now-playing overlay`);
+    });
   }
 
   /** 0–100. */

@@ -38,7 +38,7 @@ export class HapGlue {
   /** An `onGet` handler: the cached value, or "Not Responding" while offline. */
   read(value: () => CharacteristicValue): () => CharacteristicValue {
     return () => {
-      if (!this.#target.online) throw this.#notResponding();
+      this.assertOnline();
       return value();
     };
   }
@@ -50,7 +50,7 @@ export class HapGlue {
 
   /** Runs a quick command for an `onSet` handler. */
   async command(what: string, action: () => Promise<void>): Promise<void> {
-    if (!this.#target.online) throw this.#notResponding();
+    this.assertOnline();
     try {
       await action();
     } catch (error) {
@@ -63,7 +63,7 @@ export class HapGlue {
    * a failure is logged and `afterFailure` puts the characteristics back as they are.
    */
   background(what: string, action: () => Promise<void>, afterFailure: () => void): void {
-    if (!this.#target.online) throw this.#notResponding();
+    this.assertOnline();
     action().catch((error: unknown) => {
       try {
         this.#settle(what, error);
