@@ -1,13 +1,11 @@
 /// <reference lib="dom" />
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import test, { type ExecutionContext } from 'ava';
-import got from 'got';
 import type { ChromecastSimulator } from '../src/simulator/index.ts';
 import { requireTestNamespace } from './helpers/chromium.ts';
 import { makeMp4 } from './helpers/ffmpeg.ts';
+import { HAP, HapTelevision, HOMEBRIDGES, launchHomebridge, NOT_RESPONDING, PIN, REMOTE_PLAY_PAUSE, type Bridge } from './helpers/hap.ts';
 import { eventually, tempDir } from './helpers/media-server.ts';
 import { freePort } from './helpers/ports.ts';
 import { startSimulator } from './helpers/simulator.ts';
@@ -19,102 +17,15 @@ import { startSimulator } from './helpers/simulator.ts';
 // Real mDNS and Chromium: only inside the loopback-only namespace test/run.sh makes. The
 // tests run one at a time, so that one Homebridge never finds the other test's simulators.
 
-const PROJECT = fileURLToPath(new URL('..', import.meta.url));
-// Another Homebridge (1.x, say) can be tried with NASCAST_HOMEBRIDGE=<its bin/homebridge>.
-const HOMEBRIDGE = process.env.NASCAST_HOMEBRIDGE ?? path.join(PROJECT, 'node_modules', 'homebridge', 'bin', 'homebridge.js');
-const PIN = '031-45-154';
 const APP_ID = 'A1B2C3D4';
-const NOT_RESPONDING = -70402;
 
-// HAP's short UUIDs of the services and characteristics the test touches.
-const HAP = { television: 'D8', speaker: '113', active: 'B0', activeIdentifier: 'E7', remoteKey: 'E1', currentMediaState: 'E0', volume: '119', name: 'E3' } as const;
-const REMOTE_PLAY_PAUSE = 11;
-
-interface HapCharacteristic {
-  iid: number;
-  type: string;
-  value?: unknown;
-}
-interface HapAccessory {
-  aid: number;
-  services: Array<{ iid: number; type: string; characteristics: HapCharacteristic[] }>;
-}
-
-/** A TV as HAP's HTTP interface shows it: where its characteristics are, and how to read and write them. */
-class HapTelevision {
-  readonly #base: string;
-  readonly #iids = new Map<string, number>();
-
-  constructor(port: number, accessory: HapAccessory) {
-    this.#base = `http://127.0.0.1:${port}`;
-    for (const service of accessory.services) {
-      if (service.type !== HAP.television && service.type !== HAP.speaker) continue;
-      // The speaker has an Active of its own: the Television's comes first and is the one kept.
-      for (const characteristic of service.characteristics) if (!this.#iids.has(characteristic.type)) this.#iids.set(characteristic.type, characteristic.iid);
-    }
-  }
-
-  static async open(port: number): Promise<HapTelevision> {
-    const body = await got(`http://127.0.0.1:${port}/accessories`, { headers: { authorization: PIN } }).json<{ accessories: HapAccessory[] }>();
-    return new HapTelevision(port, body.accessories[0]!);
-  }
-
-  /** The value, or the HAP status of a failed read. */
-  async read(type: string): Promise<{ value?: unknown; status?: number }> {
-    const response = await got(`${this.#base}/characteristics?id=1.${this.#iid(type)}`, { headers: { authorization: PIN }, throwHttpErrors: false, responseType: 'json' });
-    const [entry] = (response.body as { characteristics: Array<{ value?: unknown; status?: number }> }).characteristics;
-    return entry!;
-  }
-
-  /** Writes as the Home app does; resolves with the HAP status (0 for success). */
-  async write(type: string, value: unknown): Promise<number> {
-    const response = await got.put(`${this.#base}/characteristics`, {
-      headers: { authorization: PIN },
-      json: { characteristics: [{ aid: 1, iid: this.#iid(type), value }] },
-      throwHttpErrors: false,
-    });
-    if (response.statusCode === 204) return 0;
-    const body = JSON.parse(response.body) as { characteristics: Array<{ status: number }> };
-    return body.characteristics[0]!.status;
-  }
-
-  #iid(type: string): number {
-    const iid = this.#iids.get(type);
-    if (iid === undefined) throw new Error(`no characteristic ${type} on the TV`);
-    return iid;
-  }
-}
-
-interface Bridge {
-  process: ChildProcess;
-  log: () => string;
-  /** The HAP port of each external accessory, by name, from Homebridge's log. */
-  ports: Map<string, number>;
-}
-
-async function startHomebridge(t: ExecutionContext, config: Record<string, unknown>): Promise<Bridge> {
-  const storage = await tempDir(t);
-  await writeFile(path.join(storage, 'config.json'), JSON.stringify(config, undefined, 2));
-  const child = spawn(process.execPath, [HOMEBRIDGE, '-I', '-D', '-Q', '-U', storage, '-P', PROJECT], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
-  let output = '';
-  const ports = new Map<string, number>();
-  const collect = (chunk: Buffer): void => {
-    output += chunk.toString();
-    // HAP adds four characters of the accessory's id to an external accessory's name.
-    for (const match of output.matchAll(/\] (.+?) [0-9A-F]{4} is running on port (\d+)\./g)) ports.set(match[1]!, Number(match[2]));
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
+async function startHomebridge(t: ExecutionContext, config: Record<string, unknown>, bin: string): Promise<Bridge> {
+  const bridge = await launchHomebridge(await tempDir(t), config, bin);
   t.teardown(async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
-    if (!t.passed) t.log(output.slice(-6000));
+    await bridge.stop();
+    if (!t.passed) t.log(bridge.log().slice(-6000));
   });
-  return { process: child, log: () => output, ports };
+  return bridge;
 }
 
 /** Waits until what `read` gives satisfies `done`; on timeout the error shows the last answer. */
@@ -137,120 +48,122 @@ function playingOnPage(simulator: ChromecastSimulator): Promise<{ time: number; 
   });
 }
 
-test.serial('real Homebridge: two simulators become TVs; power, inputs, play/pause, volume and off take effect; a dead device is Not Responding and recovers', async (t) => {
-  if (!requireTestNamespace(t)) return;
-  t.timeout(240_000);
-  const media = await tempDir(t);
-  await mkdir(path.join(media, 'Films', 'Cartoons'), { recursive: true });
-  for (const episode of ['Episode 1', 'Episode 2']) await makeMp4(path.join(media, 'Films', 'Cartoons', `${episode}.mp4`), { seconds: 30, faststart: true });
-  await makeMp4(path.join(media, 'Films', 'Clip.mp4'), { seconds: 30, faststart: true });
+for (const { label, bin } of HOMEBRIDGES) {
+  test.serial(`real Homebridge ${label}: two simulators become TVs; power, inputs, play/pause, volume and off take effect; a dead device is Not Responding and recovers`, async (t) => {
+    if (!requireTestNamespace(t)) return;
+    t.timeout(240_000);
+    const media = await tempDir(t);
+    await mkdir(path.join(media, 'Films', 'Cartoons'), { recursive: true });
+    for (const episode of ['Episode 1', 'Episode 2']) await makeMp4(path.join(media, 'Films', 'Cartoons', `${episode}.mp4`), { seconds: 30, faststart: true });
+    await makeMp4(path.join(media, 'Films', 'Clip.mp4'), { seconds: 30, faststart: true });
 
-  const nascastPort = await freePort();
-  // The living room runs our receiver app in Chromium; the kitchen has no such app, so it falls back to the Default Media Receiver.
-  const livingRoom = await startSimulator(t, { name: 'Living Room TV', advertise: true, receiverApps: { [APP_ID]: `http://127.0.0.1:${nascastPort}/receiver/` }, appStartTimeoutMs: 30_000 });
-  const kitchen = await startSimulator(t, { name: 'Kitchen', advertise: true, refuseApps: [APP_ID] });
-  const externalPorts = await freePort();
-  const bridge = await startHomebridge(t, {
-    bridge: { name: 'NasCast Test Bridge', username: '0E:4C:11:22:33:44', port: await freePort(), pin: PIN, advertiser: 'bonjour-hap' },
-    ports: { start: externalPorts, end: externalPorts + 20 },
-    platforms: [
-      {
-        platform: 'NasCast',
-        name: 'NasCast',
-        media: [{ name: 'Films', path: path.join(media, 'Films') }],
-        port: nascastPort,
-        publicUrl: `http://127.0.0.1:${nascastPort}`,
-        appId: APP_ID,
-        inputs: [
-          { name: 'Cartoons', media: 'Films/Cartoons' },
-          { name: 'Clip', media: 'Films/Clip.mp4' },
-        ],
-        televisions: [{ device: 'Kitchen', volumeAccessory: 'lightbulb' }],
-      },
-    ],
+    const nascastPort = await freePort();
+    // The living room runs our receiver app in Chromium; the kitchen has no such app, so it falls back to the Default Media Receiver.
+    const livingRoom = await startSimulator(t, { name: 'Living Room TV', advertise: true, receiverApps: { [APP_ID]: `http://127.0.0.1:${nascastPort}/receiver/` }, appStartTimeoutMs: 30_000 });
+    const kitchen = await startSimulator(t, { name: 'Kitchen', advertise: true, refuseApps: [APP_ID] });
+    const externalPorts = await freePort();
+    const bridge = await startHomebridge(t, {
+      bridge: { name: 'NasCast Test Bridge', username: '0E:4C:11:22:33:44', port: await freePort(), pin: PIN, advertiser: 'bonjour-hap' },
+      ports: { start: externalPorts, end: externalPorts + 20 },
+      platforms: [
+        {
+          platform: 'NasCast',
+          name: 'NasCast',
+          media: [{ name: 'Films', path: path.join(media, 'Films') }],
+          port: nascastPort,
+          publicUrl: `http://127.0.0.1:${nascastPort}`,
+          appId: APP_ID,
+          inputs: [
+            { name: 'Cartoons', media: 'Films/Cartoons' },
+            { name: 'Clip', media: 'Films/Clip.mp4' },
+          ],
+          televisions: [{ device: 'Kitchen', volumeAccessory: 'lightbulb' }],
+        },
+      ],
+    }, bin);
+
+    await eventually(() => bridge.ports.has('Living Room TV') && bridge.ports.has('Kitchen'), 60_000, 'both TVs published');
+    const living = await HapTelevision.open(bridge.ports.get('Living Room TV')!);
+    const kitchenTv = await HapTelevision.open(bridge.ports.get('Kitchen')!);
+    await until(() => living.read(HAP.active), (answer) => answer.value === 0, 20_000, 'the living room TV answering');
+    t.is((await living.read(HAP.name)).value, 'Living Room TV');
+
+    // Power on: our app launches in Chromium and plays the first input.
+    const writeAt = performance.now();
+    t.is(await living.write(HAP.active, 1), 0);
+    await eventually(async () => ((await playingOnPage(livingRoom))?.time ?? 0) > 0, 60_000, 'the receiver page playing');
+    const writeToPlaying = performance.now() - writeAt;
+    await until(() => living.read(HAP.active), (answer) => answer.value === 1, 10_000, 'Active read back');
+    t.is((await living.read(HAP.activeIdentifier)).value, 1);
+
+    // Play/pause from the Remote, and the volume, on the page's <video>.
+    t.is(await living.write(HAP.remoteKey, REMOTE_PLAY_PAUSE), 0);
+    await eventually(async () => (await playingOnPage(livingRoom))?.paused === true, 10_000, 'paused on the page');
+    await until(() => living.read(HAP.currentMediaState), (answer) => answer.value === 1, 10_000, 'CurrentMediaState PAUSE');
+    t.is(await living.write(HAP.volume, 30), 0);
+    await eventually(async () => Math.abs(((await playingOnPage(livingRoom))?.volume ?? 0) - 0.3) < 0.01, 10_000, 'the volume on the page');
+
+    // Power off closes the app on the TV.
+    t.is(await living.write(HAP.active, 0), 0);
+    await eventually(() => livingRoom.runningApp === undefined, 15_000, 'the app closed');
+
+    // The kitchen: an input picked directly plays through the Default Media Receiver.
+    await until(() => kitchenTv.read(HAP.active), (answer) => answer.value === 0, 20_000, 'the kitchen TV answering');
+    const inputAt = performance.now();
+    t.is(await kitchenTv.write(HAP.activeIdentifier, 2), 0);
+    await eventually(() => kitchen.mediaStatus()?.playerState === 'PLAYING', 30_000, 'the kitchen playing');
+    const inputToPlaying = performance.now() - inputAt;
+    t.is(await kitchenTv.write(HAP.volume, 40), 0);
+    await eventually(() => Math.abs(kitchen.volume.level - 0.4) < 0.001, 10_000, 'the kitchen volume');
+
+    // The kitchen dies: Not Responding within the heartbeat deadline; back once it restarts.
+    const killedAt = performance.now();
+    await kitchen.stop();
+    await until(() => kitchenTv.read(HAP.active), (answer) => answer.status === NOT_RESPONDING, 20_000, 'Not Responding');
+    const toNotResponding = performance.now() - killedAt;
+    await kitchen.start();
+    await eventually(async () => typeof (await kitchenTv.read(HAP.active)).value === 'number', 60_000, 'the kitchen answering again');
+
+    t.log(`HAP write (Active on) → our receiver playing in Chromium: ${Math.round(writeToPlaying)} ms (includes the app launch and Chromium start)`);
+    t.log(`HAP write (input) → Default Media Receiver PLAYING (after a refused launch of our app): ${Math.round(inputToPlaying)} ms`);
+    t.log(`device killed → Not Responding: ${Math.round(toNotResponding)} ms`);
+    t.is(bridge.process.exitCode, null, 'Homebridge is still up');
+    t.notRegex(bridge.log(), /uncaught|unhandled|UnhandledPromiseRejection|TypeError|This plugin threw an error/i);
   });
 
-  await eventually(() => bridge.ports.has('Living Room TV') && bridge.ports.has('Kitchen'), 60_000, 'both TVs published');
-  const living = await HapTelevision.open(bridge.ports.get('Living Room TV')!);
-  const kitchenTv = await HapTelevision.open(bridge.ports.get('Kitchen')!);
-  await until(() => living.read(HAP.active), (answer) => answer.value === 0, 20_000, 'the living room TV answering');
-  t.is((await living.read(HAP.name)).value, 'Living Room TV');
-
-  // Power on: our app launches in Chromium and plays the first input.
-  const writeAt = performance.now();
-  t.is(await living.write(HAP.active, 1), 0);
-  await eventually(async () => ((await playingOnPage(livingRoom))?.time ?? 0) > 0, 60_000, 'the receiver page playing');
-  const writeToPlaying = performance.now() - writeAt;
-  await until(() => living.read(HAP.active), (answer) => answer.value === 1, 10_000, 'Active read back');
-  t.is((await living.read(HAP.activeIdentifier)).value, 1);
-
-  // Play/pause from the Remote, and the volume, on the page's <video>.
-  t.is(await living.write(HAP.remoteKey, REMOTE_PLAY_PAUSE), 0);
-  await eventually(async () => (await playingOnPage(livingRoom))?.paused === true, 10_000, 'paused on the page');
-  await until(() => living.read(HAP.currentMediaState), (answer) => answer.value === 1, 10_000, 'CurrentMediaState PAUSE');
-  t.is(await living.write(HAP.volume, 30), 0);
-  await eventually(async () => Math.abs(((await playingOnPage(livingRoom))?.volume ?? 0) - 0.3) < 0.01, 10_000, 'the volume on the page');
-
-  // Power off closes the app on the TV.
-  t.is(await living.write(HAP.active, 0), 0);
-  await eventually(() => livingRoom.runningApp === undefined, 15_000, 'the app closed');
-
-  // The kitchen: an input picked directly plays through the Default Media Receiver.
-  await until(() => kitchenTv.read(HAP.active), (answer) => answer.value === 0, 20_000, 'the kitchen TV answering');
-  const inputAt = performance.now();
-  t.is(await kitchenTv.write(HAP.activeIdentifier, 2), 0);
-  await eventually(() => kitchen.mediaStatus()?.playerState === 'PLAYING', 30_000, 'the kitchen playing');
-  const inputToPlaying = performance.now() - inputAt;
-  t.is(await kitchenTv.write(HAP.volume, 40), 0);
-  await eventually(() => Math.abs(kitchen.volume.level - 0.4) < 0.001, 10_000, 'the kitchen volume');
-
-  // The kitchen dies: Not Responding within the heartbeat deadline; back once it restarts.
-  const killedAt = performance.now();
-  await kitchen.stop();
-  await until(() => kitchenTv.read(HAP.active), (answer) => answer.status === NOT_RESPONDING, 20_000, 'Not Responding');
-  const toNotResponding = performance.now() - killedAt;
-  await kitchen.start();
-  await eventually(async () => typeof (await kitchenTv.read(HAP.active)).value === 'number', 60_000, 'the kitchen answering again');
-
-  t.log(`HAP write (Active on) → our receiver playing in Chromium: ${Math.round(writeToPlaying)} ms (includes the app launch and Chromium start)`);
-  t.log(`HAP write (input) → Default Media Receiver PLAYING (after a refused launch of our app): ${Math.round(inputToPlaying)} ms`);
-  t.log(`device killed → Not Responding: ${Math.round(toNotResponding)} ms`);
-  t.is(bridge.process.exitCode, null, 'Homebridge is still up');
-  t.notRegex(bridge.log(), /uncaught|unhandled|UnhandledPromiseRejection|TypeError|This plugin threw an error/i);
-});
-
-test.serial('real Homebridge, the plugin in a child bridge: its TV plays, and a bad media folder is a log line, not a crash', async (t) => {
-  if (!requireTestNamespace(t)) return;
-  t.timeout(180_000);
-  const media = await tempDir(t);
-  await mkdir(path.join(media, 'Films'), { recursive: true });
-  await makeMp4(path.join(media, 'Films', 'Clip.mp4'), { seconds: 30, faststart: true });
-  const den = await startSimulator(t, { name: 'Den', advertise: true });
-  const externalPorts = await freePort();
-  const nascastPort = await freePort();
-  const bridge = await startHomebridge(t, {
-    bridge: { name: 'NasCast Main Bridge', username: '0E:4C:11:22:33:55', port: await freePort(), pin: PIN, advertiser: 'bonjour-hap' },
-    ports: { start: externalPorts, end: externalPorts + 20 },
-    platforms: [
-      {
-        platform: 'NasCast',
-        name: 'NasCast',
-        // The second folder is not there (an unmounted share): a warning, and the rest plays.
-        media: [{ name: 'Films', path: path.join(media, 'Films') }, { name: 'Series', path: path.join(media, 'not-mounted') }],
-        port: nascastPort,
-        publicUrl: `http://127.0.0.1:${nascastPort}`,
-        inputs: [{ name: 'Clip', media: 'Films/Clip.mp4' }],
-        _bridge: { username: '0E:4C:11:22:33:66', port: await freePort() },
-      },
-    ],
+  test.serial(`real Homebridge ${label}, the plugin in a child bridge: its TV plays, and a bad media folder is a log line, not a crash`, async (t) => {
+    if (!requireTestNamespace(t)) return;
+    t.timeout(180_000);
+    const media = await tempDir(t);
+    await mkdir(path.join(media, 'Films'), { recursive: true });
+    await makeMp4(path.join(media, 'Films', 'Clip.mp4'), { seconds: 30, faststart: true });
+    const den = await startSimulator(t, { name: 'Den', advertise: true });
+    const externalPorts = await freePort();
+    const nascastPort = await freePort();
+    const bridge = await startHomebridge(t, {
+      bridge: { name: 'NasCast Main Bridge', username: '0E:4C:11:22:33:55', port: await freePort(), pin: PIN, advertiser: 'bonjour-hap' },
+      ports: { start: externalPorts, end: externalPorts + 20 },
+      platforms: [
+        {
+          platform: 'NasCast',
+          name: 'NasCast',
+          // The second folder is not there (an unmounted share): a warning, and the rest plays.
+          media: [{ name: 'Films', path: path.join(media, 'Films') }, { name: 'Series', path: path.join(media, 'not-mounted') }],
+          port: nascastPort,
+          publicUrl: `http://127.0.0.1:${nascastPort}`,
+          inputs: [{ name: 'Clip', media: 'Films/Clip.mp4' }],
+          _bridge: { username: '0E:4C:11:22:33:66', port: await freePort() },
+        },
+      ],
+    }, bin);
+    await eventually(() => bridge.ports.has('Den'), 60_000, 'the TV published by the child bridge');
+    t.regex(bridge.log(), /child bridge/i);
+    t.regex(bridge.log(), /media folder 'Series' .* is not available/);
+    const tv = await HapTelevision.open(bridge.ports.get('Den')!);
+    await until(() => tv.read(HAP.active), (answer) => answer.value === 0, 20_000, 'the TV answering');
+    t.is(await tv.write(HAP.active, 1), 0);
+    await eventually(() => den.mediaStatus()?.playerState === 'PLAYING', 30_000, 'the simulator playing');
+    t.is(bridge.process.exitCode, null, 'Homebridge is still up');
+    t.notRegex(bridge.log(), /uncaught|unhandled|UnhandledPromiseRejection|TypeError|This plugin threw an error/i);
   });
-  await eventually(() => bridge.ports.has('Den'), 60_000, 'the TV published by the child bridge');
-  t.regex(bridge.log(), /child bridge/i);
-  t.regex(bridge.log(), /media folder 'Series' .* is not available/);
-  const tv = await HapTelevision.open(bridge.ports.get('Den')!);
-  await until(() => tv.read(HAP.active), (answer) => answer.value === 0, 20_000, 'the TV answering');
-  t.is(await tv.write(HAP.active, 1), 0);
-  await eventually(() => den.mediaStatus()?.playerState === 'PLAYING', 30_000, 'the simulator playing');
-  t.is(bridge.process.exitCode, null, 'Homebridge is still up');
-  t.notRegex(bridge.log(), /uncaught|unhandled|UnhandledPromiseRejection|TypeError|This plugin threw an error/i);
-});
+}
