@@ -191,3 +191,25 @@ test('two connect() calls at once share one connection, and both resolve once it
   t.is(session.state, 'connected', 'the second caller waited for the first connection');
   await first;
 });
+
+test('launching and stopping the receiver again and again leaks no channel on the connection; closing the session leaves the media playing', async (t) => {
+  const { simulator, session, asCast } = await castSetup(t);
+  const player = new DefaultMediaPlayer(session);
+  // Each channel left open keeps a 'message' listener on castv2's client: eleven of them make Node warn.
+  const warnings: string[] = [];
+  const onWarning = (warning: Error): void => void warnings.push(`${warning.name}: ${warning.message}`);
+  process.on('warning', onWarning);
+  t.teardown(() => process.off('warning', onWarning));
+  for (let round = 0; round < 15; round++) {
+    await player.load(asCast('Films/Film.mp4'));
+    await session.stopApp();
+    t.is(simulator.runningApp, undefined);
+  }
+  await player.load(asCast('Films/Film.mp4'));
+  await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+  t.deepEqual(warnings.filter((warning) => warning.includes('MaxListeners')), []);
+
+  session.close();
+  await eventually(() => simulator.connectionCount === 0, 5000, 'the session gone from the device');
+  t.is(simulator.mediaStatus()?.playerState, 'PLAYING', 'leaving sent no media STOP');
+});

@@ -68,6 +68,7 @@ export class CastSession extends EventEmitter<CastSessionEvents> {
   #app: Application | undefined;
   #appInfo: ReceiverApplication | undefined;
   #custom = new Map<string, Controller>();
+  #onAppClose: (() => void) | undefined;
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #connecting: Promise<void> | undefined;
   #lastPong = 0;
@@ -244,13 +245,14 @@ export class CastSession extends EventEmitter<CastSessionEvents> {
       controller.on('message', (data: Json) => this.emit('app-message', name, data));
       this.#custom.set(name, controller);
     }
-    joined.on('close', () => {
+    this.#onAppClose = () => {
       if (this.#app !== joined) return;
+      this.#closeControllers(joined);
       this.#app = undefined;
       this.#appInfo = undefined;
-      this.#custom.clear();
       this.emit('app-closed');
-    });
+    };
+    joined.on('close', this.#onAppClose);
     return app;
   }
 
@@ -258,14 +260,32 @@ export class CastSession extends EventEmitter<CastSessionEvents> {
     const app = this.#app;
     this.#app = undefined;
     this.#appInfo = undefined;
-    this.#custom.clear();
     if (!app) return;
-    app.removeAllListeners('close');
+    // Only our listener: castv2-client's own 'close' listener closes the app's connection channel.
+    if (this.#onAppClose) app.off('close', this.#onAppClose);
+    this.#closeControllers(app);
     try {
       app.close();
     } catch {
       // its socket is already gone: nothing to tell the device
     }
+  }
+
+  /**
+   * Closes the app's media and custom-namespace channels. castv2-client never closes a
+   * DefaultMediaReceiver's media controller, and each open channel keeps a 'message'
+   * listener on the connection: without this, every launch leaked one (found by
+   * `npm run bench`'s Homebridge rounds: MaxListenersExceededWarning after ten).
+   * The media controller's own 'close' listener is dropped first: it sends a media STOP
+   * (and throws when it never saw a media session), and leaving must not stop playback.
+   */
+  #closeControllers(app: Application): void {
+    if (app instanceof DefaultMediaReceiver) {
+      app.media.removeAllListeners('close');
+      app.media.close();
+    }
+    for (const controller of this.#custom.values()) controller.close();
+    this.#custom.clear();
   }
 
   #startHeartbeat(client: Client): void {

@@ -133,6 +133,11 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
     return this.#host;
   }
 
+  /** How many senders are connected now (a closed connection counts once its last message is handled). */
+  get connectionCount(): number {
+    return this.#sockets.size;
+  }
+
   /** The running app's id, if any. */
   get runningApp(): string | undefined {
     return this.#app?.appId;
