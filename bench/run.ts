@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { benchCast } from './cast.ts';
 import { benchControl } from './control.ts';
+import { benchHomebridge } from './homebridge.ts';
 import { benchHttp } from './http.ts';
 import { benchLibrary } from './library.ts';
 
@@ -24,6 +25,9 @@ try {
   const controlReport = benchControl();
   console.log(controlReport.table + '\n');
   checks.push(...controlReport.checks);
+  const homebridgeReport = benchHomebridge();
+  console.log(homebridgeReport.table + '\n');
+  checks.push(...homebridgeReport.checks);
   const httpReport = await benchHttp(work, { seconds, rounds });
   console.log(httpReport.table + '\n');
   checks.push(...httpReport.checks);

@@ -10,14 +10,14 @@ import got from 'got';
 export const PROJECT = fileURLToPath(new URL('../..', import.meta.url));
 /**
  * The Homebridges the plugin is tested on: the newest (the `homebridge` devDependency)
- * and the oldest it supports (1.8, the `homebridge-v1` alias); or only the one that
+ * and the oldest it supports (1.8, the `oldest-homebridge` alias); or only the one that
  * NASCAST_HOMEBRIDGE=<its bin/homebridge> names.
  */
 export const HOMEBRIDGES: ReadonlyArray<{ readonly label: string; readonly bin: string }> = process.env.NASCAST_HOMEBRIDGE
   ? [{ label: 'NASCAST_HOMEBRIDGE', bin: process.env.NASCAST_HOMEBRIDGE }]
   : [
       { label: '2.x', bin: path.join(PROJECT, 'node_modules', 'homebridge', 'bin', 'homebridge.js') },
-      { label: '1.8', bin: path.join(PROJECT, 'node_modules', 'homebridge-v1', 'bin', 'homebridge') },
+      { label: '1.8', bin: path.join(PROJECT, 'node_modules', 'oldest-homebridge', 'bin', 'homebridge') },
     ];
 export const PIN = '031-45-154';
 export const NOT_RESPONDING = -70402;
