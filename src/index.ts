@@ -25,4 +25,5 @@ export * from './cast/index.ts';
 export * from './discovery/index.ts';
 export * from './control/index.ts';
 export { NasCast, type NasCastEvents, type NasCastOptions } from './nascast.ts';
+export { NasCastPlayer, type Playable } from './nascast-player.ts';
 export { default, type PlatformRegistrar } from './homebridge/register.ts';

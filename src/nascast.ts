@@ -10,6 +10,7 @@ import { MediaServer } from './http/server.ts';
 import { MediaLibrary } from './library/library.ts';
 import type { MediaItem, MediaRootConfig } from './library/model.ts';
 import { silentLogger, type Logger } from './logger.ts';
+import { NasCastPlayer } from './nascast-player.ts';
 import { defaultStorageDir, loadSecrets, type Secrets } from './secrets.ts';
 
 /** Options of {@link NasCast}. */
@@ -138,8 +139,28 @@ export class NasCast extends EventEmitter<NasCastEvents> {
     return this.#started().directory.devices();
   }
 
-  /** The player of a device named by id or name; rejects with `ControlError` `UNKNOWN_DEVICE` listing what was found. */
-  player(device: string): Promise<Player> {
+  /**
+   * The player of a device named by id or name; its `load` takes library items,
+   * folders, ids, paths and URLs. Rejects with `ControlError` `UNKNOWN_DEVICE` listing
+   * what was found.
+   *
+   * @example
+   * ```ts
+   * const player = await cast.player('Living Room TV');
+   * await player.load(cast.library.find('Big Buck Bunny')!, { subtitles: 'en' });
+   * await player.seek(120);
+   * ```
+   */
+  async player(device: string): Promise<NasCastPlayer> {
+    const parts = this.#started();
+    return new NasCastPlayer(device, await parts.directory.player(device), parts.server);
+  }
+
+  /**
+   * The device's own {@link Player} (a `ChromecastPlayer` or a browser target's), for
+   * integrations that need more than {@link NasCast.player} gives, such as its `online` events.
+   */
+  devicePlayer(device: string): Promise<Player> {
     return this.#started().directory.player(device);
   }
 

@@ -71,3 +71,29 @@ export interface Player {
   prev(): Promise<void>;
   status(): PlayerStatus;
 }
+
+/**
+ * The calls a program makes on one device, the same whether NasCast runs in the same
+ * process (`NasCast.player()`) or on another machine (`ControlClient.player()`); they
+ * differ only in what `load` accepts (`What`).
+ */
+export interface MediaPlayer<What> {
+  /** The device's id or name, as it was asked for. */
+  readonly device: string;
+  on(event: 'status', listener: (status: PlayerStatus) => void): this;
+  off(event: 'status', listener: (status: PlayerStatus) => void): this;
+  /** Loads and plays; resolves once the device reports PLAYING. */
+  load(what: What, options?: LoadOptions): Promise<LoadResult>;
+  play(): Promise<void>;
+  pause(): Promise<void>;
+  stop(): Promise<void>;
+  /** Seconds from the start. */
+  seek(position: number): Promise<void>;
+  /** 0 to 1. */
+  setVolume(level: number): Promise<void>;
+  setMuted(muted: boolean): Promise<void>;
+  next(): Promise<void>;
+  prev(): Promise<void>;
+  /** The last status the device reported. */
+  status(): PlayerStatus;
+}

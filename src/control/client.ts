@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { WebSocket } from 'ws';
+import { ClientPlayer } from './client-player.ts';
 import { ControlChannel, type ChannelState, type WebSocketLike } from './channel.ts';
 import { ControlError } from './errors.ts';
 import { CLOSE_CODES, CONTROL_ERROR_CODES, playerStatus, type ControlErrorCode, type ControllerRequest, type ControlStatus } from './protocol.ts';
@@ -61,11 +62,11 @@ interface Outgoing {
  * @example
  * ```ts
  * const client = new ControlClient({ url: 'ws://nas.lan:8585/control', token });
- * client.on('status', (device, status) => console.log(device, status.state, status.position));
  * await client.connect();
- * await client.subscribe('Living Room TV');
- * await client.play('Living Room TV', { media: 'films-0a1b2c' });
- * await client.seek('Living Room TV', 120);
+ * const player = await client.player('Living Room TV'); // the same calls as NasCast.player()
+ * player.on('status', (status) => console.log(status.state, status.position));
+ * await player.load('Films/Big Buck Bunny.mp4', { subtitles: 'en' });
+ * await player.seek(120);
  * client.close();
  * ```
  */
@@ -135,6 +136,16 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
   async unsubscribe(device: string): Promise<void> {
     this.#rooms.delete(device);
     await this.request('unsubscribe', { device });
+  }
+
+  /**
+   * A device by id or name, with the same calls as `NasCast.player()`: connects if
+   * needed, subscribes to its status and keeps the last one. `UNKNOWN_DEVICE` lists
+   * the devices there are.
+   */
+  async player(device: string): Promise<ClientPlayer> {
+    await this.connect();
+    return ClientPlayer.open(this, device);
   }
 
   /** The devices the server knows, with their state. */

@@ -1,3 +1,4 @@
+export { ClientPlayer, type RemotePlayable } from './client-player.ts';
 export { ControlClient, type ControlClientEvents, type ControlClientOptions, type PlayRequest } from './client.ts';
 export { ControlError, type ControlErrorReason } from './errors.ts';
 export { ControlHub, type ControlHandler, type ControlHubEvents, type ControlHubOptions, type HandledRequest } from './hub.ts';

@@ -267,7 +267,7 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
 
   #remote(id: string): DeviceRemote {
     return {
-      player: () => this.#started().player(id),
+      player: () => this.#started().devicePlayer(id),
       resolve: (favourite: Favourite) => resolvePlayable(this.#started().server, favourite.media, favourite.url),
     };
   }

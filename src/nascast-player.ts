@@ -1,0 +1,92 @@
+import type { CastMedia, LoadOptions, LoadResult, MediaPlayer, Player, PlayerStatus } from './cast/player.ts';
+import { resolvePlayable, type MediaSource } from './control/player-handler.ts';
+import { MediaFolder, MediaItem } from './library/model.ts';
+
+/**
+ * What {@link NasCastPlayer.load} plays: a library item, a library folder (its items as a
+ * queue), media as a player takes it, a list of items, or a string: a media id, a
+ * library path of a file or folder (`Films/Cartoons`), or an `http(s)://` URL.
+ */
+export type Playable = MediaItem | MediaFolder | CastMedia | string | ReadonlyArray<MediaItem | CastMedia>;
+
+const URL_PATTERN = /^https?:\/\//i;
+
+/**
+ * One device's player in a running {@link NasCast}: the device's {@link Player}, with a
+ * `load` that takes library items, folders, ids, paths and URLs as well as `CastMedia`.
+ */
+export class NasCastPlayer implements MediaPlayer<Playable> {
+  readonly device: string;
+  readonly #player: Player;
+  readonly #media: MediaSource;
+
+  constructor(device: string, player: Player, media: MediaSource) {
+    this.device = device;
+    this.#player = player;
+    this.#media = media;
+  }
+
+  // Listeners go straight to the device's player: a wrapper dropped without `off` holds nothing.
+  on(event: 'status', listener: (status: PlayerStatus) => void): this {
+    this.#player.on(event, listener);
+    return this;
+  }
+
+  off(event: 'status', listener: (status: PlayerStatus) => void): this {
+    this.#player.off(event, listener);
+    return this;
+  }
+
+  /** Loads and plays `what`; rejects with `ControlError` `UNKNOWN_MEDIA` for an id or path not in the library. */
+  async load(what: Playable, options?: LoadOptions): Promise<LoadResult> {
+    return this.#player.load(await this.#resolve(what), options);
+  }
+
+  play(): Promise<void> {
+    return this.#player.play();
+  }
+
+  pause(): Promise<void> {
+    return this.#player.pause();
+  }
+
+  stop(): Promise<void> {
+    return this.#player.stop();
+  }
+
+  seek(position: number): Promise<void> {
+    return this.#player.seek(position);
+  }
+
+  setVolume(level: number): Promise<void> {
+    return this.#player.setVolume(level);
+  }
+
+  setMuted(muted: boolean): Promise<void> {
+    return this.#player.setMuted(muted);
+  }
+
+  next(): Promise<void> {
+    return this.#player.next();
+  }
+
+  prev(): Promise<void> {
+    return this.#player.prev();
+  }
+
+  status(): PlayerStatus {
+    return this.#player.status();
+  }
+
+  async #resolve(what: Playable): Promise<CastMedia | CastMedia[]> {
+    if (typeof what === 'string') return URL_PATTERN.test(what) ? resolvePlayable(this.#media, undefined, what) : resolvePlayable(this.#media, what, undefined);
+    if (what instanceof MediaItem) return this.#media.castMedia(what);
+    if (what instanceof MediaFolder) return resolvePlayable(this.#media, what.path, undefined);
+    if (isMediaList(what)) return what.map((entry) => (entry instanceof MediaItem ? this.#media.castMedia(entry) : entry));
+    return what;
+  }
+}
+
+function isMediaList(what: Playable): what is ReadonlyArray<MediaItem | CastMedia> {
+  return Array.isArray(what);
+}
