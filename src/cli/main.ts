@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { NasCastError } from '../errors.ts';
+import { castCommand } from './cast.ts';
+import { controlCommands } from './control-commands.ts';
+import { UsageError } from './options.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
 
@@ -11,6 +14,8 @@ const program = new Command()
   .exitOverride();
 
 serveCommand(program);
+castCommand(program);
+controlCommands(program);
 simulateCommand(program);
 
 try {
@@ -20,6 +25,9 @@ try {
     // Help and version exit 0; usage mistakes exit 2 (commander printed them).
     process.exitCode = error.exitCode === 0 ? 0 : 2;
   } else if (error instanceof InvalidArgumentError) {
+    process.exitCode = 2;
+  } else if (error instanceof UsageError) {
+    console.error(`nascast: ${error.message}`);
     process.exitCode = 2;
   } else {
     const message = error instanceof NasCastError || error instanceof Error ? error.message : String(error);

@@ -1,10 +1,10 @@
-import path from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { MediaRootConfig } from '../library/model.ts';
 import { consoleLogger } from '../logger.ts';
 import { NasCast } from '../nascast.ts';
 import { defaultStorageDir } from '../secrets.ts';
-import { collect, parsePort, untilSignal } from './options.ts';
+import { collect, parseMedia, parsePort, parseSeconds, untilSignal } from './options.ts';
+import { forgetServer, noteServer } from './server-file.ts';
 import { StandInSimulator } from './stand-in.ts';
 
 interface ServeOptions {
@@ -22,22 +22,6 @@ interface ServeOptions {
   debug?: boolean;
 }
 
-/** `--media [Name=]<dir>`: the name defaults to the folder's own name. */
-function parseMedia(value: string, previous: MediaRootConfig[] = []): MediaRootConfig[] {
-  const equals = value.indexOf('=');
-  const named = equals > 0 && !value.slice(0, equals).includes(path.sep);
-  const folder = path.resolve(named ? value.slice(equals + 1) : value);
-  const name = named ? value.slice(0, equals) : path.basename(folder) || folder;
-  return [...previous, { name, path: folder }];
-}
-
-/** `--simulate-if-none [seconds]`: a bare flag means 3 s (the preset). */
-function parseSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!(seconds >= 0 && seconds <= 3600)) throw new InvalidArgumentError('expected seconds (0-3600).');
-  return seconds;
-}
-
 /** Adds `nascast serve`. */
 export function serveCommand(program: Command): void {
   program
@@ -50,7 +34,7 @@ export function serveCommand(program: Command): void {
     .option('--public-url <url>', 'base URL devices use to reach this server (reverse proxy, NAT)')
     .option('--storage <dir>', 'folder for the token file', defaultStorageDir())
     .option('--no-discovery', 'do not look for Chromecasts on the network')
-    .option('--device <host[:port]>', 'a Chromecast to reach by address where multicast does not pass, repeatable', collect, [])
+    .option('--device <[name=]host[:port]>', 'a Chromecast to reach by address where multicast does not pass, repeatable', collect, [])
     .option('--interface <address>', 'the interface address to look for Chromecasts on')
     .option('--app-id <id>', 'the Cast app id registered for the NasCast receiver (default: the Default Media Receiver)')
     .addOption(new Option('--simulate-if-none [seconds]', 'start a simulated Chromecast if none is found within this time').preset('3').argParser(parseSeconds))
@@ -84,6 +68,9 @@ Examples:
         start: async () => {
           await nascast.start();
           logger.debug(`${nascast.library.size} media files; token file in ${options.storage}`);
+          // Other subcommands on this machine find the server through this note.
+          const local = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
+          await noteServer(options.storage, { controlUrl: `ws://${local}:${nascast.server.port}/control`, pid: process.pid });
           console.log(`NasCast listening on ${nascast.url}`);
           console.log(`Control channel: ${nascast.control.url()}`);
           // A link with a register-only token: it lets a screen join as a device, and controls nothing.
@@ -95,6 +82,7 @@ Examples:
           standIn.arm({ afterMs: options.simulateIfNone * 1000, ...(receiverApps ? { receiverApps } : {}) });
         },
         stop: async () => {
+          await forgetServer(options.storage).catch(() => {});
           await standIn.stop();
           await nascast.stop();
         },

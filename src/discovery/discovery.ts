@@ -21,7 +21,7 @@ export interface DiscoveryOptions {
   logger?: Logger;
 }
 
-/** A device named by `host[:port]`, or by host, port and a display name. */
+/** A device named by `[Name=]host[:port]`, or by host, port and a display name. */
 export type StaticHost = string | { host: string; port?: number; name?: string };
 
 /** Events of {@link DeviceDiscovery}. */
@@ -216,7 +216,11 @@ export class DeviceDiscovery extends EventEmitter<DiscoveryEvents> {
   }
 }
 
+/** `host`, `host:port`, `[v6]:port`, each optionally as `Name=…`. */
 function parseHostPort(value: string): { host: string; port: number; name?: string } {
-  const match = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(value.trim());
-  return { host: match?.[1] ?? value, port: match?.[2] ? Number(match[2]) : 8009 };
+  const equals = value.indexOf('=');
+  const name = equals > 0 ? value.slice(0, equals).trim() : undefined;
+  const address = equals > 0 ? value.slice(equals + 1) : value;
+  const match = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(address.trim());
+  return { host: match?.[1] ?? address, port: match?.[2] ? Number(match[2]) : 8009, ...(name ? { name } : {}) };
 }

@@ -1,0 +1,112 @@
+// `nascast cast <device> <media>`: play, then follow with a live progress line until Ctrl-C.
+import { Option, type Command } from 'commander';
+import type { MediaPlayer, PlayerStatus } from '../cast/player.ts';
+import { NasCastError } from '../errors.ts';
+import { consoleLogger } from '../logger.ts';
+import { parseStart, positionNow, progressLine } from './format.ts';
+import { untilSignal, UsageError } from './options.ts';
+import { localMedia, openTarget, withTargetOptions, type Target, type TargetOptions } from './target.ts';
+
+interface CastOptions extends TargetOptions {
+  subtitles?: string;
+  start?: number;
+  stopOnExit?: boolean;
+  follow: boolean;
+  json?: boolean;
+}
+
+/** A path-looking argument that is not on disk: say so rather than "not in the library". */
+class MissingFileError extends NasCastError {
+  constructor(argument: string) {
+    super('ERR_MEDIA_NOT_FOUND', `no file or folder at ${argument}`);
+    this.name = 'MissingFileError';
+  }
+}
+
+/** Adds `nascast cast`. */
+export function castCommand(program: Command): void {
+  withTargetOptions(program.command('cast <device> <media>').description('play a file or folder of this machine, a library path or media id, or a URL on a device'))
+    .option('-s, --subtitles <lang>', 'turn on the subtitles of this language (en, fr, …)')
+    .addOption(new Option('--start <time>', 'start at this time (90, 1:30)').argParser(parseStart))
+    .option('--stop-on-exit', 'stop the media when this command ends (Ctrl-C)')
+    .option('--no-follow', 'return once it plays, with no progress line')
+    .option('--json', 'print the result as JSON, with no progress line')
+    .addHelpText(
+      'after',
+      `
+A folder plays as a queue, in natural order. With no server running, NasCast serves
+the media from this process while the command runs (until Ctrl-C, or the end).
+
+Examples:
+  $ nascast cast "Living Room TV" ~/Videos/Film.mp4 --subtitles en
+  $ nascast cast Kitchen ~/Music/Album
+  $ nascast cast Kitchen Films/Cartoons --start 1:30        (a library path, with nascast serve running)
+  $ nascast cast Kitchen https://example.com/clip.mp4`,
+    )
+    .action(async (device: string, media: string, options: CastOptions) => {
+      const local = localMedia(media);
+      if (!local && /^(\/|\.\.?\/|~)/.test(media)) throw new MissingFileError(media);
+      if (local && options.server) throw new UsageError(`${media} is a file on this machine, and ${options.server} plays its own library: give a library path (see \`nascast ls --server …\`), or leave out --server`);
+      const target = local ? await openTarget({ ...options, media: [...options.media, local.root] }, { inProcess: true }) : await openTarget(options);
+      try {
+        const player = await target.player(device);
+        const result = await player.load(local?.libraryPath ?? media, { ...(options.start ? { startAt: options.start } : {}), ...(options.subtitles ? { subtitles: options.subtitles } : {}) });
+        const status = player.status();
+        if (options.json) {
+          console.log(JSON.stringify({ device, state: result.state, elapsedMs: Math.round(result.elapsedMs), title: status.media?.title, served: target.inProcess ? 'in this process' : target.where }, null, 2));
+        } else {
+          console.log(`Playing ${status.media?.title ? `"${status.media.title}"` : media} on ${device}`);
+        }
+        // Served from here, the media lives as long as this process: stay while it plays.
+        const follow = !options.json && options.follow && (target.inProcess || process.stdout.isTTY === true);
+        if (follow) await followPlayback(player, target, options);
+      } finally {
+        await target.close();
+      }
+    });
+}
+
+/** The live progress line (or, off a terminal, a line per state) until Ctrl-C or the end of the media. */
+async function followPlayback(player: MediaPlayer<string>, target: Target, options: CastOptions): Promise<void> {
+  const tty = process.stdout.isTTY === true;
+  let status = player.status();
+  let reportedAt = Date.now();
+  let lastState = status.state;
+  let sawPlaying = status.state === 'PLAYING';
+  let finished: () => void = () => {};
+  const ended = new Promise<void>((resolve) => (finished = resolve));
+  const draw = (): void => {
+    if (tty) process.stdout.write(`\r\x1b[2K${progressLine(status, positionNow(status, reportedAt), process.stdout.columns || 80)}`);
+  };
+  const onStatus = (next: PlayerStatus): void => {
+    status = next;
+    reportedAt = Date.now();
+    if (next.state === 'PLAYING') sawPlaying = true;
+    if (!tty && next.state !== lastState) console.log(`${next.state}${next.media?.title ? ` ${next.media.title}` : ''}${next.error ? ` (${next.error})` : ''}`);
+    lastState = next.state;
+    draw();
+    if (sawPlaying && (next.state === 'IDLE' || next.state === 'ENDED' || next.state === 'ERROR')) finished();
+  };
+  let timer: NodeJS.Timeout | undefined;
+  await untilSignal(consoleLogger(), {
+    start: async () => {
+      player.on('status', onStatus);
+      draw();
+      if (tty) timer = setInterval(draw, 500);
+    },
+    done: ended,
+    stop: async () => {
+      clearInterval(timer);
+      player.off('status', onStatus);
+      if (tty) process.stdout.write('\n');
+      if (options.stopOnExit) {
+        await player.stop().catch((error: Error) => console.error(`nascast: could not stop: ${error.message}`));
+        console.log('Stopped.');
+      } else if (target.inProcess && status.state !== 'IDLE' && status.state !== 'ENDED') {
+        console.log('Left playing; it was served from this process, so it stops once the device has played what it fetched (run `nascast serve` to keep serving).');
+      } else if (status.state === 'PLAYING' || status.state === 'PAUSED') {
+        console.log('Left playing.');
+      }
+    },
+  });
+}

@@ -1,0 +1,170 @@
+// `nascast devices | ls | pause | resume | stop | next | prev | seek | volume | mute | status | token`.
+import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
+import type { MediaPlayer, PlayerStatus } from '../cast/player.ts';
+import type { DeviceSummary } from '../control/player-handler.ts';
+import { consoleLogger } from '../logger.ts';
+import { defaultStorageDir, generateToken, loadSecrets, saveSecrets } from '../secrets.ts';
+import { formatSize, formatTable, formatTime, parseLevel, parseTime, type LevelArgument, type TimeArgument } from './format.ts';
+import { untilSignal } from './options.ts';
+import { openTarget, withTargetOptions, type Target, type TargetOptions } from './target.ts';
+
+interface JsonOption {
+  json?: boolean;
+}
+
+/** Runs `work` against a target and closes it, whatever happens. */
+async function withTarget<T>(options: TargetOptions, work: (target: Target) => Promise<T>): Promise<T> {
+  const target = await openTarget(options);
+  try {
+    return await work(target);
+  } finally {
+    await target.close();
+  }
+}
+
+function printJson(value: unknown): void {
+  console.log(JSON.stringify(value, null, 2));
+}
+
+function devicesTable(devices: readonly DeviceSummary[]): string {
+  if (devices.length === 0) return 'No devices found.';
+  return formatTable([['NAME', 'KIND', 'ONLINE', 'ID'], ...devices.map((device) => [device.name, device.kind, device.online ? 'yes' : 'no', device.id])]);
+}
+
+function statusText(device: string, status: PlayerStatus): string {
+  const lines = [`${device}: ${status.state}${status.error ? ` (${status.error})` : ''}`];
+  if (status.media) lines.push(`  ${status.media.title ?? status.media.url}  ${formatTime(status.position)} / ${formatTime(status.duration)}`);
+  lines.push(`  volume ${Math.round(status.volume * 100)}%${status.muted ? ' (muted)' : ''}`);
+  return lines.join('\n');
+}
+
+/** A one-shot command on one device: open its player, act, close. */
+function deviceCommand(program: Command, name: string, description: string, act: (player: MediaPlayer<string>) => Promise<void>, example: string): void {
+  withTargetOptions(program.command(`${name} <device>`).description(description))
+    .addHelpText('after', `\nExample:\n  $ ${example}`)
+    .action(async (device: string, options: TargetOptions) => {
+      await withTarget(options, async (target) => act(await target.player(device)));
+    });
+}
+
+/** Adds the subcommands that drive devices and read the library. */
+export function controlCommands(program: Command): void {
+  withTargetOptions(program.command('devices').description('list the Chromecasts, Cast groups and browser screens found'))
+    .option('-w, --watch', 'keep the table up to date until Ctrl-C')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  $ nascast devices\n  $ nascast devices --watch\n  $ nascast devices --json --wait 2')
+    .action(async (options: TargetOptions & JsonOption & { watch?: boolean }) => {
+      await withTarget(options, async (target) => {
+        if (!options.watch) {
+          const devices = await target.devices();
+          return options.json ? printJson(devices) : console.log(devicesTable(devices));
+        }
+        await watchDevices(target, options.json ?? false);
+      });
+    });
+
+  withTargetOptions(program.command('ls [folder]').description("list a library folder (the media folders' names with none)"))
+    .option('--json', 'print JSON (the /api/library answer)')
+    .addHelpText('after', '\nExamples:\n  $ nascast ls\n  $ nascast ls Films/Cartoons\n  $ nascast ls --media /mnt/nas/films films')
+    .action(async (folder: string | undefined, options: TargetOptions & JsonOption) => {
+      await withTarget(options, async (target) => {
+        const listing = await target.list(folder);
+        if (options.json) return printJson(listing);
+        const rows = [['NAME', 'KIND', 'SIZE', 'PLAY WITH'], ...listing.folders.map((entry) => [`${entry.name}/`, 'folder', `${entry.count} items`, entry.path]), ...listing.items.map((item) => [item.name, item.kind, formatSize(item.size), `${listing.path}/${item.name}`])];
+        console.log(rows.length > 1 ? formatTable(rows) : `${listing.path || 'The library'} is empty.`);
+      });
+    });
+
+  deviceCommand(program, 'pause', 'pause what plays', (player) => player.pause(), 'nascast pause "Living Room TV"');
+  deviceCommand(program, 'resume', 'resume paused media', (player) => player.play(), 'nascast resume "Living Room TV"');
+  deviceCommand(program, 'stop', 'stop playing (the app stays on the TV)', (player) => player.stop(), 'nascast stop Kitchen');
+  deviceCommand(program, 'next', 'the next item of the queue', (player) => player.next(), 'nascast next Kitchen');
+  deviceCommand(program, 'prev', 'the previous item of the queue', (player) => player.prev(), 'nascast prev Kitchen');
+
+  withTargetOptions(program.command('seek').description('go to a time, or move by +n / -n seconds').argument('<device>').argument('<time>', '90, 1:30, +30 or -10', parseTime))
+    .addHelpText('after', '\nExamples:\n  $ nascast seek Kitchen 90\n  $ nascast seek Kitchen 1:30\n  $ nascast seek Kitchen +30\n  $ nascast seek Kitchen -- -10')
+    .action(async (device: string, wanted: TimeArgument, options: TargetOptions) => {
+      await withTarget(options, async (target) => {
+        const player = await target.player(device);
+        const position = 'absolute' in wanted ? wanted.absolute : Math.max(0, player.status().position + wanted.relative);
+        await player.seek(position);
+      });
+    });
+
+  withTargetOptions(program.command('volume').description('set the volume, 0-100, or change it by +n / -n').argument('<device>').argument('<level>', '0-100, +n or -n', parseLevel))
+    .addHelpText('after', '\nExamples:\n  $ nascast volume Kitchen 30\n  $ nascast volume Kitchen +10\n  $ nascast volume Kitchen -- -10')
+    .action(async (device: string, wanted: LevelArgument, options: TargetOptions) => {
+      await withTarget(options, async (target) => {
+        const player = await target.player(device);
+        const next = 'absolute' in wanted ? wanted.absolute : Math.min(1, Math.max(0, player.status().volume + wanted.relative));
+        await player.setVolume(Math.round(next * 100) / 100);
+      });
+    });
+
+  withTargetOptions(program.command('mute <device>').description('mute, or with --off unmute'))
+    .option('--off', 'unmute')
+    .addHelpText('after', '\nExamples:\n  $ nascast mute Kitchen\n  $ nascast mute Kitchen --off')
+    .action(async (device: string, options: TargetOptions & { off?: boolean }) => {
+      await withTarget(options, async (target) => (await target.player(device)).setMuted(!options.off));
+    });
+
+  withTargetOptions(program.command('status <device>').description("what a device plays, where, and at what volume"))
+    .option('-f, --follow', 'print each change until Ctrl-C')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  $ nascast status Kitchen\n  $ nascast status Kitchen --follow --json')
+    .action(async (device: string, options: TargetOptions & JsonOption & { follow?: boolean }) => {
+      await withTarget(options, async (target) => {
+        const player = await target.player(device);
+        const print = (status: PlayerStatus): void => (options.json ? console.log(JSON.stringify({ device, ...status })) : console.log(statusText(device, status)));
+        print(player.status());
+        if (!options.follow) return;
+        await untilSignal(consoleLogger(), {
+          start: async () => void player.on('status', print),
+          stop: async () => void player.off('status', print),
+        });
+      });
+    });
+
+  program
+    .command('token')
+    .description('show the API token, or make a new one')
+    .option('--rotate', 'replace the token (restart `nascast serve`; the old one stops working)')
+    .option('--storage <dir>', 'the folder of the token file', defaultStorageDir())
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  $ nascast token\n  $ nascast token --rotate')
+    .action(async (options: JsonOption & { rotate?: boolean; storage: string }) => {
+      const secrets = await loadSecrets(options.storage);
+      // A new signing key too: grants handed out with the old one end with the token.
+      const next = options.rotate ? { token: generateToken(), signingKey: randomBytes(32) } : secrets;
+      if (options.rotate) await saveSecrets(options.storage, next);
+      if (options.json) printJson({ token: next.token, rotated: Boolean(options.rotate), storage: options.storage });
+      else console.log(next.token);
+      if (options.rotate) console.error('The token was replaced: restart `nascast serve` (and update Homebridge and your scripts) to use it.');
+    });
+}
+
+/** `devices --watch`: redraws the table (or prints a JSON line) whenever the list changes. */
+async function watchDevices(target: Target, json: boolean): Promise<void> {
+  let last = '';
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const draw = async (): Promise<void> => {
+    const devices = await target.devices().catch((error: Error) => error);
+    const text = devices instanceof Error ? `error: ${devices.message}` : json ? JSON.stringify(devices) : devicesTable(devices);
+    if (text !== last) {
+      last = text;
+      if (json) console.log(text);
+      else if (process.stdout.isTTY) process.stdout.write(`\x1b[H\x1b[2J${text}\n\n(updated ${new Date().toLocaleTimeString()}; Ctrl-C to stop)\n`);
+      else console.log(`${text}\n`);
+    }
+    if (!stopped) timer = setTimeout(() => void draw(), 1000);
+  };
+  await untilSignal(consoleLogger(), {
+    start: draw,
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  });
+}
