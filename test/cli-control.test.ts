@@ -141,7 +141,7 @@ test('status --follow prints each change until Ctrl-C; devices --watch keeps the
 
   const watch = runCli(t, ['devices', '--watch', '--json', '--storage', storage]);
   const [line] = await watch.line(/^\[.*\]\n/);
-  t.deepEqual((JSON.parse(line!) as Array<{ name: string }>).map((device) => device.name).sort(), ['Kitchen', 'Living Room TV']);
+  t.deepEqual((JSON.parse(line) as Array<{ name: string }>).map((device) => device.name).sort(), ['Kitchen', 'Living Room TV']);
   watch.child.kill('SIGINT');
   t.is(await watch.exited, 0);
 });
@@ -154,7 +154,7 @@ test('with no server running, cast serves a file of this machine itself; token s
   const cast = await nascast(t, ['cast', 'Den', path.join(media, 'Holiday', 'Beach.mp4'), '--json', '--device', `Den=${tv.host}:${tv.port}`, '--no-discovery', '--storage', storage]);
   t.is(cast.code, 0, cast.stderr);
   t.like(JSON.parse(cast.stdout), { state: 'PLAYING', title: 'Beach', served: 'in this process' });
-  t.regex(String((tv.mediaStatus()?.media as { contentId: string }).contentId), /^http:\/\/[^/]+\/media\//);
+  t.regex((tv.mediaStatus()?.media as { contentId: string }).contentId, /^http:\/\/[^/]+\/media\//);
 
   const { token } = JSON.parse(await fs.readFile(path.join(storage, 'nascast-secrets.json'), 'utf8')) as { token: string };
   t.is((await nascast(t, ['token', '--storage', storage])).stdout, `${token}\n`);

@@ -1,4 +1,5 @@
 // `nascast cast <device> <media>`: play, then follow with a live progress line until Ctrl-C.
+import { isatty } from 'node:tty';
 import { Option, type Command } from 'commander';
 import type { MediaPlayer, PlayerStatus } from '../cast/player.ts';
 import { NasCastError } from '../errors.ts';
@@ -58,7 +59,7 @@ Examples:
           console.log(`Playing ${status.media?.title ? `"${status.media.title}"` : media} on ${device}`);
         }
         // Served from here, the media lives as long as this process: stay while it plays.
-        const follow = !options.json && options.follow && (target.inProcess || process.stdout.isTTY === true);
+        const follow = !options.json && options.follow && (target.inProcess || isatty(1));
         if (follow) await followPlayback(player, target, options);
       } finally {
         await target.close();
@@ -68,7 +69,7 @@ Examples:
 
 /** The live progress line (or, off a terminal, a line per state) until Ctrl-C or the end of the media. */
 async function followPlayback(player: MediaPlayer<string>, target: Target, options: CastOptions): Promise<void> {
-  const tty = process.stdout.isTTY === true;
+  const tty = isatty(1);
   let status = player.status();
   let reportedAt = Date.now();
   let lastState = status.state;
@@ -89,10 +90,11 @@ async function followPlayback(player: MediaPlayer<string>, target: Target, optio
   };
   let timer: NodeJS.Timeout | undefined;
   await untilSignal(consoleLogger(), {
-    start: async () => {
+    start: () => {
       player.on('status', onStatus);
       draw();
       if (tty) timer = setInterval(draw, 500);
+      return Promise.resolve();
     },
     done: ended,
     stop: async () => {
@@ -100,7 +102,7 @@ async function followPlayback(player: MediaPlayer<string>, target: Target, optio
       player.off('status', onStatus);
       if (tty) process.stdout.write('\n');
       if (options.stopOnExit) {
-        await player.stop().catch((error: Error) => console.error(`nascast: could not stop: ${error.message}`));
+        await player.stop().catch((error: unknown) => console.error(`nascast: could not stop: ${(error as Error).message}`));
         console.log('Stopped.');
       } else if (target.inProcess && status.state !== 'IDLE' && status.state !== 'ENDED') {
         console.log('Left playing; it was served from this process, so it stops once the device has played what it fetched (run `nascast serve` to keep serving).');

@@ -1,5 +1,6 @@
 // `nascast devices | ls | pause | resume | stop | next | prev | seek | volume | mute | status | token`.
 import { randomBytes } from 'node:crypto';
+import { isatty } from 'node:tty';
 import type { Command } from 'commander';
 import type { MediaPlayer, PlayerStatus } from '../cast/player.ts';
 import type { DeviceSummary } from '../control/player-handler.ts';
@@ -120,8 +121,8 @@ export function controlCommands(program: Command): void {
         print(player.status());
         if (!options.follow) return;
         await untilSignal(consoleLogger(), {
-          start: async () => void player.on('status', print),
-          stop: async () => void player.off('status', print),
+          start: () => Promise.resolve(void player.on('status', print)),
+          stop: () => Promise.resolve(void player.off('status', print)),
         });
       });
     });
@@ -150,21 +151,22 @@ async function watchDevices(target: Target, json: boolean): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const draw = async (): Promise<void> => {
-    const devices = await target.devices().catch((error: Error) => error);
+    const devices = await target.devices().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
     const text = devices instanceof Error ? `error: ${devices.message}` : json ? JSON.stringify(devices) : devicesTable(devices);
     if (text !== last) {
       last = text;
       if (json) console.log(text);
-      else if (process.stdout.isTTY) process.stdout.write(`\x1b[H\x1b[2J${text}\n\n(updated ${new Date().toLocaleTimeString()}; Ctrl-C to stop)\n`);
+      else if (isatty(1)) process.stdout.write(`\x1b[H\x1b[2J${text}\n\n(updated ${new Date().toLocaleTimeString()}; Ctrl-C to stop)\n`);
       else console.log(`${text}\n`);
     }
     if (!stopped) timer = setTimeout(() => void draw(), 1000);
   };
   await untilSignal(consoleLogger(), {
     start: draw,
-    stop: async () => {
+    stop: () => {
       stopped = true;
       clearTimeout(timer);
+      return Promise.resolve();
     },
   });
 }

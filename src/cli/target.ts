@@ -95,7 +95,7 @@ async function remoteTarget(url: string, token: string): Promise<Target> {
     devices: () => client.devices(),
     list: async (folder) => (await client.list(folder)) as unknown as LibraryListing,
     player: (device) => client.player(device),
-    close: async () => client.close(),
+    close: () => Promise.resolve(client.close()),
   };
 }
 
@@ -114,10 +114,10 @@ async function localTarget(options: TargetOptions, logger: Logger): Promise<Targ
       await waitFor(() => false);
       return cast.devices();
     },
-    async list(folder = '') {
+    list(folder = '') {
       const listing = cast.server.listing(folder);
-      if (!listing) throw new ControlError('UNKNOWN_MEDIA', options.media.length === 0 ? 'no media folder is served: give one with --media, or start `nascast serve`' : `no folder '${folder}' in the library`);
-      return listing;
+      if (listing) return Promise.resolve(listing);
+      return Promise.reject(new ControlError('UNKNOWN_MEDIA', options.media.length === 0 ? 'no media folder is served: give one with --media, or start `nascast serve`' : `no folder '${folder}' in the library`));
     },
     async player(device) {
       const wanted = device.toLowerCase();
@@ -132,7 +132,7 @@ async function localTarget(options: TargetOptions, logger: Logger): Promise<Targ
 
 /** In a one-off command the server's start-up lines are noise: only warnings and errors pass. */
 function quiet(logger: Logger): Logger {
-  return { debug: logger.debug, info: logger.debug, warn: logger.warn, error: logger.error };
+  return { debug: (...args) => logger.debug(...args), info: (...args) => logger.debug(...args), warn: (...args) => logger.warn(...args), error: (...args) => logger.error(...args) };
 }
 
 /**
