@@ -1,7 +1,29 @@
+import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
+import { NasCast } from '../src/nascast.ts';
+import { eventually } from './helpers/media-server.ts';
 import { request } from './helpers/raw-http.ts';
+import { startSimulator } from './helpers/simulator.ts';
+
+/** Runs `examples/<name>` to its end; resolves with its exit code and output. */
+async function runExample(t: ExecutionContext, name: string, args: string[] = []): Promise<{ code: number | null; output: string; errors: string }> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL(`../examples/${name}`, import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  t.teardown(() => child.kill('SIGKILL'));
+  let output = '';
+  let errors = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} still running after 30 s: ${output} ${errors}`)), 30_000);
+    child.on('close', (exitCode) => {
+      clearTimeout(timer);
+      resolve(exitCode);
+    });
+  });
+  return { code, output, errors };
+}
 
 const example = fileURLToPath(new URL('../examples/serve-a-folder.ts', import.meta.url));
 
@@ -35,20 +57,7 @@ test('examples/serve-a-folder.ts prints signed URLs that play, and stops on SIGI
 });
 
 test('examples/cast-a-file.ts casts a sample with subtitles to a simulator, drives it, probes a URL and exits 0', async (t) => {
-  const script = fileURLToPath(new URL('../examples/cast-a-file.ts', import.meta.url));
-  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
-  t.teardown(() => child.kill('SIGKILL'));
-  let output = '';
-  let errors = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`still running after 30 s: ${output} ${errors}`)), 30_000);
-    child.on('close', (exitCode) => {
-      clearTimeout(timer);
-      resolve(exitCode);
-    });
-  });
+  const { code, output, errors } = await runExample(t, 'cast-a-file.ts');
   t.is(code, 0, errors);
   t.regex(output, /casting Samples\/Films\/Test Pattern\.mp4 \(subtitles: en\)/);
   t.regex(output, /playing after \d+ ms/);
@@ -56,4 +65,49 @@ test('examples/cast-a-file.ts casts a sample with subtitles to a simulator, driv
   t.regex(output, /volume 30%/);
   t.regex(output, /probed Tone 330 Hz: audio\/mpeg, \d+ bytes, ranges yes/);
   t.regex(output, /IDLE/);
+});
+
+test('examples/discover-devices.ts reports a device as it comes up, and a summary', async (t) => {
+  const tv = await startSimulator(t, { name: 'Kitchen' });
+  const { code, output, errors } = await runExample(t, 'discover-devices.ts', ['1', `Kitchen=${tv.host}:${tv.port}`]);
+  t.is(code, 0, errors);
+  t.regex(output, new RegExp(`^up +Kitchen \\(.+\\) at ${tv.host}:${tv.port}, found by static$`, 'm'));
+  t.regex(output, /^1 found in 1 s$/m);
+});
+
+test('examples/play-a-folder.ts plays a folder as a queue on the device it is given and skips through it', async (t) => {
+  const tv = await startSimulator(t, { name: 'Kitchen' });
+  const { code, output, errors } = await runExample(t, 'play-a-folder.ts', [`Kitchen=${tv.host}:${tv.port}`]);
+  t.is(code, 0, errors);
+  t.regex(output, /^queue: Tone 330 Hz\.mp3, Tone 440 Hz\.mp3, Tone 550 Hz\.mp3$/m);
+  t.regex(output, /PLAYING\s+Tone 550 Hz/);
+  t.regex(output, /^now: Tone 440 Hz$/m);
+  t.is(tv.mediaStatus()?.playerState, 'IDLE', 'stopped at the end');
+});
+
+test('examples/remote-control.ts drives a NasCast through ControlClient with the token', async (t) => {
+  const tv = await startSimulator(t, { name: 'Den' });
+  const token = randomBytes(24).toString('base64url');
+  const cast = new NasCast({ media: [{ name: 'Samples', path: fileURLToPath(new URL('../examples/media', import.meta.url)) }], port: 0, host: '127.0.0.1', secrets: { token, signingKey: randomBytes(32) }, discovery: false, devices: [`Den=${tv.host}:${tv.port}`], rescanInterval: 0 });
+  t.teardown(() => cast.stop());
+  await cast.start();
+  await eventually(() => cast.devices().length === 1, 5000, 'the device listed');
+  const { code, output, errors } = await runExample(t, 'remote-control.ts', [cast.url, token, 'Den', 'Samples/Music']);
+  t.is(code, 0, errors);
+  t.regex(output, /^devices: Den$/m);
+  t.regex(output, /^library: Samples$/m);
+  t.regex(output, /^playing Samples\/Music after \d+ ms$/m);
+  t.regex(output, /^now: PLAYING at volume 25%$/m);
+  t.is(tv.volume.level, 0.25);
+  const refused = await runExample(t, 'remote-control.ts', [cast.url, 'not-the-token-at-all', 'Den']);
+  t.is(refused.code, 1);
+  t.regex(refused.errors, /^UNAUTHORIZED: /m);
+});
+
+test('examples/run-a-simulator.ts drives a simulator, fails a load on purpose and survives a dropped connection', async (t) => {
+  const { code, output, errors } = await runExample(t, 'run-a-simulator.ts');
+  t.is(code, 0, errors);
+  t.regex(output, /^load failed as a device fails it: .*HTTP_404$/m);
+  t.regex(output, /^volume now 0\.8$/m);
+  t.regex(output, /^the session reconnected by itself$/m);
 });

@@ -4,6 +4,7 @@ import type { ReceiverApplication, ReceiverStatus } from './receiver-types.ts';
 import { DeviceUnavailableError, LaunchError } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { backoffDelay } from './backoff.ts';
+import { protocolReady } from './protocol-ready.ts';
 import { DEFAULT_MEDIA_RECEIVER, NS } from './namespaces.ts';
 import { requestWithDeadline } from './request.ts';
 
@@ -198,6 +199,9 @@ export class CastSession extends EventEmitter<CastSessionEvents> {
   }
 
   async #open(): Promise<void> {
+    // A process whose first castv2 use is this connection would crash otherwise (CONNECT is sent on connect).
+    await protocolReady();
+    if (this.#state === 'closed') throw new DeviceUnavailableError(`The session to ${this.host}:${this.port} was closed`);
     const client = new Client();
     this.#client = client;
     await new Promise<void>((resolve, reject) => {

@@ -6,7 +6,7 @@ import { DEFAULT_MEDIA_RECEIVER, NS, PLATFORM_RECEIVER } from '../cast/namespace
 import { silentLogger, type Logger } from '../logger.ts';
 import { CastAdvertiser, type CastTxt } from './advertiser.ts';
 import { selfSignedCertificate } from './certificate.ts';
-import { protocolReady } from './protocol-ready.ts';
+import { protocolReady } from '../cast/protocol-ready.ts';
 import { ReceiverBrowser, type ReceiverPage } from './receiver-browser.ts';
 import { RunningApp } from './running-app.ts';
 

@@ -2,8 +2,9 @@ import proto from 'castv2/lib/proto.js';
 
 /**
  * Resolves once castv2 has loaded its protobuf definitions. It loads them
- * asynchronously and has no event for it: a connection accepted before then throws
- * "extension not loaded yet" inside castv2, out of reach of any handler.
+ * asynchronously and has no event for it: a connection made or accepted before then
+ * throws "extension not loaded yet" inside castv2, out of reach of any handler, and the
+ * process dies. Senders (CastSession) and the simulator both wait for it.
  */
 export async function protocolReady(timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
