@@ -231,7 +231,7 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     if (first === 'healthz' && second === undefined) {
       return sendJson(response, { status: 'ok', media: this.#options.library.size });
     }
-    if ((first === 'receiver' || first === 'app') && (await this.#staticFiles.serve(request, response, pathname))) return;
+    if ((first === '' || first === 'web' || first === 'receiver' || first === 'app') && (await this.#staticFiles.serve(request, response, pathname))) return;
     sendError(response, 'NOT_FOUND', 'no such route');
   }
 }

@@ -12,21 +12,24 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-// The browser-safe modules the receiver page imports from the library, and nothing else of dist/src.
+// The browser-safe modules the pages import from the library, and nothing else of dist/src.
 const SHARED_MODULES = new Set(['src/control/channel.js', 'src/control/protocol.js', 'src/control/schema.js', 'src/cast/backoff.js']);
-const RECEIVER_MODULE = /^receiver\/src\/[a-z0-9-]+\.js(\.map)?$/;
+const PAGE_MODULE = /^(receiver|web)\/src\/[a-z0-9-]+\.js(\.map)?$/;
 
 /**
- * The URL paths of the receiver app, mapped to files: `/receiver/` (the page and its
- * CSS, from `receiver/`) and `/app/…` (its compiled modules, from `dist/`). Anything
- * else is 404: the table is closed, so no path in a URL can reach another file.
+ * The URL paths of the two pages, mapped to files: `/` (the web page, from `web/`),
+ * `/receiver/` (the receiver app, from `receiver/`), their CSS, and `/app/…` (their
+ * compiled modules, from `dist/`). Anything else is 404: the table is closed, so no
+ * path in a URL can reach another file.
  */
 export function staticFileFor(pathname: string, root = PACKAGE_ROOT): string | undefined {
+  if (pathname === '/' || pathname === '/index.html') return path.join(root, 'web', 'index.html');
+  if (pathname === '/web/web.css') return path.join(root, 'web', 'web.css');
   if (pathname === '/receiver' || pathname === '/receiver/' || pathname === '/receiver/index.html') return path.join(root, 'receiver', 'index.html');
   if (pathname === '/receiver/receiver.css') return path.join(root, 'receiver', 'receiver.css');
   if (!pathname.startsWith('/app/')) return undefined;
   const relative = pathname.slice('/app/'.length);
-  if (SHARED_MODULES.has(relative) || RECEIVER_MODULE.test(relative)) return path.join(root, 'dist', relative);
+  if (SHARED_MODULES.has(relative) || PAGE_MODULE.test(relative)) return path.join(root, 'dist', relative);
   return undefined;
 }
 
@@ -56,7 +59,7 @@ export class StaticFiles {
     }
     const cached = await this.#read(file);
     if (!cached) {
-      sendError(response, 'NOT_FOUND', file.includes(`${path.sep}dist${path.sep}`) ? 'the receiver app is not built: run npm run build' : 'no such file');
+      sendError(response, 'NOT_FOUND', file.includes(`${path.sep}dist${path.sep}`) ? 'the pages are not built: run npm run build' : 'no such file');
       return true;
     }
     const headers = [...CORS_HEADER_LIST, 'Content-Type', TYPES[path.extname(file)] ?? 'application/octet-stream', 'ETag', cached.etag, 'Cache-Control', 'no-cache', 'X-Content-Type-Options', 'nosniff'];
