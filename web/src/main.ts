@@ -31,6 +31,7 @@ interface Device {
 type Selection = { kind: 'item'; id: string; name: string } | { kind: 'folder'; path: string; name: string };
 
 const TOKEN_KEY = 'nascast-token';
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the element type it knows the selector has
 const $ = <T extends HTMLElement>(selector: string): T => document.querySelector<T>(selector)!;
 
 let hub: Hub | undefined;
