@@ -50,40 +50,12 @@ export interface PlayerEvents {
 }
 
 /**
- * One device's playback, whatever receiver runs on it. It emits `status` on every
- * change (players may emit more events of their own, such as `online`).
+ * The calls on one device's playback, whatever loads it: shared by {@link Player}
+ * and {@link MediaPlayer}.
  */
-export interface Player {
-  on(event: 'status', listener: (status: PlayerStatus) => void): this;
-  once(event: 'status', listener: (status: PlayerStatus) => void): this;
-  off(event: 'status', listener: (status: PlayerStatus) => void): this;
-  /** Loads and plays one item or a playlist; resolves once the device reports PLAYING. */
-  load(media: CastMedia | readonly CastMedia[], options?: LoadOptions): Promise<LoadResult>;
-  play(): Promise<void>;
-  pause(): Promise<void>;
-  stop(): Promise<void>;
-  /** Seconds from the start. */
-  seek(position: number): Promise<void>;
-  /** 0 to 1. */
-  setVolume(level: number): Promise<void>;
-  setMuted(muted: boolean): Promise<void>;
-  next(): Promise<void>;
-  prev(): Promise<void>;
-  status(): PlayerStatus;
-}
-
-/**
- * The calls a program makes on one device, the same whether NasCast runs in the same
- * process (`NasCast.player()`) or on another machine (`ControlClient.player()`); they
- * differ only in what `load` accepts (`What`).
- */
-export interface MediaPlayer<What> {
-  /** The device's id or name, as it was asked for. */
-  readonly device: string;
+export interface PlaybackControls {
   on(event: 'status', listener: (status: PlayerStatus) => void): this;
   off(event: 'status', listener: (status: PlayerStatus) => void): this;
-  /** Loads and plays; resolves once the device reports PLAYING. */
-  load(what: What, options?: LoadOptions): Promise<LoadResult>;
   play(): Promise<void>;
   pause(): Promise<void>;
   stop(): Promise<void>;
@@ -96,4 +68,26 @@ export interface MediaPlayer<What> {
   prev(): Promise<void>;
   /** The last status the device reported. */
   status(): PlayerStatus;
+}
+
+/**
+ * One device's playback, whatever receiver runs on it. It emits `status` on every
+ * change (players may emit more events of their own, such as `online`).
+ */
+export interface Player extends PlaybackControls {
+  once(event: 'status', listener: (status: PlayerStatus) => void): this;
+  /** Loads and plays one item or a playlist; resolves once the device reports PLAYING. */
+  load(media: CastMedia | readonly CastMedia[], options?: LoadOptions): Promise<LoadResult>;
+}
+
+/**
+ * The calls a program makes on one device, the same whether NasCast runs in the same
+ * process (`NasCast.player()`) or on another machine (`ControlClient.player()`); they
+ * differ only in what `load` accepts (`What`).
+ */
+export interface MediaPlayer<What> extends PlaybackControls {
+  /** The device's id or name, as it was asked for. */
+  readonly device: string;
+  /** Loads and plays; resolves once the device reports PLAYING. */
+  load(what: What, options?: LoadOptions): Promise<LoadResult>;
 }

@@ -1,22 +1,12 @@
 // The page's end of the control channel: requests with ids and deadlines over the
 // shared reconnecting ControlChannel, and the status of the devices it follows.
 import { ControlChannel, type ChannelState } from '../../src/control/channel.ts';
-import type { ControlStatus } from '../../src/control/protocol.ts';
-
-/** A refused request: the hub's code (UNKNOWN_DEVICE, DEVICE_OFFLINE, LOAD_FAILED…) and its words. */
-export class HubError extends Error {
-  readonly code: string;
-
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'HubError';
-    this.code = code;
-  }
-}
+import { ControlError } from '../../src/control/errors.ts';
+import type { ControlErrorCode, ControlStatus } from '../../src/control/protocol.ts';
 
 interface Pending {
   resolve(result: Record<string, unknown> | undefined): void;
-  reject(error: HubError): void;
+  reject(error: ControlError): void;
   timer: number;
 }
 
@@ -57,13 +47,13 @@ export class Hub {
     return new Promise((resolve, reject) => {
       const timer = window.setTimeout(() => {
         this.#pending.delete(id);
-        reject(new HubError('TIMEOUT', 'NasCast did not answer in time: is it still running?'));
+        reject(new ControlError('TIMEOUT', 'NasCast did not answer in time: is it still running?'));
       }, timeoutMs);
       this.#pending.set(id, { resolve, reject, timer });
       if (!this.#channel.send({ type, id, ...fields })) {
         window.clearTimeout(timer);
         this.#pending.delete(id);
-        reject(new HubError('OFFLINE', 'Not connected to NasCast; it reconnects by itself.'));
+        reject(new ControlError('CLOSED', 'Not connected to NasCast; it reconnects by itself.'));
       }
     });
   }
@@ -94,6 +84,6 @@ export class Hub {
     this.#pending.delete(message.id);
     window.clearTimeout(pending.timer);
     if (message.type === 'ok') pending.resolve(message.result as Record<string, unknown> | undefined);
-    else pending.reject(new HubError(String(message.code), typeof message.message === 'string' ? message.message : 'the request failed'));
+    else pending.reject(new ControlError(String(message.code) as ControlErrorCode, typeof message.message === 'string' ? message.message : 'the request failed'));
   }
 }

@@ -2,7 +2,8 @@
 // live, cast, and control what plays. The library comes from /api/library; devices,
 // casting and status go over the control channel.
 import type { ControlStatus } from '../../src/control/protocol.ts';
-import { Hub, HubError } from './hub.ts';
+import { ControlError } from '../../src/control/errors.ts';
+import { Hub } from './hub.ts';
 
 interface Folder {
   name: string;
@@ -54,7 +55,7 @@ function clearMessage(): void {
 
 /** The hub's codes, said in words a person can act on. */
 function explain(error: unknown, device?: string): string {
-  if (!(error instanceof HubError)) return error instanceof Error ? error.message : String(error);
+  if (!(error instanceof ControlError)) return error instanceof Error ? error.message : String(error);
   const name = device ? (cards.get(device)?.root.querySelector('.device-name')?.textContent ?? device) : 'The device';
   switch (error.code) {
     case 'DEVICE_OFFLINE':
