@@ -1,5 +1,5 @@
 import type { CastMedia, LoadOptions, LoadResult, MediaPlayer, Player, PlayerStatus } from './cast/player.ts';
-import { resolvePlayable, type MediaSource } from './control/player-handler.ts';
+import { isMediaUrl, resolvePlayable, type MediaSource } from './control/player-handler.ts';
 import { MediaFolder, MediaItem } from './library/model.ts';
 
 /**
@@ -8,8 +8,6 @@ import { MediaFolder, MediaItem } from './library/model.ts';
  * library path of a file or folder (`Films/Cartoons`), or an `http(s)://` URL.
  */
 export type Playable = MediaItem | MediaFolder | CastMedia | string | ReadonlyArray<MediaItem | CastMedia>;
-
-const URL_PATTERN = /^https?:\/\//i;
 
 /**
  * One device's player in a running {@link NasCast}: the device's {@link Player}, with a
@@ -79,7 +77,7 @@ export class NasCastPlayer implements MediaPlayer<Playable> {
   }
 
   async #resolve(what: Playable): Promise<CastMedia | CastMedia[]> {
-    if (typeof what === 'string') return URL_PATTERN.test(what) ? resolvePlayable(this.#media, undefined, what) : resolvePlayable(this.#media, what, undefined);
+    if (typeof what === 'string') return isMediaUrl(what) ? resolvePlayable(this.#media, undefined, what) : resolvePlayable(this.#media, what, undefined);
     if (what instanceof MediaItem) return this.#media.castMedia(what);
     if (what instanceof MediaFolder) return resolvePlayable(this.#media, what.path, undefined);
     if (isMediaList(what)) return what.map((entry) => (entry instanceof MediaItem ? this.#media.castMedia(entry) : entry));

@@ -7,7 +7,7 @@ import { Option, type Command } from 'commander';
 import type { MediaPlayer } from '../cast/player.ts';
 import { ControlClient } from '../control/client.ts';
 import { ControlError, unknownDevice } from '../control/errors.ts';
-import type { DeviceSummary } from '../control/player-handler.ts';
+import { isMediaUrl, namesDevice, type DeviceSummary } from '../control/player-handler.ts';
 import type { LibraryListing } from '../http/api-route.ts';
 import type { MediaRootConfig } from '../library/model.ts';
 import { consoleLogger, type Logger } from '../logger.ts';
@@ -120,10 +120,9 @@ async function localTarget(options: TargetOptions, logger: Logger): Promise<Targ
       return Promise.reject(new ControlError('UNKNOWN_MEDIA', options.media.length === 0 ? 'no media folder is served: give one with --media, or start `nascast serve`' : `no folder '${folder}' in the library`));
     },
     async player(device) {
-      const wanted = device.toLowerCase();
-      await waitFor(() => cast.devices().some((candidate) => candidate.id === device || candidate.name.toLowerCase() === wanted));
+      await waitFor(() => cast.devices().some((candidate) => namesDevice(candidate, device)));
       const devices = cast.devices();
-      if (!devices.some((candidate) => candidate.id === device || candidate.name.toLowerCase() === wanted)) throw unknownDevice(device, devices.map((candidate) => candidate.name));
+      if (!devices.some((candidate) => namesDevice(candidate, device))) throw unknownDevice(device, devices.map((candidate) => candidate.name));
       return cast.player(device);
     },
     close: () => cast.stop(),
@@ -140,7 +139,7 @@ function quiet(logger: Logger): Logger {
  * media folder of its own, and played by its library path.
  */
 export function localMedia(argument: string): { root: MediaRootConfig; libraryPath: string } | undefined {
-  if (/^https?:\/\//i.test(argument)) return undefined;
+  if (isMediaUrl(argument)) return undefined;
   const absolute = path.resolve(argument);
   if (!existsSync(absolute)) return undefined;
   if (statSync(absolute).isDirectory()) {

@@ -1,7 +1,7 @@
 import { silentLogger, type Logger } from '../logger.ts';
 import { unknownDevice } from './errors.ts';
 import type { ControlHub } from './hub.ts';
-import type { DeviceSummary, PlayerDirectory } from './player-handler.ts';
+import { namesDevice, type DeviceSummary, type PlayerDirectory } from './player-handler.ts';
 import { ReceiverPlayer } from './receiver-player.ts';
 
 /** The hub's device keys of browser targets start with this. */
@@ -53,7 +53,6 @@ export class BrowserTargets implements PlayerDirectory {
   }
 
   #find(device: string): DeviceSummary | undefined {
-    const wanted = device.toLowerCase();
-    return this.devices().find((target) => target.id === device || target.name.toLowerCase() === wanted);
+    return this.devices().find((target) => namesDevice(target, device));
   }
 }

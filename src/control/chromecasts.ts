@@ -5,7 +5,7 @@ import type { DeviceDiscovery } from '../discovery/discovery.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { ChromecastPlayer, type ReceiverAppLink } from './chromecast-player.ts';
 import { unknownDevice } from './errors.ts';
-import type { DeviceSummary, PlayerDirectory } from './player-handler.ts';
+import { namesDevice, type DeviceSummary, type PlayerDirectory } from './player-handler.ts';
 
 /** Options of {@link Chromecasts}. */
 export interface ChromecastsOptions {
@@ -56,11 +56,10 @@ export class Chromecasts extends EventEmitter<ChromecastsEvents> implements Play
 
   /** The player of a device named by id or by name (case does not matter). */
   player(device: string): Promise<ChromecastPlayer> {
-    const wanted = device.toLowerCase();
-    const found = this.#options.discovery.devices.find((candidate) => candidate.id === device || candidate.name.toLowerCase() === wanted);
+    const found = this.#options.discovery.devices.find((candidate) => namesDevice(candidate, device));
     if (found) return Promise.resolve(this.#players.get(found.id) ?? this.#create(found));
     // Gone from discovery, but known: its player says offline rather than "unknown".
-    const known = [...this.#players.values()].find((player) => player.id === device || player.name.toLowerCase() === wanted);
+    const known = [...this.#players.values()].find((player) => namesDevice(player, device));
     if (known) return Promise.resolve(known);
     return Promise.reject(unknownDevice(device, this.devices().map((summary) => summary.name)));
   }
@@ -109,8 +108,7 @@ export function combineDirectories(...directories: PlayerDirectory[]): PlayerDir
   return {
     devices: () => directories.flatMap((directory) => directory.devices()),
     player(device) {
-      const wanted = device.toLowerCase();
-      const owner = directories.find((directory) => directory.devices().some((summary) => summary.id === device || summary.name.toLowerCase() === wanted));
+      const owner = directories.find((directory) => directory.devices().some((summary) => namesDevice(summary, device)));
       if (owner) return owner.player(device);
       return Promise.reject(unknownDevice(device, directories.flatMap((directory) => directory.devices().map((summary) => summary.name))));
     },

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { LoadOptions, LoadResult, MediaPlayer, PlaybackState, PlayerEvents, PlayerStatus } from '../cast/player.ts';
 import type { ControlClient } from './client.ts';
 import { unknownDevice } from './errors.ts';
-import type { DeviceSummary } from './player-handler.ts';
+import { isMediaUrl, namesDevice, type DeviceSummary } from './player-handler.ts';
 
 /**
  * What {@link ClientPlayer.load} plays on the far NasCast: a media id, a library path of
@@ -10,8 +10,6 @@ import type { DeviceSummary } from './player-handler.ts';
  * (`{ id }`), a library folder (`{ path }`) or `{ url }`.
  */
 export type RemotePlayable = string | { readonly id: string } | { readonly path: string } | { readonly url: string };
-
-const URL_PATTERN = /^https?:\/\//i;
 
 /** How a device looks before its first status. */
 const NO_STATUS: PlayerStatus = { state: 'IDLE', position: 0, volume: 0, muted: false };
@@ -43,8 +41,7 @@ export class ClientPlayer extends EventEmitter<PlayerEvents> implements MediaPla
   /** Finds the device by id or name (`UNKNOWN_DEVICE` lists what there is), subscribes to it and reads its last status. */
   static async open(client: ControlClient, device: string): Promise<ClientPlayer> {
     const devices = await client.devices();
-    const wanted = device.toLowerCase();
-    const summary = devices.find((candidate) => candidate.id === device || candidate.name.toLowerCase() === wanted);
+    const summary = devices.find((candidate) => namesDevice(candidate, device));
     if (!summary) throw unknownDevice(device, devices.map((candidate) => candidate.name));
     const player = new ClientPlayer(client, device, summary);
     client.on('status', player.#onStatus);
@@ -55,7 +52,7 @@ export class ClientPlayer extends EventEmitter<PlayerEvents> implements MediaPla
   }
 
   async load(what: RemotePlayable, options: LoadOptions = {}): Promise<LoadResult> {
-    const target = typeof what === 'string' ? (URL_PATTERN.test(what) ? { url: what } : { media: what }) : 'id' in what ? { media: what.id } : 'path' in what ? { media: what.path } : { url: what.url };
+    const target = typeof what === 'string' ? (isMediaUrl(what) ? { url: what } : { media: what }) : 'id' in what ? { media: what.id } : 'path' in what ? { media: what.path } : { url: what.url };
     const reply = await this.#client.play(this.summary.id, {
       ...target,
       ...(options.startAt ? { startAt: options.startAt } : {}),

@@ -17,6 +17,16 @@ export interface DeviceSummary {
   online: boolean;
 }
 
+/** Whether `candidate` is the device a request names: by its id, or its name in any case. */
+export function namesDevice(candidate: { readonly id: string; readonly name: string }, device: string): boolean {
+  return candidate.id === device || candidate.name.toLowerCase() === device.toLowerCase();
+}
+
+/** Whether a play names a URL (`http(s)://…`) rather than a media id or library path. */
+export function isMediaUrl(value: string): boolean {
+  return /^https?:\/\//i.test(value);
+}
+
 /** Where the handler finds devices and their players. */
 export interface PlayerDirectory {
   devices(): DeviceSummary[];
