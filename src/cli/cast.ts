@@ -4,7 +4,8 @@ import { Option, type Command } from 'commander';
 import type { MediaPlayer, PlayerStatus } from '../cast/player.ts';
 import { NasCastError } from '../errors.ts';
 import { consoleLogger } from '../logger.ts';
-import { parseStart, positionNow, progressLine } from './format.ts';
+import { positionNow } from '../display.ts';
+import { parseStart, progressLine } from './format.ts';
 import { untilSignal, UsageError } from './options.ts';
 import { localMedia, openTarget, withTargetOptions, type Target, type TargetOptions } from './target.ts';
 

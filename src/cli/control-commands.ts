@@ -6,7 +6,8 @@ import type { MediaPlayer, PlayerStatus } from '../cast/player.ts';
 import type { DeviceSummary } from '../control/player-handler.ts';
 import { consoleLogger } from '../logger.ts';
 import { defaultStorageDir, generateToken, loadSecrets, saveSecrets } from '../secrets.ts';
-import { formatSize, formatTable, formatTime, parseLevel, parseTime, type LevelArgument, type TimeArgument } from './format.ts';
+import { formatSize, formatTime } from '../display.ts';
+import { formatTable, parseLevel, parseTime, type LevelArgument, type TimeArgument } from './format.ts';
 import { untilSignal } from './options.ts';
 import { openTarget, withTargetOptions, type Target, type TargetOptions } from './target.ts';
 

@@ -13,7 +13,7 @@ const TYPES: Record<string, string> = {
 };
 
 // The browser-safe modules the pages import from the library, and nothing else of dist/src.
-const SHARED_MODULES = new Set(['src/control/channel.js', 'src/control/errors.js', 'src/control/protocol.js', 'src/control/schema.js', 'src/cast/backoff.js']);
+const SHARED_MODULES = new Set(['src/control/channel.js', 'src/control/errors.js', 'src/control/protocol.js', 'src/control/schema.js', 'src/cast/backoff.js', 'src/display.js']);
 const PAGE_MODULE = /^(receiver|web)\/src\/[a-z0-9-]+\.js(\.map)?$/;
 
 /**

@@ -3,6 +3,7 @@
 // casting and status go over the control channel.
 import type { ControlStatus } from '../../src/control/protocol.ts';
 import { ControlError } from '../../src/control/errors.ts';
+import { formatSize, formatTime, positionNow } from '../../src/display.ts';
 import { Hub } from './hub.ts';
 
 interface Folder {
@@ -69,22 +70,6 @@ function explain(error: unknown, device?: string): string {
     default:
       return error.message;
   }
-}
-
-function formatTime(seconds: number | undefined): string {
-  if (seconds === undefined || !Number.isFinite(seconds)) return '--:--';
-  const whole = Math.max(0, Math.floor(seconds));
-  const hours = Math.floor(whole / 3600);
-  const rest = `${Math.floor((whole % 3600) / 60)}`.padStart(hours ? 2 : 1, '0') + ':' + `${whole % 60}`.padStart(2, '0');
-  return hours ? `${hours}:${rest}` : rest;
-}
-
-function formatSize(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB'];
-  let value = bytes;
-  let unit = 0;
-  for (; value >= 1024 && unit < units.length - 1; unit++) value /= 1024;
-  return `${unit ? value.toFixed(1) : value} ${units[unit]}`;
 }
 
 // --- Log in ---------------------------------------------------------------
@@ -296,8 +281,7 @@ function renderStatus(device: string, status: ControlStatus): void {
 function renderPosition(card: { root: HTMLElement; status?: ControlStatus; at: number }): void {
   const status = card.status;
   if (!status) return;
-  const moved = status.state === 'PLAYING' ? (Date.now() - card.at) / 1000 : 0;
-  const position = status.duration ? Math.min(status.position + moved, status.duration) : status.position + moved;
+  const position = positionNow(status, card.at);
   const seek = card.root.querySelector<HTMLInputElement>('.seek')!;
   seek.max = String(Math.ceil(status.duration ?? Math.max(position, 1)));
   if (document.activeElement !== seek) seek.value = String(Math.floor(position));
