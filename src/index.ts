@@ -9,6 +9,7 @@
  */
 export * from './errors.ts';
 export { consoleLogger, silentLogger, type Logger } from './logger.ts';
+export { HEAP_GROWTH_FLAGS, limitHeapGrowth } from './heap.ts';
 export { defaultStorageDir, generateToken, loadSecrets, saveSecrets, SECRETS_FILE, type Secrets } from './secrets.ts';
 export { MediaLibrary, type LibraryUpdate, type MediaLibraryEvents, type MediaLibraryOptions } from './library/library.ts';
 export { MediaFolder, MediaItem, SubtitleTrack, type MediaRootConfig } from './library/model.ts';

@@ -6,6 +6,7 @@ import type { DeviceSummary, PlayerDirectory } from './control/player-handler.ts
 import type { CastDevice } from './discovery/device.ts';
 import { DeviceDiscovery, type StaticHost } from './discovery/discovery.ts';
 import { NotStartedError } from './errors.ts';
+import { limitHeapGrowth } from './heap.ts';
 import { MediaServer } from './http/server.ts';
 import { MediaLibrary } from './library/library.ts';
 import type { MediaItem, MediaRootConfig } from './library/model.ts';
@@ -41,6 +42,11 @@ export interface NasCastOptions {
   name?: string;
   /** Full rescan interval of the library in ms (the fallback for network mounts). Default 5 minutes. */
   rescanInterval?: number;
+  /**
+   * Keep V8's heap from growing with the server's churn ({@link limitHeapGrowth}:
+   * process-wide, once). Default true; `false` leaves V8's own sizing.
+   */
+  limitHeapGrowth?: boolean;
   logger?: Logger;
 }
 
@@ -171,6 +177,8 @@ export class NasCast extends EventEmitter<NasCastEvents> {
 
   async #start(): Promise<void> {
     const options = this.#options;
+    // Before the scan, whose allocations would otherwise grow the young generation first.
+    if (options.limitHeapGrowth !== false) limitHeapGrowth();
     const stored = options.secrets ?? (await loadSecrets(options.storage ?? defaultStorageDir()));
     const secrets = options.token ? { ...stored, token: options.token } : stored;
     const logger = this.#logger;

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import got, { RequestError, type OptionsOfTextResponseBody } from 'got';
+import type { OptionsOfTextResponseBody } from 'got';
 import { UnplayableMediaError } from '../errors.ts';
 import { extensionOf, mediaTypeOf } from '../library/media-types.ts';
 import { bareContentType, isCastPlayable, manifestTypeOf } from './playable.ts';
@@ -25,6 +25,12 @@ interface ProbeResponse {
   headers: IncomingHttpHeaders;
   url: string;
 }
+
+type GotModule = typeof import('got');
+// got and what it loads (http2 among others) are ~10 MiB of RSS (measured) that a
+// process which never probes a URL should not carry: it loads on the first probe.
+let gotModule: Promise<GotModule> | undefined;
+const loadGot = (): Promise<GotModule> => (gotModule ??= import('got'));
 
 // Servers that do not implement HEAD answer one of these; a ranged GET asks again.
 const HEAD_UNSUPPORTED = new Set([400, 403, 404, 405, 501]);
@@ -55,9 +61,10 @@ export async function probeMediaUrl(url: string, options: ProbeOptions = {}): Pr
     followRedirect: true,
     maxRedirects: 5,
   } satisfies OptionsOfTextResponseBody;
-  let response = await ask(url, () => got.head(url, requestOptions));
+  const got = await loadGot();
+  let response = await ask(got, url, () => got.default.head(url, requestOptions));
   if (HEAD_UNSUPPORTED.has(response.statusCode)) {
-    response = await ask(url, () => firstResponse(url, { ...requestOptions, headers: { range: 'bytes=0-0' } }));
+    response = await ask(got, url, () => firstResponse(got, url, { ...requestOptions, headers: { range: 'bytes=0-0' } }));
   }
   if (response.statusCode < 200 || response.statusCode > 299) {
     throw new UnplayableMediaError(url, `the server answered HTTP ${response.statusCode}`);
@@ -85,20 +92,20 @@ export async function probeMediaUrl(url: string, options: ProbeOptions = {}): Pr
   };
 }
 
-async function ask(url: string, request: () => PromiseLike<ProbeResponse>): Promise<ProbeResponse> {
+async function ask(got: GotModule, url: string, request: () => PromiseLike<ProbeResponse>): Promise<ProbeResponse> {
   try {
     return await request();
   } catch (error) {
-    const code = error instanceof RequestError ? error.code : undefined;
+    const code = error instanceof got.RequestError ? error.code : undefined;
     const reason = code === 'ETIMEDOUT' ? 'the server did not answer in time' : `the server cannot be reached (${code ?? (error instanceof Error ? error.message : String(error))})`;
     throw new UnplayableMediaError(url, reason, { cause: error });
   }
 }
 
 /** A GET that stops at the headers: a server that ignores `Range` must not stream a whole film to us. */
-function firstResponse(url: string, requestOptions: OptionsOfTextResponseBody): Promise<ProbeResponse> {
+function firstResponse(got: GotModule, url: string, requestOptions: OptionsOfTextResponseBody): Promise<ProbeResponse> {
   return new Promise((resolve, reject) => {
-    const stream = got.stream(url, requestOptions);
+    const stream = got.default.stream(url, requestOptions);
     stream.once('response', (response: ProbeResponse) => {
       resolve({ statusCode: response.statusCode, headers: response.headers, url: response.url });
       stream.destroy();

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './limit-heap.ts'; // first: ES modules run in import order
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { NasCastError } from '../errors.ts';
 import { castCommand } from './cast.ts';

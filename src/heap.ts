@@ -1,0 +1,36 @@
+import v8 from 'node:v8';
+
+/** The V8 settings {@link limitHeapGrowth} applies, in `node --v8-options` form. */
+export const HEAP_GROWTH_FLAGS: readonly string[] = [
+  // The young generation keeps the size it has instead of doubling under churn.
+  '--semi-space-growth-factor=1',
+  // After a full GC the old generation may grow to 1.5× what is live (V8 picks up to 4×).
+  '--heap-growing-percent=50',
+];
+
+let applied = false;
+
+/**
+ * Stops V8 growing this process's heap with the churn of a media server. Called by
+ * `NasCast.start()` unless its `limitHeapGrowth` option is `false`; a program that
+ * uses `MediaServer` directly can call it itself, before it starts.
+ *
+ * Why: V8 sizes its young generation from the machine's memory and doubles it while
+ * objects keep surviving collections, as the sockets and requests of a seeking player
+ * do. On a 24 GiB machine, 10,000 aborted range requests took a server from 86 to
+ * 227 MiB RSS (a plateau near 247), nearly all of it young generation; with a small
+ * young generation, objects promoted early then let the old generation swell (22 →
+ * 50 MiB) until a full GC. `node --max-semi-space-size` would cap the first, but a
+ * Homebridge plugin cannot choose Node's flags, so this sets the two heuristics V8
+ * reads at run time instead. Measured with both (see `npm run bench`): RSS flat
+ * across 10,000 aborted requests after the first 2,000, 10 MiB less under 64
+ * connections, and req/s and p99 unchanged.
+ *
+ * The setting is process-wide (in Homebridge it applies to the other plugins too)
+ * and cannot be undone; calling this again does nothing.
+ */
+export function limitHeapGrowth(): void {
+  if (applied) return;
+  applied = true;
+  for (const flag of HEAP_GROWTH_FLAGS) v8.setFlagsFromString(flag);
+}
