@@ -1,6 +1,8 @@
-import http from 'node:http';
-import https from 'node:https';
 import { bareContentType, isCastPlayable } from '../cast/playable.ts';
+
+// Not ES imports: their module facades load undici and more (see src/http/server.ts).
+const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
 
 /** What the first request for a media URL told the simulated device. */
 export type FetchCheck = { ok: true; contentType: string; length?: number } | { ok: false; reason: string };
