@@ -7,7 +7,11 @@
 // as your code would.
 import os from 'node:os';
 import path from 'node:path';
-import { consoleLogger, loadSecrets, MediaLibrary, MediaServer } from 'homebridge-nascast';
+import { consoleLogger, limitHeapGrowth, loadSecrets, MediaLibrary, MediaServer } from 'homebridge-nascast';
+
+// Keep V8's heap from growing with the churn of seeking players (process-wide; the
+// NasCast object and the nascast command do this themselves).
+limitHeapGrowth();
 
 const folder = path.resolve(process.argv[2] ?? new URL('media', import.meta.url).pathname);
 const port = Number(process.argv[3] ?? 8585);
