@@ -4,6 +4,7 @@ import http from 'node:http';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import test, { type ExecutionContext } from 'ava';
+import { patternBytes, tempDir, writeTree } from './helpers/media-server.ts';
 
 const CHILD = fileURLToPath(new URL('helpers/heap-child.mjs', import.meta.url));
 const PACKAGE = fileURLToPath(new URL('../dist/src/index.js', import.meta.url));
@@ -18,7 +19,9 @@ interface HeapChild {
 
 /** Starts test/helpers/heap-child.mjs; it is stopped (stdin closed, then killed) when the test ends. */
 async function startChild(t: ExecutionContext, heap: 'limited' | 'v8-default'): Promise<HeapChild & { newSpaceAtStart: number }> {
-  const child = spawn(process.execPath, [CHILD, heap], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const dir = await tempDir(t);
+  await writeTree(dir, { 'film.mp4': patternBytes(SIZE) });
+  const child = spawn(process.execPath, [CHILD, dir, heap], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   t.teardown(async () => {
     child.stdin.end();

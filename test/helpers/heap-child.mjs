@@ -1,21 +1,17 @@
 // A NasCast server in a process of its own, for test/heap.test.ts: the V8 heap is
-// per process, so its young generation can only be watched from outside. Serves one
-// 8 MiB file; prints `{ port, path, newSpace }` once listening and `{ newSpace }`
-// for each line read on stdin; stops when stdin ends. `v8-default` as the first
-// argument leaves V8's own heap sizing. Plain JavaScript over the build, as users run it.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// per process, so its young generation can only be watched from outside. Serves the
+// folder given first (the test makes and removes it); prints `{ port, path, newSpace }`
+// once listening and `{ newSpace }` for each line read on stdin; stops when stdin
+// ends. `v8-default` as the second argument leaves V8's own heap sizing. Plain
+// JavaScript over the build, as users run it.
 import readline from 'node:readline';
 import v8 from 'node:v8';
 import { randomBytes } from 'node:crypto';
 
-const heap = process.argv[2] ?? 'limited';
+const [dir = '.', heap = 'limited'] = process.argv.slice(2);
 if (heap !== 'v8-default') (await import('../../dist/src/heap.js')).limitHeapGrowth();
 const { NasCast } = await import('../../dist/src/index.js');
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nascast-heap-'));
-fs.writeFileSync(path.join(dir, 'film.mp4'), randomBytes(8 * 1024 * 1024));
 const cast = new NasCast({
   media: [{ name: 'Films', path: dir }],
   secrets: { token: randomBytes(24).toString('base64url'), signingKey: randomBytes(32) },
@@ -33,8 +29,5 @@ console.log(JSON.stringify({ port: cast.server.port, path: url.pathname + url.se
 const lines = readline.createInterface({ input: process.stdin });
 lines.on('line', () => console.log(JSON.stringify({ newSpace: newSpace() })));
 lines.on('close', () => {
-  void cast.stop().finally(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
-    process.exit(0);
-  });
+  void cast.stop().finally(() => process.exit(0));
 });
