@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import test from 'ava';
 import { patternBytes, startMediaServer } from './helpers/media-server.ts';
-import { request } from './helpers/raw-http.ts';
+import { abortedDownload, request } from './helpers/raw-http.ts';
 
 const openDescriptors = (): number => fs.readdirSync('/proc/self/fd').length;
 
@@ -17,20 +17,6 @@ async function settledDescriptors(server: http.Server): Promise<number> {
     if (Date.now() > deadline) throw new Error(`${connections} connections still open after 10 s`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-/** Starts a download and destroys it as soon as the first bytes arrive (or at once). */
-function abortedDownload(origin: string, path: string, range: string, immediately: boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const req = http.get(`${origin}${path}`, { headers: { range }, agent: false }, (res) => {
-      res.once('data', () => req.destroy());
-      res.on('error', () => {});
-      res.on('close', resolve);
-    });
-    req.on('error', () => resolve());
-    req.on('close', resolve);
-    if (immediately) setImmediate(() => req.destroy());
-  });
 }
 
 // Serial: the fd count is the whole process's, so nothing else may run meanwhile.

@@ -1,60 +1,48 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import http from 'node:http';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import test, { type ExecutionContext } from 'ava';
 import { patternBytes, tempDir, writeTree } from './helpers/media-server.ts';
+import { abortedDownload } from './helpers/raw-http.ts';
 
-const CHILD = fileURLToPath(new URL('helpers/heap-child.mjs', import.meta.url));
+// The bench's server: NasCast as `nascast serve` runs it, with the limit or (`v8-default`) without.
+const SERVER = fileURLToPath(new URL('../bench/servers/nascast.mjs', import.meta.url));
+const PROBE = fileURLToPath(new URL('helpers/heap-probe.mjs', import.meta.url));
 const PACKAGE = fileURLToPath(new URL('../dist/src/index.js', import.meta.url));
 const SIZE = 8 * 1024 * 1024;
 
-interface HeapChild {
-  readonly port: number;
+interface HeapServer {
+  readonly origin: string;
   readonly path: string;
   /** The young generation's size now, in bytes. */
   newSpace(): Promise<number>;
 }
 
-/** Starts test/helpers/heap-child.mjs; it is stopped (stdin closed, then killed) when the test ends. */
-async function startChild(t: ExecutionContext, heap: 'limited' | 'v8-default'): Promise<HeapChild & { newSpaceAtStart: number }> {
+/** Starts the bench's server over a folder with one film, with test/helpers/heap-probe.mjs preloaded; stopped when the test ends. */
+async function startServer(t: ExecutionContext, heap: 'limited' | 'v8-default'): Promise<HeapServer> {
   const dir = await tempDir(t);
   await writeTree(dir, { 'film.mp4': patternBytes(SIZE) });
-  const child = spawn(process.execPath, [CHILD, dir, heap], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', PROBE, SERVER, dir, '0', heap], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   t.teardown(async () => {
-    child.stdin.end();
+    child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(timer);
   });
-  const lines = readline.createInterface({ input: child.stdout });
-  const queue: string[] = [];
-  const waiting: Array<(line: string | undefined) => void> = [];
-  let ended = false;
-  lines.on('line', (line) => (waiting.shift() ?? ((l: string) => queue.push(l)))(line));
-  lines.on('close', () => {
-    ended = true;
-    for (const answer of waiting.splice(0)) answer(undefined);
-  });
-  const nextLine = (): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const queued = queue.shift();
-      if (queued !== undefined) return resolve(queued);
-      if (ended) return reject(new Error('the heap child exited'));
-      const timer = setTimeout(() => reject(new Error('the heap child did not answer within 20 s')), 20_000);
-      waiting.push((line) => {
-        clearTimeout(timer);
-        if (line === undefined) reject(new Error('the heap child exited'));
-        else resolve(line);
-      });
-    });
-  const first = JSON.parse(await nextLine()) as { port: number; path: string; newSpace: number };
+  const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const nextLine = async (): Promise<string> => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the server did not answer within 20 s')), 20_000)));
+    const next = await Promise.race([lines.next(), deadline]).finally(() => clearTimeout(timer));
+    if (next.done) throw new Error('the server exited');
+    return next.value;
+  };
+  const info = JSON.parse(await nextLine()) as { port: number; paths: Record<string, string> };
   return {
-    port: first.port,
-    path: first.path,
-    newSpaceAtStart: first.newSpace,
+    origin: `http://127.0.0.1:${info.port}`,
+    path: info.paths['film.mp4']!,
     async newSpace() {
       child.stdin.write('stats\n');
       return (JSON.parse(await nextLine()) as { newSpace: number }).newSpace;
@@ -63,40 +51,30 @@ async function startChild(t: ExecutionContext, heap: 'limited' | 'v8-default'): 
 }
 
 /** What a seeking player does, `count` times, 50 at a time: open-ended ranges dropped at the first bytes. */
-async function abortedRequests(server: HeapChild, count: number): Promise<void> {
+async function abortedRequests(server: HeapServer, count: number): Promise<void> {
   for (let done = 0; done < count; done += 50) {
-    await Promise.all(
-      Array.from({ length: 50 }, (_, i) => {
-        const start = ((done + i) * 7919 * 4096) % (SIZE - 4096);
-        return new Promise<void>((resolve) => {
-          const request = http.get({ host: '127.0.0.1', port: server.port, path: server.path, headers: { range: `bytes=${start}-` }, agent: false }, (response) => {
-            response.once('data', () => request.destroy());
-            response.on('error', () => {});
-          });
-          request.on('error', () => {});
-          request.on('close', () => resolve());
-        });
-      }),
-    );
+    await Promise.all(Array.from({ length: 50 }, (_, i) => abortedDownload(server.origin, server.path, `bytes=${((done + i) * 7919 * 4096) % (SIZE - 4096)}-`)));
   }
 }
 
 // The young generation grows with surviving bytes, not with time: 2,000 aborted
 // requests are plenty for V8's sizing to double it (the reference shows it does).
 test('with limitHeapGrowth, aborted requests do not grow the young generation', async (t) => {
-  const server = await startChild(t, 'limited');
+  const server = await startServer(t, 'limited');
+  const before = await server.newSpace();
   await abortedRequests(server, 2000);
   const after = await server.newSpace();
-  t.log(`new space ${server.newSpaceAtStart / 2 ** 20} → ${after / 2 ** 20} MiB`);
-  t.true(after <= server.newSpaceAtStart, 'new space grew');
+  t.log(`new space ${before / 2 ** 20} → ${after / 2 ** 20} MiB`);
+  t.true(after <= before, 'new space grew');
 });
 
 test("with V8's own sizing, the same requests do grow it (the reference: the limit is what stops it)", async (t) => {
-  const server = await startChild(t, 'v8-default');
+  const server = await startServer(t, 'v8-default');
+  const before = await server.newSpace();
   await abortedRequests(server, 2000);
   const after = await server.newSpace();
-  t.log(`new space ${server.newSpaceAtStart / 2 ** 20} → ${after / 2 ** 20} MiB`);
-  t.true(after > server.newSpaceAtStart, 'new space did not grow');
+  t.log(`new space ${before / 2 ** 20} → ${after / 2 ** 20} MiB`);
+  t.true(after > before, 'new space did not grow');
 });
 
 test('importing the package loads neither got nor undici (~17 MiB of RSS between them, measured)', async (t) => {

@@ -40,3 +40,17 @@ export function request(
     req.end();
   });
 }
+
+/** Starts a download and destroys it as soon as the first bytes arrive (or at once). */
+export function abortedDownload(origin: string, path: string, range: string, immediately = false): Promise<void> {
+  return new Promise((resolve) => {
+    const req = http.get(`${origin}${path}`, { headers: { range }, agent: false }, (res) => {
+      res.once('data', () => req.destroy());
+      res.on('error', () => {});
+      res.on('close', resolve);
+    });
+    req.on('error', () => resolve());
+    req.on('close', resolve);
+    if (immediately) setImmediate(() => req.destroy());
+  });
+}
