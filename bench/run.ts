@@ -8,14 +8,14 @@ import { benchHomebridge } from './homebridge.ts';
 import { benchHttp } from './http.ts';
 import { benchLibrary } from './library.ts';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const seconds = Number(process.env.BENCH_SECONDS ?? 4);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 6);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nascast-bench-'));
 // nginx's workers run as an unprivileged user when started as root: they must read the files.
 fs.chmodSync(work, 0o755);
 const checks: Array<{ target: string; value: string; ok: boolean }> = [];
 try {
-  console.log(`NasCast benchmarks on ${os.cpus().length} cores, Node ${process.version}; wrk ${seconds} s × ${rounds} rounds (medians)\n`);
+  console.log(`NasCast benchmarks on ${os.cpus().length} cores, Node ${process.version}; wrk ${seconds} s × ${rounds} rounds (medians; ratios paired by round)\n`);
   const library = benchLibrary(work);
   console.log(library.table + '\n');
   checks.push(...library.checks);
