@@ -77,9 +77,12 @@ export async function serveMedia(
   // A client that left while we waited must not cost us a descriptor.
   if (response.destroyed) return;
   const served = servedItem(item);
-  const file = await openForResponse(context, response, item, served.absolutePath);
-  if (!file) return;
-  if (response.destroyed) return context.openFiles.release(file);
+  let file = context.openFiles.acquireFresh(served.absolutePath);
+  if (file === undefined) {
+    file = await openForResponse(context, response, item, served.absolutePath);
+    if (!file) return;
+    if (response.destroyed) return context.openFiles.release(file);
+  }
   sendFile(context, request, response, file, item.mime, served.disposition);
 }
 

@@ -66,11 +66,9 @@ export class OpenFiles {
    * its root) and runs only when the file must be opened.
    */
   acquire(path: string, resolve: () => Promise<string>): Promise<OpenFile> {
+    const fresh = this.acquireFresh(path);
+    if (fresh) return Promise.resolve(fresh);
     const cached = this.#entries.get(path);
-    if (cached && performance.now() - cached.checkedAt < this.#revalidateMs) {
-      cached.refs++;
-      return Promise.resolve(cached);
-    }
     let pending = this.#opening.get(path);
     if (!pending) {
       pending = this.#revalidate(path, cached, resolve).finally(() => this.#opening.delete(path));
@@ -82,7 +80,20 @@ export class OpenFiles {
     });
   }
 
-  /** Gives back a reference taken by {@link acquire}. */
+  /**
+   * The open file at `path` with its reference taken, if it is cached and was
+   * checked within `revalidateMs`; else undefined (then use {@link acquire}).
+   * Synchronous, for the request path: most ranged requests hit the cache, and
+   * an await per request costs a promise and a microtask turn.
+   */
+  acquireFresh(path: string): OpenFile | undefined {
+    const cached = this.#entries.get(path);
+    if (cached === undefined || performance.now() - cached.checkedAt >= this.#revalidateMs) return undefined;
+    cached.refs++;
+    return cached;
+  }
+
+  /** Gives back a reference taken by {@link acquire} or {@link acquireFresh}. */
   release(file: OpenFile): void {
     file.refs--;
     if (file.refs === 0 && file.retired) fs.close(file.fd, () => {});
