@@ -33,7 +33,7 @@ test.serial('acquireFresh gives nothing for a file never opened, and the cached 
   t.teardown(() => files.close());
   t.is(files.acquireFresh(file), undefined);
 
-  const opened = await files.acquire(file, async () => file);
+  const opened = await files.acquire(file, () => Promise.resolve(file));
   t.is(opened.size, 5);
   const again = files.acquireFresh(file);
   t.is(again, opened);
@@ -51,12 +51,12 @@ test.serial('acquireFresh gives nothing once the stat is older than revalidateMs
   const file = tempFile(t);
   const files = new OpenFiles({ revalidateMs: 0 }); // every check is stale
   t.teardown(() => files.close());
-  const opened = await files.acquire(file, async () => file);
+  const opened = await files.acquire(file, () => Promise.resolve(file));
   files.release(opened);
 
   t.is(files.acquireFresh(file), undefined);
   t.is(opened.refs, 0, 'a refused acquireFresh takes no reference');
-  const checked = await files.acquire(file, async () => file);
+  const checked = await files.acquire(file, () => Promise.resolve(file));
   t.is(checked, opened, 'same size, mtime and inode: the same descriptor');
   files.release(checked);
 });
@@ -65,10 +65,10 @@ test.serial('a changed file is opened anew and the old descriptor closes when it
   const file = tempFile(t);
   const files = new OpenFiles({ revalidateMs: 0 });
   t.teardown(() => files.close());
-  const old = await files.acquire(file, async () => file);
+  const old = await files.acquire(file, () => Promise.resolve(file));
 
   fs.writeFileSync(file, 'a longer body'); // new size
-  const fresh = await files.acquire(file, async () => file);
+  const fresh = await files.acquire(file, () => Promise.resolve(file));
   t.not(fresh, old);
   t.is(fresh.size, 13);
   t.true(old.retired);
@@ -82,10 +82,10 @@ test.serial('a changed file is opened anew and the old descriptor closes when it
 test.serial('close() closes unused descriptors now and used ones when released; acquireFresh then gives nothing', async (t) => {
   const file = tempFile(t);
   const files = new OpenFiles({ revalidateMs: 60_000 });
-  const idle = await files.acquire(file, async () => file);
+  const idle = await files.acquire(file, () => Promise.resolve(file));
   files.release(idle);
   const other = tempFile(t, 'other');
-  const busy = await files.acquire(other, async () => other);
+  const busy = await files.acquire(other, () => Promise.resolve(other));
 
   files.close();
   t.is(files.acquireFresh(file), undefined);
