@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { ControlClient } from '../src/control/client.ts';
-import { mountControl } from '../src/control/mount.ts';
+import { mountControl } from '../src/players/mount.ts';
 import { MediaServer } from '../src/http/server.ts';
 import { MediaLibrary } from '../src/library/library.ts';
 import { QUIET_CHROMIUM_ARGS } from '../src/simulator/receiver-browser.ts';

@@ -1,10 +1,14 @@
 /**
  * One error hierarchy for the whole package, in the manner of got's `errors.ts`:
- * every error is a {@link NasCastError} with a stable `code` that callers can
- * switch on. The codes are listed in README.md ("Error codes").
+ * every error NasCast throws, emits or sends is a {@link NasCastError} with a stable
+ * `code` (a class field) that callers can switch on. The codes are listed in README.md
+ * ("Error codes"), and a test holds that table to this file.
+ *
+ * Browser-safe: the web page imports it as it is (no Node import; a lint rule keeps it so).
  */
+import type { ControlErrorCode } from './protocol/codes.ts';
 
-/** Stable codes carried by {@link NasCastError}. */
+/** Stable codes of the package's own errors. */
 export type NasCastErrorCode =
   | 'ERR_CONFIG'
   | 'ERR_ROOT_UNAVAILABLE'
@@ -22,90 +26,77 @@ export type NasCastErrorCode =
   | 'ERR_UNPLAYABLE'
   | 'ERR_NOT_STARTED';
 
-/** Base class of every error NasCast throws or emits. */
-export class NasCastError extends Error {
-  /** Stable, machine-readable code; see README.md for the table. */
-  readonly code: NasCastErrorCode;
+/** Codes of {@link ControlError}: the control protocol's, plus `CLOSED` for a client that was closed. */
+export type ControlErrorReason = ControlErrorCode | 'CLOSED';
 
-  constructor(code: NasCastErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'NasCastError';
-    this.code = code;
-  }
+/** Every code a {@link NasCastError} carries. */
+export type ErrorCode = NasCastErrorCode | ControlErrorReason;
+
+/** Base class of every error NasCast throws, emits or sends. */
+export abstract class NasCastError extends Error {
+  /** Stable, machine-readable code; see README.md for the table. */
+  abstract readonly code: ErrorCode;
+  override name = 'NasCastError';
 }
 
 /** A configuration value is missing or invalid. The message names the field. */
 export class ConfigError extends NasCastError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('ERR_CONFIG', message, options);
-    this.name = 'ConfigError';
-  }
+  readonly code = 'ERR_CONFIG';
+  override name = 'ConfigError';
 }
 
 /** A media root cannot be read (unmounted NAS share, missing folder, no permission). */
 export class RootUnavailableError extends NasCastError {
+  readonly code = 'ERR_ROOT_UNAVAILABLE';
+  override name = 'RootUnavailableError';
   /** The root's display name. */
   readonly root: string;
 
-  constructor(root: string, message: string, options?: { cause?: unknown }) {
-    super('ERR_ROOT_UNAVAILABLE', message, options);
-    this.name = 'RootUnavailableError';
+  constructor(root: string, message: string, options?: ErrorOptions) {
+    super(message, options);
     this.root = root;
   }
 }
 
 /** No media item or subtitle has the given id (or it vanished from disk). */
 export class MediaNotFoundError extends NasCastError {
+  readonly code = 'ERR_MEDIA_NOT_FOUND';
+  override name = 'MediaNotFoundError';
   readonly id: string;
 
-  constructor(id: string, options?: { cause?: unknown }) {
-    super('ERR_MEDIA_NOT_FOUND', `no media with id '${id}'`, options);
-    this.name = 'MediaNotFoundError';
+  constructor(id: string, options?: ErrorOptions) {
+    super(`no media with id '${id}'`, options);
     this.id = id;
   }
 }
 
 /** A path resolved (through a symlink, say) to somewhere outside its root. */
 export class PathOutsideRootError extends NasCastError {
-  constructor(message: string) {
-    super('ERR_PATH_OUTSIDE_ROOT', message);
-    this.name = 'PathOutsideRootError';
-  }
+  readonly code = 'ERR_PATH_OUTSIDE_ROOT';
+  override name = 'PathOutsideRootError';
 }
 
 /** A subtitle file could not be read or converted. */
 export class SubtitleError extends NasCastError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('ERR_SUBTITLE', message, options);
-    this.name = 'SubtitleError';
-  }
+  readonly code = 'ERR_SUBTITLE';
+  override name = 'SubtitleError';
 }
 
 /** The secrets file (token and signing key) could not be read or written. */
 export class SecretsError extends NasCastError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('ERR_SECRETS', message, options);
-    this.name = 'SecretsError';
-  }
+  readonly code = 'ERR_SECRETS';
+  override name = 'SecretsError';
 }
 
 /** The HTTP server could not listen (port in use, address not available). */
 export class ListenError extends NasCastError {
+  readonly code = 'ERR_LISTEN';
+  override name = 'ListenError';
   readonly port: number;
   readonly host: string;
 
-  constructor(host: string, port: number, options?: { cause?: unknown }) {
-    const reason = errnoCode(options?.cause);
-    const why =
-      reason === 'EADDRINUSE'
-        ? 'the port is already in use; pick another with --port'
-        : reason === 'EACCES'
-          ? 'permission denied; use a port above 1023'
-          : reason === 'EADDRNOTAVAIL'
-            ? 'that address is not on this machine'
-            : (reason ?? 'unknown error');
-    super('ERR_LISTEN', `cannot listen on ${host}:${port}: ${why}`, options);
-    this.name = 'ListenError';
+  constructor(host: string, port: number, options?: ErrorOptions) {
+    super(`cannot listen on ${host}:${port}: ${listenFailure(errnoCode(options?.cause))}`, options);
     this.port = port;
     this.host = host;
   }
@@ -113,41 +104,39 @@ export class ListenError extends NasCastError {
 
 /** The Cast device cannot be reached, or its connection went away and has not come back yet. */
 export class DeviceUnavailableError extends NasCastError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('ERR_DEVICE_UNAVAILABLE', message, options);
-    this.name = 'DeviceUnavailableError';
-  }
+  readonly code = 'ERR_DEVICE_UNAVAILABLE';
+  override name = 'DeviceUnavailableError';
 }
 
 /** A Cast request had no answer within its deadline. */
 export class CastTimeoutError extends NasCastError {
+  readonly code = 'ERR_CAST_TIMEOUT';
+  override name = 'CastTimeoutError';
   /** What was asked, such as `LOAD` or `GET_STATUS`. */
   readonly operation: string;
 
   constructor(operation: string, timeoutMs: number) {
-    super('ERR_CAST_TIMEOUT', `The device did not answer ${operation} within ${timeoutMs} ms`);
-    this.name = 'CastTimeoutError';
+    super(`The device did not answer ${operation} within ${timeoutMs} ms`);
     this.operation = operation;
   }
 }
 
 /** The device answered a Cast request with INVALID_REQUEST or a reply we cannot read. */
 export class CastProtocolError extends NasCastError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('ERR_CAST_PROTOCOL', message, options);
-    this.name = 'CastProtocolError';
-  }
+  readonly code = 'ERR_CAST_PROTOCOL';
+  override name = 'CastProtocolError';
 }
 
 /** The device refused to launch an app (LAUNCH_ERROR), or says it is not available. */
 export class LaunchError extends NasCastError {
+  readonly code = 'ERR_LAUNCH';
+  override name = 'LaunchError';
   readonly appId: string;
   /** The device's reason, such as `NOT_FOUND`. */
   readonly reason: string;
 
   constructor(appId: string, reason: string) {
-    super('ERR_LAUNCH', `The device could not launch app ${appId}: ${reason}`);
-    this.name = 'LaunchError';
+    super(`The device could not launch app ${appId}: ${reason}`);
     this.appId = appId;
     this.reason = reason;
   }
@@ -155,41 +144,103 @@ export class LaunchError extends NasCastError {
 
 /** The device could not load the media (LOAD_FAILED or LOAD_CANCELLED). */
 export class LoadFailedError extends NasCastError {
+  readonly code = 'ERR_LOAD_FAILED';
+  override name = 'LoadFailedError';
   /** The device's reason when it gave one, else the reply type. */
   readonly reason: string;
 
   constructor(reason: string) {
-    super('ERR_LOAD_FAILED', `The device could not load the media: ${reason}`);
-    this.name = 'LoadFailedError';
+    super(`The device could not load the media: ${reason}`);
     this.reason = reason;
   }
 }
 
 /** A playback command (pause, seek…) came while nothing is loaded on the device. */
 export class NoMediaSessionError extends NasCastError {
+  readonly code = 'ERR_NO_MEDIA_SESSION';
+  override name = 'NoMediaSessionError';
+
   constructor(operation: string) {
-    super('ERR_NO_MEDIA_SESSION', `Nothing is loaded on the device, so ${operation} cannot apply`);
-    this.name = 'NoMediaSessionError';
+    super(`Nothing is loaded on the device, so ${operation} cannot apply`);
   }
 }
 
 /** A URL to cast cannot play: unreachable, an error status, or a type a Chromecast cannot play. */
 export class UnplayableMediaError extends NasCastError {
+  readonly code = 'ERR_UNPLAYABLE';
+  override name = 'UnplayableMediaError';
   readonly url: string;
 
-  constructor(url: string, reason: string, options?: { cause?: unknown }) {
-    super('ERR_UNPLAYABLE', `Cannot cast ${url}: ${reason}`, options);
-    this.name = 'UnplayableMediaError';
+  constructor(url: string, reason: string, options?: ErrorOptions) {
+    super(`Cannot cast ${url}: ${reason}`, options);
     this.url = url;
   }
 }
 
 /** A part of `NasCast` that exists only once it has started was used before `start()` resolved. */
 export class NotStartedError extends NasCastError {
+  readonly code = 'ERR_NOT_STARTED';
+  override name = 'NotStartedError';
+
   constructor() {
-    super('ERR_NOT_STARTED', 'NasCast has not started: await start() first');
-    this.name = 'NotStartedError';
+    super('NasCast has not started: await start() first');
   }
+}
+
+/**
+ * A control-channel request that failed, with the protocol's code (README.md,
+ * "Control channel"). The hub's own refusals are these; {@link ControlClient} rejects
+ * with one for every `error { code, message }` it is answered with.
+ */
+export class ControlError extends NasCastError {
+  readonly code: ControlErrorReason;
+  override name = 'ControlError';
+
+  constructor(code: ControlErrorReason, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** `UNKNOWN_DEVICE`, in the one-line form that says what was found instead. */
+export function unknownDevice(device: string, found: readonly string[]): ControlError {
+  return new ControlError('UNKNOWN_DEVICE', `no device named '${device}'; found: ${found.length ? found.join(', ') : 'none'}`);
+}
+
+// How each package error is answered on the control channel. `INTERNAL` ones are
+// logged in full and answered with a generic message (their text may name paths).
+const CONTROL_CODES: Record<NasCastErrorCode, ControlErrorCode> = {
+  ERR_CONFIG: 'INTERNAL',
+  ERR_ROOT_UNAVAILABLE: 'INTERNAL',
+  ERR_MEDIA_NOT_FOUND: 'UNKNOWN_MEDIA',
+  ERR_PATH_OUTSIDE_ROOT: 'INTERNAL',
+  ERR_SUBTITLE: 'INTERNAL',
+  ERR_SECRETS: 'INTERNAL',
+  ERR_LISTEN: 'INTERNAL',
+  ERR_DEVICE_UNAVAILABLE: 'DEVICE_OFFLINE',
+  ERR_CAST_TIMEOUT: 'TIMEOUT',
+  ERR_CAST_PROTOCOL: 'INTERNAL',
+  ERR_LAUNCH: 'DEVICE_OFFLINE',
+  ERR_LOAD_FAILED: 'LOAD_FAILED',
+  ERR_NO_MEDIA_SESSION: 'BAD_REQUEST',
+  ERR_UNPLAYABLE: 'LOAD_FAILED',
+  ERR_NOT_STARTED: 'INTERNAL',
+};
+
+/**
+ * The control protocol's code for an error: a {@link ControlError}'s own (`CLOSED`,
+ * which never crosses the wire, as `INTERNAL`), a package error's from the table
+ * above, and `INTERNAL` for anything else.
+ */
+export function controlCodeOf(error: unknown): ControlErrorCode {
+  if (error instanceof ControlError) return error.code === 'CLOSED' ? 'INTERNAL' : error.code;
+  if (error instanceof NasCastError) return CONTROL_CODES[error.code as NasCastErrorCode] ?? 'INTERNAL';
+  return 'INTERNAL';
+}
+
+/** An error's message, or the thrown value in words when it is not an `Error`. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The `code` of a Node system error (`ENOENT`, `EACCES`…), if it has one. */
@@ -199,4 +250,11 @@ export function errnoCode(error: unknown): string | undefined {
     return typeof code === 'string' ? code : undefined;
   }
   return undefined;
+}
+
+function listenFailure(reason: string | undefined): string {
+  if (reason === 'EADDRINUSE') return 'the port is already in use; pick another with --port';
+  if (reason === 'EACCES') return 'permission denied; use a port above 1023';
+  if (reason === 'EADDRNOTAVAIL') return 'that address is not on this machine';
+  return reason ?? 'unknown error';
 }

@@ -1,30 +1,12 @@
 /**
  * homebridge-nascast: cast the media on a NAS to Chromecasts.
  *
- * This entry point is the typed library API (the `NasCast` facade and its parts: the
- * media library, the media server, discovery, Cast sessions, the control channel), and
- * its default export is the Homebridge plugin, which registers the `NasCast` platform.
+ * This entry point is the typed library API ({@link ./api.ts}: the `NasCast` object and
+ * its parts), and its default export is the Homebridge plugin, which registers the
+ * `NasCast` platform. The API lives in its own module so that the Homebridge face can
+ * import it without importing itself.
  *
  * @packageDocumentation
  */
-export * from './errors.ts';
-export { consoleLogger, silentLogger, type Logger } from './logger.ts';
-export { HEAP_GROWTH_FLAGS, limitHeapGrowth } from './heap.ts';
-export { defaultStorageDir, generateToken, loadSecrets, saveSecrets, SECRETS_FILE, type Secrets } from './secrets.ts';
-export { MediaLibrary, type LibraryUpdate, type MediaLibraryEvents, type MediaLibraryOptions } from './library/library.ts';
-export { MediaFolder, MediaItem, SubtitleTrack, type MediaRootConfig } from './library/model.ts';
-export type { MediaKind, MediaType, SubtitleFormat } from './library/media-types.ts';
-export { mediaTypeOf } from './library/media-types.ts';
-export { naturalCompare } from './library/natural-order.ts';
-export { srtToWebVtt } from './library/webvtt.ts';
-export { MediaServer, type MediaServerEvents, type MediaServerOptions } from './http/server.ts';
-export type { FolderEntry, ItemEntry, LibraryListing } from './http/api-route.ts';
-export type { HttpErrorCode } from './http/respond.ts';
-export { decideRange, type ByteRange, type RangeDecision, type RangeLimits } from './http/range.ts';
-export { addressTowards, primaryLanAddress } from './http/lan-address.ts';
-export * from './cast/index.ts';
-export * from './discovery/index.ts';
-export * from './control/index.ts';
-export { NasCast, type NasCastEvents, type NasCastOptions } from './nascast.ts';
-export { NasCastPlayer, type Playable } from './nascast-player.ts';
+export * from './api.ts';
 export { default, type PlatformRegistrar } from './homebridge/register.ts';

@@ -1,5 +1,5 @@
 import type { CastMedia, LoadOptions, LoadResult, MediaPlayer, Player, PlayerStatus } from './cast/player.ts';
-import { isMediaUrl, resolvePlayable, type MediaSource } from './control/player-handler.ts';
+import { isMediaUrl, resolvePlayable, type MediaSource } from './media/resolve.ts';
 import { MediaFolder, MediaItem } from './library/model.ts';
 
 /**

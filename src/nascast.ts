@@ -1,8 +1,5 @@
 import { EventEmitter } from 'node:events';
 import type { CastMedia, Player, PlayerStatus } from './cast/player.ts';
-import { Chromecasts, combineDirectories } from './control/chromecasts.ts';
-import { mountControl, type MountedControl } from './control/mount.ts';
-import type { DeviceSummary, PlayerDirectory } from './control/player-handler.ts';
 import type { CastDevice } from './discovery/device.ts';
 import { DeviceDiscovery, type StaticHost } from './discovery/discovery.ts';
 import { NotStartedError } from './errors.ts';
@@ -11,7 +8,12 @@ import { MediaServer } from './http/server.ts';
 import { MediaLibrary } from './library/library.ts';
 import type { MediaItem, MediaRootConfig } from './library/model.ts';
 import { silentLogger, type Logger } from './logger.ts';
+import { resolvePlayable } from './media/resolve.ts';
 import { NasCastPlayer } from './nascast-player.ts';
+import { Chromecasts } from './players/chromecasts.ts';
+import { combineDirectories, type PlayerDirectory } from './players/directory.ts';
+import { mountControl, type MountedControl } from './players/mount.ts';
+import type { DeviceSummary } from './protocol/devices.ts';
 import { defaultStorageDir, loadSecrets, type Secrets } from './secrets.ts';
 
 /** Options of {@link NasCast}. */
@@ -56,7 +58,10 @@ export interface NasCastEvents {
   'device-up': [device: CastDevice];
   'device-changed': [device: CastDevice, previous: CastDevice];
   'device-down': [device: CastDevice, reason: string];
-  /** A device in use became reachable or unreachable (castv2 and the receiver page both gone). */
+  /**
+   * A device in use became reachable or unreachable (castv2 and the receiver page both
+   * gone), or a browser target's page connected or went away.
+   */
   'device-online': [device: DeviceSummary];
   /** A device's playback status, pushed (Chromecasts and browser targets alike). */
   status: [device: string, status: PlayerStatus];
@@ -172,7 +177,17 @@ export class NasCast extends EventEmitter<NasCastEvents> {
 
   /** A library item as a player loads it: a signed URL and its WebVTT tracks. */
   media(item: MediaItem): CastMedia {
-    return this.#started().server.castMedia(item);
+    return this.#started().server.signedMedia.castMedia(item);
+  }
+
+  /**
+   * What a `play` names, as players take it: a media id or library path (a file, or a
+   * folder as a queue), or else a URL outside the library, probed first. Rejects with
+   * `ControlError` `UNKNOWN_MEDIA` or `BAD_REQUEST`, or `UnplayableMediaError` for a URL.
+   */
+  resolve(media: string | undefined, url?: string): Promise<CastMedia | CastMedia[]> {
+    const { library, server } = this.#started();
+    return resolvePlayable({ library, castMedia: (item) => server.signedMedia.castMedia(item) }, media, url);
   }
 
   async #start(): Promise<void> {
@@ -197,6 +212,7 @@ export class NasCast extends EventEmitter<NasCastEvents> {
       },
     });
     chromecasts.on('online', (device) => this.emit('device-online', device));
+    control.browserTargets.on('online', (device) => this.emit('device-online', device));
     control.hub.on('status', (device, status) => this.emit('status', device, status));
     try {
       await library.start();

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { Grants } from '../src/http/auth.ts';
+import { Grants } from '../src/signing.ts';
 import { startMediaServer } from './helpers/media-server.ts';
 import { request } from './helpers/raw-http.ts';
 

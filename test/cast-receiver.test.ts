@@ -2,11 +2,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
-import { Chromecasts, combineDirectories } from '../src/control/chromecasts.ts';
+import { Chromecasts } from '../src/players/chromecasts.ts';
+import { combineDirectories } from '../src/players/directory.ts';
 import { ControlClient } from '../src/control/client.ts';
-import { ControlError } from '../src/control/errors.ts';
-import { mountControl, type MountedControl } from '../src/control/mount.ts';
-import type { ControlStatus } from '../src/control/protocol.ts';
+import { ControlError } from '../src/errors.ts';
+import { mountControl, type MountedControl } from '../src/players/mount.ts';
+import type { ControlStatus } from '../src/protocol/index.ts';
 import { DeviceDiscovery } from '../src/discovery/index.ts';
 import type { ChromecastSimulator, ReceiverPage, SimulatorOptions } from '../src/simulator/index.ts';
 import { requireTestNamespace } from './helpers/chromium.ts';

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import test, { type ExecutionContext } from 'ava';
 import { ControlClient } from '../src/control/client.ts';
-import { ControlError } from '../src/control/errors.ts';
+import { ControlError } from '../src/errors.ts';
 import { ControlHub, type HandledRequest } from '../src/control/hub.ts';
 import { ReceiverTokens } from '../src/control/receiver-tokens.ts';
 import { hello, startHub, statusAt } from './helpers/control.ts';

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { ControlError } from '../src/control/hub.ts';
-import { CLOSE_CODES } from '../src/control/protocol.ts';
+import { ControlError } from '../src/errors.ts';
+import { CLOSE_CODES } from '../src/protocol/index.ts';
 import { connect, hello, startHub, statusAt, type Json } from './helpers/control.ts';
 import { eventually } from './helpers/media-server.ts';
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { controllerMessages as clientMessages, parseMessage, receiverCommands } from '../src/control/protocol.ts';
+import { controllerMessages as clientMessages, parseMessage, receiverCommands } from '../src/protocol/index.ts';
 
 const parse = (value: unknown) => parseMessage(typeof value === 'string' ? value : JSON.stringify(value), clientMessages);
 

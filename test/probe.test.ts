@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import test, { type ExecutionContext } from 'ava';
-import { probeMediaUrl } from '../src/cast/probe.ts';
+import { probeMediaUrl } from '../src/media/probe.ts';
 import { UnplayableMediaError } from '../src/errors.ts';
 import { patternBytes, startMediaServer } from './helpers/media-server.ts';
 

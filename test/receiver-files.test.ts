@@ -12,7 +12,7 @@ test('the receiver app is served from a closed table of files, and nothing else 
   t.is(redirect.status, 308);
   t.is(redirect.headers.location, '/receiver/?name=Tablet');
 
-  for (const module of ['/app/receiver/src/main.js', '/app/receiver/src/playback.js', '/app/src/control/protocol.js', '/app/src/control/schema.js', '/app/src/control/channel.js', '/app/src/cast/backoff.js']) {
+  for (const module of ['/app/receiver/src/main.js', '/app/receiver/src/playback.js', '/app/src/protocol/messages.js', '/app/src/protocol/schema.js', '/app/src/protocol/channel.js', '/app/src/protocol/backoff.js']) {
     const answer = await request(origin, module);
     t.is(answer.status, 200, module);
     t.is(answer.headers['content-type'], 'text/javascript; charset=utf-8', module);
@@ -20,7 +20,7 @@ test('the receiver app is served from a closed table of files, and nothing else 
     t.is((await request(origin, module, { headers: { 'if-none-match': answer.headers.etag } })).status, 304, module);
   }
   // The modules the page imports are browser-safe: no Node built-in anywhere in them.
-  for (const module of ['/app/receiver/src/main.js', '/app/src/control/channel.js', '/app/src/control/protocol.js']) {
+  for (const module of ['/app/receiver/src/main.js', '/app/src/protocol/channel.js', '/app/src/protocol/messages.js']) {
     t.notRegex((await request(origin, module)).body.toString(), /from ["']node:/, module);
   }
   for (const refused of ['/app/src/control/hub.js', '/app/src/http/auth.js', '/app/package.json', '/app/../package.json', '/app/%2e%2e/package.json', '/app/receiver/src/../../src/secrets.js', '/receiver/../package.json', '/app/receiver/tsconfig.json']) {

@@ -1,12 +1,12 @@
 // The NasCast receiver: on a Chromecast it starts CAF and waits for the sender's
 // `connect` message on our namespace; in any other browser it reads the control URL
 // and token from the query string. Either way it then joins the hub as a receiver.
-import { ControlChannel } from '../../src/control/channel.ts';
-import { PROTOCOL_VERSION, receiverCommands, type ControlStatus, type ReceiverCommand } from '../../src/control/protocol.ts';
+import { ControlChannel, PROTOCOL_VERSION, receiverCommands, type ControlStatus, type ReceiverCommand } from '../../src/protocol/index.ts';
 import type { CastFramework } from './cast-framework.d.ts';
 import { cafDriver, elementDriver } from './drivers.ts';
 import { Playback, type Driver } from './playback.ts';
 import { Screens } from './screens.ts';
+import { errorMessage } from '../../src/errors.ts';
 
 const NAMESPACE = 'urn:x-cast:io.nascast.control';
 const CAF_SDK = 'https://www.gstatic.com/cast/sdk/libs/caf_receiver/v3/cast_receiver_framework.js';
@@ -61,7 +61,7 @@ async function onCommand(message: Record<string, unknown>): Promise<void> {
     await run({ ...(checked.value as object), type } as ReceiverCommand, playback!);
     reply({ type: 'ok', result: { state: playback!.status().state } });
   } catch (error) {
-    reply({ type: 'error', code: type === 'load' ? 'LOAD_FAILED' : 'BAD_REQUEST', message: error instanceof Error ? error.message : String(error) });
+    reply({ type: 'error', code: type === 'load' ? 'LOAD_FAILED' : 'BAD_REQUEST', message: errorMessage(error) });
   }
 }
 
@@ -146,4 +146,4 @@ function safeJson(text: string): unknown {
   }
 }
 
-main().catch((error: unknown) => screens.showFatal('The receiver could not start', error instanceof Error ? error.message : String(error)));
+main().catch((error: unknown) => screens.showFatal('The receiver could not start', errorMessage(error)));

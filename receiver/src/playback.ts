@@ -1,6 +1,7 @@
 // What the receiver is playing, read from the page's one <video> element (which CAF
 // also plays into, as its `castMediaElement`) or shown in its <img> for photos.
-import type { ControlStatus, ReceiverCommand } from '../../src/control/protocol.ts';
+import type { ControlStatus, ReceiverCommand } from '../../src/protocol/index.ts';
+import { errorMessage } from '../../src/errors.ts';
 
 export type LoadCommand = Extract<ReceiverCommand, { type: 'load' }>;
 export type PlaybackState = ControlStatus['state'];
@@ -79,7 +80,7 @@ export class Playback {
         return this.#set('PAUSED');
       }
       // play() rejects vaguely ("no supported source"); the element's own error says more.
-      this.#fail(this.#video.error ? mediaErrorText(this.#video.error) : error instanceof Error ? error.message : String(error));
+      this.#fail(this.#video.error ? mediaErrorText(this.#video.error) : errorMessage(error));
     });
     return started;
   }

@@ -1,6 +1,6 @@
 // The receiver's screens: idle (library name, time, "ready to cast"), loading, now
 // playing (title and a progress bar that fades), and an error screen in words.
-import type { ControlStatus } from '../../src/control/protocol.ts';
+import type { ControlStatus } from '../../src/protocol/index.ts';
 
 const FADE_AFTER_MS = 5000;
 

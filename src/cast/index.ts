@@ -4,5 +4,3 @@ export { openReceiver, type OpenedReceiver, type ReceiverHandover } from './open
 export type { CastMedia, LoadOptions, LoadResult, MediaPlayer, PlaybackControls, PlaybackState, Player, PlayerEvents, PlayerStatus } from './player.ts';
 export { DEFAULT_MEDIA_RECEIVER, NS as CAST_NAMESPACES } from './namespaces.ts';
 export type { ReceiverApplication, ReceiverStatus } from './receiver-types.ts';
-export { probeMediaUrl, type ProbedMedia, type ProbeOptions } from './probe.ts';
-export { isCastPlayable } from './playable.ts';

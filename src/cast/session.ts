@@ -3,7 +3,7 @@ import { Application, Client, DefaultMediaReceiver, JsonController, type Control
 import type { ReceiverApplication, ReceiverStatus } from './receiver-types.ts';
 import { DeviceUnavailableError, LaunchError } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
-import { backoffDelay } from './backoff.ts';
+import { backoffDelay } from '../protocol/backoff.ts';
 import { protocolReady } from './protocol-ready.ts';
 import { DEFAULT_MEDIA_RECEIVER, NS } from './namespaces.ts';
 import { requestWithDeadline } from './request.ts';

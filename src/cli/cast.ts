@@ -1,10 +1,7 @@
 // `nascast cast <device> <media>`: play, then follow with a live progress line until Ctrl-C.
 import { isatty } from 'node:tty';
 import { Option, type Command } from 'commander';
-import type { MediaPlayer, PlayerStatus } from '../cast/player.ts';
-import { NasCastError } from '../errors.ts';
-import { consoleLogger } from '../logger.ts';
-import { positionNow } from '../display.ts';
+import { consoleLogger, type MediaPlayer, NasCastError, type PlayerStatus, positionNow } from '../api.ts';
 import { parseStart, progressLine } from './format.ts';
 import { untilSignal, UsageError } from './options.ts';
 import { localMedia, openTarget, withTargetOptions, type Target, type TargetOptions } from './target.ts';
@@ -19,9 +16,11 @@ interface CastOptions extends TargetOptions {
 
 /** A path-looking argument that is not on disk: say so rather than "not in the library". */
 class MissingFileError extends NasCastError {
+  readonly code = 'ERR_MEDIA_NOT_FOUND';
+  override name = 'MissingFileError';
+
   constructor(argument: string) {
-    super('ERR_MEDIA_NOT_FOUND', `no file or folder at ${argument}`);
-    this.name = 'MissingFileError';
+    super(`no file or folder at ${argument}`);
   }
 }
 

@@ -2,11 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { isatty } from 'node:tty';
 import type { Command } from 'commander';
-import type { MediaPlayer, PlayerStatus } from '../cast/player.ts';
-import type { DeviceSummary } from '../control/player-handler.ts';
-import { consoleLogger } from '../logger.ts';
-import { defaultStorageDir, generateToken, loadSecrets, saveSecrets } from '../secrets.ts';
-import { formatSize, formatTime } from '../display.ts';
+import { consoleLogger, defaultStorageDir, type DeviceSummary, formatSize, formatTime, generateToken, loadSecrets, type MediaPlayer, type PlayerStatus, saveSecrets } from '../api.ts';
 import { formatTable, parseLevel, parseTime, type LevelArgument, type TimeArgument } from './format.ts';
 import { untilSignal } from './options.ts';
 import { openTarget, withTargetOptions, type Target, type TargetOptions } from './target.ts';

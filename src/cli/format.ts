@@ -1,7 +1,6 @@
 // What the command line reads (times, levels) and prints (tables, the progress line).
 import { InvalidArgumentError } from 'commander';
-import type { PlayerStatus } from '../cast/player.ts';
-import { formatTime } from '../display.ts';
+import { formatTime, type PlayerStatus } from '../api.ts';
 
 /** A time as `seek` takes it: where to go, or how far to move. */
 export type TimeArgument = { readonly absolute: number } | { readonly relative: number };

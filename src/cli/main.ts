@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import './limit-heap.ts'; // first: ES modules run in import order
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { NasCastError } from '../errors.ts';
+import { errorMessage } from '../api.ts';
 import { castCommand } from './cast.ts';
 import { controlCommands } from './control-commands.ts';
 import { UsageError } from './options.ts';
@@ -31,8 +31,7 @@ try {
     console.error(`nascast: ${error.message}`);
     process.exitCode = 2;
   } else {
-    const message = error instanceof NasCastError || error instanceof Error ? error.message : String(error);
-    console.error(`nascast: ${message}`);
+    console.error(`nascast: ${errorMessage(error)}`);
     process.exitCode = 1;
   }
 }

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import type { MediaRootConfig } from '../library/model.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger, MediaRootConfig } from '../api.ts';
 
 /** A mistake in how the command was called, found after parsing: printed, exit code 2. */
 export class UsageError extends Error {

@@ -1,8 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { MediaRootConfig } from '../library/model.ts';
-import { consoleLogger } from '../logger.ts';
-import { NasCast } from '../nascast.ts';
-import { defaultStorageDir } from '../secrets.ts';
+import { consoleLogger, defaultStorageDir, type MediaRootConfig, NasCast } from '../api.ts';
 import { collect, parseMedia, parsePort, parseSeconds, untilSignal } from './options.ts';
 import { forgetServer, noteServer } from './server-file.ts';
 import { StandInSimulator } from './stand-in.ts';

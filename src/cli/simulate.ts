@@ -1,7 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { errnoCode } from '../errors.ts';
-import { consoleLogger } from '../logger.ts';
-import { ChromecastSimulator } from '../simulator/simulator.ts';
+import { consoleLogger, errnoCode } from '../api.ts';
+import { ChromecastSimulator } from '../simulator/index.ts';
 import { collect, parsePort, untilSignal } from './options.ts';
 
 interface SimulateOptions {

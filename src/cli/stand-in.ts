@@ -1,6 +1,5 @@
-import type { DeviceDiscovery } from '../discovery/index.ts';
-import type { Logger } from '../logger.ts';
-import { ChromecastSimulator } from '../simulator/simulator.ts';
+import { type DeviceDiscovery, errorMessage, type Logger } from '../api.ts';
+import { ChromecastSimulator } from '../simulator/index.ts';
 
 /** When and how `nascast serve` starts a stand-in Chromecast. */
 export interface StandInOptions {
@@ -33,7 +32,7 @@ export class StandInSimulator {
     this.#timer = setTimeout(() => {
       if (this.#discovery.devices.length > 0) return;
       this.#starting = this.#start(options).catch((error: unknown) => {
-        this.#logger.warn(`could not start the simulated Chromecast: ${error instanceof Error ? error.message : String(error)}`);
+        this.#logger.warn(`could not start the simulated Chromecast: ${errorMessage(error)}`);
       });
     }, options.afterMs);
   }

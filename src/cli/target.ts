@@ -4,15 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import type { MediaPlayer } from '../cast/player.ts';
-import { ControlClient } from '../control/client.ts';
-import { ControlError, unknownDevice } from '../control/errors.ts';
-import { isMediaUrl, namesDevice, type DeviceSummary } from '../control/player-handler.ts';
-import type { LibraryListing } from '../http/api-route.ts';
-import type { MediaRootConfig } from '../library/model.ts';
-import { consoleLogger, type Logger } from '../logger.ts';
-import { NasCast } from '../nascast.ts';
-import { defaultStorageDir, loadSecrets } from '../secrets.ts';
+import { consoleLogger, ControlClient, ControlError, defaultStorageDir, type DeviceSummary, isMediaUrl, type LibraryListing, loadSecrets, type Logger, type MediaPlayer, type MediaRootConfig, namesDevice, NasCast, unknownDevice } from '../api.ts';
 import { collect, parseMedia, parseSeconds } from './options.ts';
 import { controlUrlOf, readServer } from './server-file.ts';
 

@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { LoadOptions, LoadResult, MediaPlayer, PlaybackState, PlayerEvents, PlayerStatus } from '../cast/player.ts';
 import type { ControlClient } from './client.ts';
-import { unknownDevice } from './errors.ts';
-import { isMediaUrl, namesDevice, type DeviceSummary } from './player-handler.ts';
+import { unknownDevice } from '../errors.ts';
+import { isMediaUrl } from '../media/resolve.ts';
+import { namesDevice, type DeviceSummary } from '../protocol/index.ts';
 
 /**
  * What {@link ClientPlayer.load} plays on the far NasCast: a media id, a library path of

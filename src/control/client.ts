@@ -2,10 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { WebSocket } from 'ws';
 import { ClientPlayer } from './client-player.ts';
-import { ControlChannel, type ChannelState, type WebSocketLike } from './channel.ts';
-import { ControlError } from './errors.ts';
-import { CLOSE_CODES, CONTROL_ERROR_CODES, playerStatus, type ControlErrorCode, type ControllerRequest, type ControlStatus } from './protocol.ts';
-import type { DeviceSummary } from './player-handler.ts';
+import { ControlError } from '../errors.ts';
+import { CLOSE_CODES, CONTROL_ERROR_CODES, ControlChannel, playerStatus, type ChannelState, type ControlErrorCode, type ControllerRequest, type ControlStatus, type DeviceSummary, type WebSocketLike } from '../protocol/index.ts';
 
 /** Options of {@link ControlClient}. */
 export interface ControlClientOptions {

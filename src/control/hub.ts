@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { tokensMatch } from '../http/auth.ts';
+import { ControlError, controlCodeOf, errorMessage } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import {
   CLOSE_CODES,
@@ -19,19 +17,30 @@ import {
   type ParseFailure,
   type ReceiverCommand,
   type ReceiverMessage,
-} from './protocol.ts';
-import { ControlError } from './errors.ts';
+} from '../protocol/index.ts';
+import { tokensMatch } from '../signing.ts';
+import { PendingCommands } from './pending-commands.ts';
 import type { ReceiverTokens } from './receiver-tokens.ts';
-
-export { ControlError } from './errors.ts';
+import { ControlSockets, type Peer } from './sockets.ts';
 
 /** The controller requests a {@link ControlHandler} carries out. */
 export type HandledRequest = Exclude<ControllerRequest, { type: 'subscribe' | 'unsubscribe' | 'status' | 'ping' }>;
 
-/** Carries out controller requests other than the hub's own (`subscribe`, `unsubscribe`). */
+/** Carries out controller requests other than the hub's own (`subscribe`, `unsubscribe`, `status`, `ping`). */
 export interface ControlHandler {
-  /** Resolves with the `ok` reply's `result`, or throws a {@link ControlError}. */
+  /** Resolves with the `ok` reply's `result`; what it throws is answered with the code `controlCodeOf` gives. */
   handle(request: HandledRequest): Promise<Record<string, unknown> | undefined>;
+}
+
+/**
+ * How receivers that name themselves (a `hello` with a `name` and no `device`: browser
+ * targets) are keyed. The players side decides; without it such receivers are refused.
+ */
+export interface SelfNamedReceivers {
+  /** The device key for a receiver that calls itself `name`. */
+  keyFor(name: string): string;
+  /** Whether a device key is one of theirs: a receiver token scoped `*` may register only these. */
+  owns(device: string): boolean;
 }
 
 /** Options of {@link ControlHub}. */
@@ -43,6 +52,8 @@ export interface ControlHubOptions {
   /** Checks receiver tokens. */
   receiverTokens: ReceiverTokens;
   handler: ControlHandler;
+  /** Keys for receivers that name themselves (browser targets). */
+  selfNamed?: SelfNamedReceivers;
   /** Ping interval; a socket that misses two pongs is terminated. Default 15000 ms. */
   heartbeatMs?: number;
   /** Deadline for the `hello`. Default 5000 ms. */
@@ -69,18 +80,6 @@ export interface ControlHubEvents {
   status: [device: string, status: ControlStatus];
 }
 
-interface Peer {
-  readonly socket: WebSocket;
-  readonly session: string;
-  role?: 'receiver' | 'controller';
-  device?: string;
-  readonly rooms: Set<string>;
-  missedPongs: number;
-  windowStart: number;
-  windowCount: number;
-  helloTimer?: NodeJS.Timeout;
-}
-
 /** A controller request by id: its reply once made, and who waits for it until then. */
 interface RecentRequest {
   reply?: Record<string, unknown>;
@@ -90,29 +89,21 @@ interface RecentRequest {
 /** Request ids remembered for deduplication (a reconnecting client resends within seconds). */
 const RECENT_REQUESTS = 2000;
 
-interface PendingReply {
-  readonly device: string;
-  resolve(result: Record<string, unknown> | undefined): void;
-  reject(error: ControlError): void;
-  timer: NodeJS.Timeout;
-}
-
 /**
- * The WebSocket control channel, mounted on the media server's port at `/control`
- * (ws with `noServer`): the handshake, rooms per device with recent history, request
- * and reply, heartbeats, and limits on size, rate and slow readers.
+ * The messaging rules of the WebSocket control channel: the handshake and who may
+ * speak for which device, rooms per device with recent history, request and reply
+ * (each request id carried out once), and commands to receiver pages. The sockets,
+ * their limits and heartbeats are {@link ControlSockets}'.
  */
 export class ControlHub extends EventEmitter<ControlHubEvents> {
   readonly #options: ControlHubOptions;
   readonly #logger: Logger;
-  readonly #wss: WebSocketServer;
-  readonly #peers = new Set<Peer>();
+  readonly #sockets: ControlSockets;
   readonly #receivers = new Map<string, Peer>();
   readonly #names = new Map<string, string>();
   readonly #history = new Map<string, Array<Record<string, unknown>>>();
-  readonly #pending = new Map<string, PendingReply>();
+  readonly #pending = new PendingCommands();
   readonly #recent = new Map<string, RecentRequest>();
-  readonly #heartbeat: NodeJS.Timeout;
   readonly #heartbeatMs: number;
 
   constructor(options: ControlHubOptions) {
@@ -120,25 +111,25 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
-    this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 64 * 1024, perMessageDeflate: false });
-    this.#wss.on('error', (error) => this.#logger.warn(`control channel: ${error.message}`));
-    this.#wss.on('connection', (socket: WebSocket) => this.#accept(socket));
-    this.#heartbeat = setInterval(() => this.#beat(), this.#heartbeatMs);
+    this.#sockets = new ControlSockets({
+      heartbeatMs: this.#heartbeatMs,
+      helloTimeoutMs: options.helloTimeoutMs ?? 5000,
+      maxPayload: options.maxPayload ?? 64 * 1024,
+      ratePerSecond: options.ratePerSecond ?? 50,
+      maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
+      logger: this.#logger,
+      onText: (peer, text) => this.#onText(peer, text),
+      onClose: (peer) => this.#drop(peer),
+    });
   }
 
   /** Routes `/control` upgrades of `server` to the hub; other upgrade paths get 404. */
   attach(server: Server): void {
-    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(request, socket, head));
+    this.#sockets.attach(server);
   }
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => {}); // a reset during the handshake is the client's business
-    const path = (request.url ?? '').split('?')[0];
-    if (path !== '/control') {
-      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#wss.emit('connection', ws, request));
+    this.#sockets.handleUpgrade(request, socket, head);
   }
 
   /** The devices that have a receiver page connected, with the names browser targets gave. */
@@ -153,7 +144,7 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
 
   /** How many sockets are open. */
   get connections(): number {
-    return this.#peers.size;
+    return this.#sockets.size;
   }
 
   /** Broadcasts a device's status to its room and keeps it in the history. */
@@ -166,62 +157,28 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
   command(device: string, command: ReceiverCommand): Promise<Record<string, unknown> | undefined> {
     const peer = this.#receivers.get(device);
     if (!peer) return Promise.reject(new ControlError('DEVICE_OFFLINE', `no receiver is connected for ${device}`));
-    const id = randomUUID();
-    return new Promise((resolve, reject) => {
-      const timeoutMs = this.receiverTimeoutMs;
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        reject(new ControlError('TIMEOUT', `the receiver of ${device} did not answer ${command.type} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#pending.set(id, { device, resolve, reject, timer });
-      this.#send(peer, { ...command, id });
-    });
+    const { id, reply } = this.#pending.open(device, this.receiverTimeoutMs, command.type);
+    this.#sockets.send(peer, { ...command, id });
+    return reply;
   }
 
   /** Closes every socket (1001) and stops the heartbeat. */
   async close(): Promise<void> {
-    clearInterval(this.#heartbeat);
-    for (const pending of this.#pending.values()) {
-      clearTimeout(pending.timer);
-      pending.reject(new ControlError('DEVICE_OFFLINE', 'the control channel is closing'));
-    }
-    this.#pending.clear();
-    for (const peer of this.#peers) peer.socket.close(CLOSE_CODES.goingAway, 'server stopping');
-    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
-    for (const peer of this.#peers) peer.socket.terminate();
-  }
-
-  #accept(socket: WebSocket): void {
-    const peer: Peer = { socket, session: randomUUID(), rooms: new Set(), missedPongs: 0, windowStart: Date.now(), windowCount: 0 };
-    this.#peers.add(peer);
-    socket.on('error', (error) => this.#logger.debug(`control socket ${peer.session}: ${error.message}`));
-    socket.on('pong', () => (peer.missedPongs = 0));
-    socket.on('close', () => this.#drop(peer));
-    socket.on('message', (data: RawData, isBinary: boolean) => this.#onFrame(peer, data, isBinary));
-    peer.helloTimer = setTimeout(() => socket.close(CLOSE_CODES.helloTimeout, 'no hello in time'), this.#options.helloTimeoutMs ?? 5000);
+    this.#pending.fail(undefined, 'the control channel is closing');
+    await this.#sockets.close();
   }
 
   #drop(peer: Peer): void {
-    clearTimeout(peer.helloTimer);
-    this.#peers.delete(peer);
-    if (peer.role === 'receiver' && peer.device && this.#receivers.get(peer.device) === peer) {
-      this.#receivers.delete(peer.device);
-      this.#names.delete(peer.device);
-      // Its unanswered commands fail now, not at their deadline.
-      for (const [id, pending] of this.#pending) {
-        if (pending.device !== peer.device) continue;
-        this.#pending.delete(id);
-        clearTimeout(pending.timer);
-        pending.reject(new ControlError('DEVICE_OFFLINE', `the receiver of ${peer.device} went away`));
-      }
-      this.emit('receiver-down', peer.device);
-    }
+    if (peer.role !== 'receiver' || !peer.device || this.#receivers.get(peer.device) !== peer) return;
+    const device = peer.device;
+    this.#receivers.delete(device);
+    this.#names.delete(device);
+    // Its unanswered commands fail now, not at their deadline.
+    this.#pending.fail(device, `the receiver of ${device} went away`);
+    this.emit('receiver-down', device);
   }
 
-  #onFrame(peer: Peer, data: RawData, isBinary: boolean): void {
-    if (!this.#withinRate(peer)) return;
-    if (isBinary) return peer.socket.close(CLOSE_CODES.invalidPayload, 'frames must be JSON text');
-    const text = rawToString(data);
+  #onText(peer: Peer, text: string): void {
     if (!peer.role) {
       const parsed = parseMessage(text, helloMessages);
       if (parsed.ok) return this.#hello(peer, parsed.message);
@@ -248,21 +205,10 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
     this.#error(peer, failure.id, 'BAD_REQUEST', `${failure.type}: ${failure.reason}`);
   }
 
-  #withinRate(peer: Peer): boolean {
-    const now = Date.now();
-    if (now - peer.windowStart >= 1000) {
-      peer.windowStart = now;
-      peer.windowCount = 0;
-    }
-    if (++peer.windowCount <= (this.#options.ratePerSecond ?? 50)) return true;
-    if (peer.socket.readyState === WebSocket.OPEN) peer.socket.close(CLOSE_CODES.rateLimited, 'too many messages');
-    return false;
-  }
-
   #hello(peer: Peer, message: HelloMessage): void {
     const device = this.#authorise(message);
     if (device === undefined) return peer.socket.close(CLOSE_CODES.unauthorized, 'wrong or expired token');
-    clearTimeout(peer.helloTimer);
+    this.#sockets.welcomed(peer);
     peer.role = message.role;
     if (message.role === 'receiver') {
       const previous = this.#receivers.get(device);
@@ -272,19 +218,20 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
       if (message.name) this.#names.set(device, message.name);
       this.emit('receiver-up', device, message.name);
     }
-    this.#send(peer, { type: 'welcome', ...(message.id ? { id: message.id } : {}), session: peer.session, heartbeatMs: this.#heartbeatMs, name: this.#options.name ?? 'NasCast', ...(peer.device ? { device: peer.device } : {}) });
+    this.#sockets.send(peer, { type: 'welcome', ...(message.id ? { id: message.id } : {}), session: peer.session, heartbeatMs: this.#heartbeatMs, name: this.#options.name ?? 'NasCast', ...(peer.device ? { device: peer.device } : {}) });
   }
 
   /** The device a hello may speak for (`''` for a controller), or undefined if it may not connect. */
   #authorise(hello: HelloMessage): string | undefined {
     if (hello.role === 'controller') return tokensMatch(hello.token, this.#options.token) ? '' : undefined;
-    // A receiver: the install's token, or a receiver token for this device (or `*`, a browser target).
-    const wanted = hello.device ?? (hello.name ? `browser:${slug(hello.name)}` : undefined);
+    // A receiver: the install's token, or a receiver token for this device (or `*`, a receiver that names itself).
+    const selfNamed = this.#options.selfNamed;
+    const wanted = hello.device ?? (hello.name && selfNamed ? selfNamed.keyFor(hello.name) : undefined);
     if (!wanted) return undefined;
     if (tokensMatch(hello.token, this.#options.token)) return wanted;
     const verdict = this.#options.receiverTokens.verify(hello.token);
     if (!verdict.ok) return undefined;
-    if (verdict.scope === wanted || (verdict.scope === '*' && wanted.startsWith('browser:'))) return wanted;
+    if (verdict.scope === wanted || (verdict.scope === '*' && selfNamed?.owns(wanted))) return wanted;
     return undefined;
   }
 
@@ -294,14 +241,10 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
       return this.publishStatus(device, withoutEnvelope(message) as ControlStatus);
     }
     if (message.type === 'ping') return this.#ok(peer, message.id);
-    if (message.type === 'ok' || message.type === 'error') {
-      const pending = message.id ? this.#pending.get(message.id) : undefined;
-      if (!pending) return;
-      this.#pending.delete(message.id!);
-      clearTimeout(pending.timer);
-      if (message.type === 'ok') return pending.resolve(message.result);
+    if (message.type === 'ok') return this.#pending.settle(message.id, { result: message.result });
+    if (message.type === 'error') {
       const code = message.code === 'LOAD_FAILED' || message.code === 'BAD_REQUEST' ? message.code : 'LOAD_FAILED';
-      return pending.reject(new ControlError(code, message.message));
+      return this.#pending.settle(message.id, { error: new ControlError(code, message.message) });
     }
   }
 
@@ -310,7 +253,7 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
       case 'subscribe':
         peer.rooms.add(message.device);
         this.#ok(peer, message.id);
-        for (const event of this.#history.get(message.device) ?? []) this.#send(peer, { ...event, replay: true });
+        for (const event of this.#history.get(message.device) ?? []) this.#sockets.send(peer, { ...event, replay: true });
         return;
       case 'unsubscribe':
         peer.rooms.delete(message.device);
@@ -321,13 +264,13 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
         try {
           return this.#ok(peer, message.id, this.#lastStatus(message.device));
         } catch (error) {
-          return this.#send(peer, this.#errorReply(message, error));
+          return this.#sockets.send(peer, this.#errorReply(message, error));
         }
     }
     // A client resends what was unanswered when its socket dropped; the same id is carried out once.
     const seen = message.id === undefined ? undefined : this.#recent.get(message.id);
     if (seen) {
-      if (seen.reply) return this.#send(peer, seen.reply);
+      if (seen.reply) return this.#sockets.send(peer, seen.reply);
       seen.waiters.add(peer);
       return;
     }
@@ -341,14 +284,16 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
       reply = this.#errorReply(message, error);
     }
     entry.reply = reply;
-    // A waiter whose socket closed is skipped by #sendFrame; its next socket asks again and gets the kept reply.
-    for (const waiter of entry.waiters) this.#send(waiter, reply);
+    // A waiter whose socket closed is skipped by sendFrame; its next socket asks again and gets the kept reply.
+    for (const waiter of entry.waiters) this.#sockets.send(waiter, reply);
     entry.waiters.clear();
   }
 
+  /** The `error` reply for what a request threw, coded by the error table; internal failures are logged, not told. */
   #errorReply(message: ControllerRequest, error: unknown): Record<string, unknown> {
     const id = message.id ? { id: message.id } : {};
-    if (error instanceof ControlError) return { type: 'error', ...id, code: error.code, message: error.message };
+    const code = controlCodeOf(error);
+    if (code !== 'INTERNAL' || error instanceof ControlError) return { type: 'error', ...id, code, message: errorMessage(error) };
     this.#logger.error(`control request ${message.type} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return { type: 'error', ...id, code: 'INTERNAL', message: 'the request failed; the server log says why' };
   }
@@ -371,53 +316,16 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
     this.#history.set(device, history);
     // Serialised once for the whole room: 1,000 subscribers must not mean 1,000 stringify calls.
     const frame = JSON.stringify({ v: PROTOCOL_VERSION, ...event });
-    for (const peer of this.#peers) if (peer.rooms.has(device)) this.#sendFrame(peer, frame);
+    for (const peer of this.#sockets.peers) if (peer.rooms.has(device)) this.#sockets.sendFrame(peer, frame);
   }
 
   #ok(peer: Peer, id: string | undefined, result?: Record<string, unknown>): void {
-    this.#send(peer, { type: 'ok', ...(id ? { id } : {}), ...(result ? { result } : {}) });
+    this.#sockets.send(peer, { type: 'ok', ...(id ? { id } : {}), ...(result ? { result } : {}) });
   }
 
   #error(peer: Peer, id: string | undefined, code: ControlErrorCode, message: string): void {
-    this.#send(peer, { type: 'error', ...(id ? { id } : {}), code, message });
+    this.#sockets.send(peer, { type: 'error', ...(id ? { id } : {}), code, message });
   }
-
-  #send(peer: Peer, message: Record<string, unknown>): void {
-    this.#sendFrame(peer, JSON.stringify({ v: PROTOCOL_VERSION, ...message }));
-  }
-
-  #sendFrame(peer: Peer, frame: string): void {
-    if (peer.socket.readyState !== WebSocket.OPEN) return;
-    if (peer.socket.bufferedAmount > (this.#options.maxBufferedBytes ?? 1024 * 1024)) {
-      peer.socket.close(CLOSE_CODES.slowConsumer, 'reading too slowly');
-      // A reader that stalls may not read the close frame either.
-      setTimeout(() => peer.socket.terminate(), 1000).unref();
-      return;
-    }
-    peer.socket.send(frame);
-  }
-
-  #beat(): void {
-    for (const peer of this.#peers) {
-      if (peer.missedPongs >= 2) {
-        this.#logger.debug(`control socket ${peer.session} missed two pongs: terminated`);
-        peer.socket.terminate();
-        continue;
-      }
-      peer.missedPongs++;
-      if (peer.socket.readyState === WebSocket.OPEN) peer.socket.ping();
-    }
-  }
-}
-
-function rawToString(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data as ArrayBuffer).toString('utf8');
-}
-
-/** `Kitchen Tablet` → `kitchen-tablet`: a stable device key for a browser target. */
-function slug(name: string): string {
-  return name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'browser';
 }
 
 /** A message's fields without `v`, `type` and `id`. */

@@ -1,12 +1,4 @@
 export { ClientPlayer, type RemotePlayable } from './client-player.ts';
 export { ControlClient, type ControlClientEvents, type ControlClientOptions, type PlayRequest } from './client.ts';
-export { ControlError, type ControlErrorReason } from './errors.ts';
-export { ControlHub, type ControlHandler, type ControlHubEvents, type ControlHubOptions, type HandledRequest } from './hub.ts';
-export { mountControl, type MountedControl } from './mount.ts';
-export { ChromecastPlayer, type ChromecastPlayerEvents, type ChromecastPlayerOptions, type ReceiverAppLink, type ReceiverKind } from './chromecast-player.ts';
-export { Chromecasts, combineDirectories, type ChromecastsEvents, type ChromecastsOptions } from './chromecasts.ts';
-export { BrowserTargets } from './browser-targets.ts';
-export { PlayerHandler, resolvePlayable, type DeviceSummary, type MediaSource, type PlayerDirectory } from './player-handler.ts';
-export { ReceiverPlayer } from './receiver-player.ts';
+export { ControlHub, type ControlHandler, type ControlHubEvents, type ControlHubOptions, type HandledRequest, type SelfNamedReceivers } from './hub.ts';
 export { ReceiverTokens } from './receiver-tokens.ts';
-export { CLOSE_CODES, CONTROL_ERROR_CODES, PLAYBACK_STATES, PROTOCOL_VERSION, type ControlErrorCode, type ControlStatus } from './protocol.ts';

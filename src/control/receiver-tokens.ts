@@ -1,4 +1,4 @@
-import { Grants } from '../http/auth.ts';
+import { Grants } from '../signing.ts';
 
 /** The device a receiver token is for, or `*` for a browser target that names itself. */
 export type ReceiverScope = string;

@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { ConfigError } from '../errors.ts';
-import type { MediaRootConfig } from '../library/model.ts';
+import { ConfigError, type MediaRootConfig } from '../api.ts';
 
 /**
  * Every Television gets this many InputSource services, configured or not. The Home

@@ -1,8 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { CastMedia, Player, PlayerStatus } from '../cast/player.ts';
-import { ControlError } from '../control/errors.ts';
-import { DeviceUnavailableError, NasCastError, NoMediaSessionError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
+import { type CastMedia, ConfigError, ControlError, DeviceUnavailableError, type Logger, NoMediaSessionError, type Player, type PlayerStatus } from '../api.ts';
 import type { Favourite } from './config.ts';
 
 /** A player, with what Chromecasts and receiver pages add: closing the app, the now-playing overlay. */
@@ -143,7 +140,7 @@ export class DeviceController extends EventEmitter<DeviceControllerEvents> {
     if (this.#status.state === 'PAUSED') return this.play();
     if (this.active) return;
     const input = this.#input || 1;
-    if (this.#inputs.length === 0) throw new NasCastError('ERR_CONFIG', `${this.name} has no inputs to play: add favourites in the plugin's settings`);
+    if (this.#inputs.length === 0) throw new ConfigError(`${this.name} has no inputs to play: add favourites in the plugin's settings`);
     await this.playInput(input, { resumeAt: this.#resume?.input === input ? this.#resume : undefined });
   }
 
@@ -156,7 +153,7 @@ export class DeviceController extends EventEmitter<DeviceControllerEvents> {
   async playInput(identifier: number, options: PlayInputOptions & { resumeAt?: { url: string; position: number } | undefined } = {}): Promise<void> {
     this.#assertOnline();
     const favourite = this.#inputs[identifier - 1];
-    if (!favourite) throw new NasCastError('ERR_CONFIG', `${this.name} has no input ${identifier} (it has ${this.#inputs.length})`);
+    if (!favourite) throw new ConfigError(`${this.name} has no input ${identifier} (it has ${this.#inputs.length})`);
     if (identifier !== this.#input) {
       this.#input = identifier;
       this.#onInput?.(identifier);

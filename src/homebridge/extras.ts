@@ -1,5 +1,5 @@
 import type { API, Categories, PlatformAccessory, Service } from 'homebridge';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../api.ts';
 import type { SceneSettings } from './config.ts';
 import type { DeviceController } from './device-controller.ts';
 import { HapGlue, type GlueTarget } from './hap-glue.ts';

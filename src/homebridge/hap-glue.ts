@@ -1,6 +1,5 @@
 import type { API, CharacteristicValue, HAPStatus } from 'homebridge';
-import { DeviceUnavailableError, NoMediaSessionError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
+import { DeviceUnavailableError, errorMessage, type Logger, NoMediaSessionError } from '../api.ts';
 
 /** HAP statuses (HAP-NodeJS's `HAPStatus` is a const enum, which our isolated-module build cannot read). */
 /* eslint-disable @typescript-eslint/no-unsafe-enum-assignment -- the values are the enum's own, copied */
@@ -80,7 +79,7 @@ export class HapGlue {
       this.#logger.debug(`${name}: nothing is playing, so ${what} does nothing`);
       return;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     if (error instanceof DeviceUnavailableError) this.#logger.warn(`${name}: cannot ${what}, the device is not responding (${message})`);
     else this.#logger.warn(`${name}: cannot ${what}: ${message}`);
     throw this.#notResponding();

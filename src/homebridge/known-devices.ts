@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DeviceSummary } from '../control/player-handler.ts';
-import type { Logger } from '../logger.ts';
+import type { DeviceSummary, Logger } from '../api.ts';
 
 /** What the platform remembers of a device between starts. */
 export interface KnownDevice {

@@ -1,11 +1,6 @@
 import path from 'node:path';
 import type { API, DynamicPlatformPlugin, Logging, PlatformAccessory, PlatformConfig } from 'homebridge';
-import { resolvePlayable } from '../control/player-handler.ts';
-import type { DeviceSummary } from '../control/player-handler.ts';
-import { BROWSER_PREFIX } from '../control/browser-targets.ts';
-import type { CastDevice } from '../discovery/device.ts';
-import { NasCastError } from '../errors.ts';
-import { NasCast } from '../nascast.ts';
+import { type CastDevice, type DeviceSummary, errorMessage, NasCast, NotStartedError } from '../api.ts';
 import { parsePlatformConfig, type Favourite, type PlatformSettings, type TelevisionSettings } from './config.ts';
 import { DeviceController, type DeviceRemote } from './device-controller.ts';
 import { CATEGORY, SceneSwitch, VolumeAccessory } from './extras.ts';
@@ -57,10 +52,10 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
     this.#settings = this.#parse(config);
     api.on('didFinishLaunching', () => {
       if (!this.#settings) return;
-      this.#start(this.#settings).catch((error: unknown) => this.#log.error(`NasCast could not start: ${describe(error)}`));
+      this.#start(this.#settings).catch((error: unknown) => this.#log.error(`NasCast could not start: ${errorMessage(error)}`));
     });
     api.on('shutdown', () => {
-      this.stop().catch((error: unknown) => this.#log.error(`NasCast did not stop cleanly: ${describe(error)}`));
+      this.stop().catch((error: unknown) => this.#log.error(`NasCast did not stop cleanly: ${errorMessage(error)}`));
     });
   }
 
@@ -99,7 +94,7 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
       if (!settings) this.#log.info('NasCast is installed but has no media folders yet: add one in the plugin settings to start it');
       return settings;
     } catch (error) {
-      this.#log.error(`NasCast is not started, its configuration has a mistake: ${describe(error)}`);
+      this.#log.error(`NasCast is not started, its configuration has a mistake: ${errorMessage(error)}`);
       return undefined;
     }
   }
@@ -127,7 +122,11 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
       this.#log.info(`${device.name} went away (${reason})`);
       this.#devices.get(device.id)?.controller.setOnline(false);
     });
-    nascast.on('device-online', (device) => this.#devices.get(device.id)?.controller.setOnline(device.online));
+    nascast.on('device-online', (device) => {
+      // A browser target is first seen when its page connects: published then, like a device discovery finds.
+      if (device.kind === 'browser' && device.online) this.#deviceSeen(device);
+      else this.#devices.get(device.id)?.controller.setOnline(device.online);
+    });
     nascast.on('status', (device, status) => this.#devices.get(device)?.controller.update(status));
 
     // Devices known from earlier starts appear at once, "Not Responding" until found again.
@@ -145,17 +144,11 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
       await nascast.stop().catch(() => {});
       if (this.#stopping) return;
       const log = attempt === 1 ? this.#log.error.bind(this.#log) : this.#log.debug.bind(this.#log);
-      log(`NasCast could not start (${describe(error)}); trying again every ${RETRY_START_MS / 1000} s, the bridge keeps running`);
+      log(`NasCast could not start (${errorMessage(error)}); trying again every ${RETRY_START_MS / 1000} s, the bridge keeps running`);
       this.#after(RETRY_START_MS, () => this.#startNasCast(nascast, attempt + 1));
       return;
     }
     this.#log.info(`NasCast serves ${nascast.library.size} media files at ${nascast.url}`);
-    nascast.control.hub.on('receiver-up', (device, name) => {
-      if (device.startsWith(BROWSER_PREFIX)) this.#deviceSeen({ id: device, name: name ?? device.slice(BROWSER_PREFIX.length), kind: 'browser', online: true });
-    });
-    nascast.control.hub.on('receiver-down', (device) => {
-      if (device.startsWith(BROWSER_PREFIX)) this.#devices.get(device)?.controller.setOnline(false);
-    });
     if (attempt > 1) this.#log.info('NasCast started');
   }
 
@@ -166,7 +159,7 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
     const controller = this.#devices.get(device.id)?.controller;
     if (!controller) return;
     controller.setOnline(true);
-    controller.sync().catch((error: unknown) => this.#log.warn(`${device.name} was found but does not answer yet: ${describe(error)}`));
+    controller.sync().catch((error: unknown) => this.#log.warn(`${device.name} was found but does not answer yet: ${errorMessage(error)}`));
   }
 
   /** Creates the Television (and volume accessory) of a device the first time it is seen in this run. */
@@ -268,12 +261,12 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
   #remote(id: string): DeviceRemote {
     return {
       player: () => this.#started().devicePlayer(id),
-      resolve: (favourite: Favourite) => resolvePlayable(this.#started().server, favourite.media, favourite.url),
+      resolve: (favourite: Favourite) => this.#started().resolve(favourite.media, favourite.url),
     };
   }
 
   #started(): NasCast {
-    if (!this.#nascast) throw new NasCastError('ERR_NOT_STARTED', 'NasCast has not started');
+    if (!this.#nascast) throw new NotStartedError();
     return this.#nascast;
   }
 
@@ -294,7 +287,7 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
       try {
         task();
       } catch (error) {
-        this.#log.error(describe(error));
+        this.#log.error(errorMessage(error));
       }
       this.#after(ms, run);
     };
@@ -306,7 +299,7 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
       this.#timers = this.#timers.filter((other) => other !== timer);
       Promise.resolve()
         .then(task)
-        .catch((error: unknown) => this.#log.error(describe(error)));
+        .catch((error: unknown) => this.#log.error(errorMessage(error)));
     }, ms);
     timer.unref();
     this.#timers.push(timer);
@@ -323,6 +316,3 @@ function summaryOf(device: CastDevice): DeviceSummary {
   return { id: device.id, name: device.name, kind: device.isGroup ? 'group' : 'chromecast', online: true };
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

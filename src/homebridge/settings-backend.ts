@@ -1,8 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ControlClient } from '../control/client.ts';
-import type { DeviceSummary } from '../control/player-handler.ts';
-import { SECRETS_FILE } from '../secrets.ts';
+import { ControlClient, type DeviceSummary, SECRETS_FILE } from '../api.ts';
 import { PLATFORM_NAME } from './platform.ts';
 
 /** What the settings page learns of the running plugin. */

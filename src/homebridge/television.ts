@@ -1,5 +1,5 @@
 import type { API, CharacteristicValue, PlatformAccessory, Service } from 'homebridge';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../api.ts';
 import { INPUT_POOL_SIZE } from './config.ts';
 import type { DeviceController } from './device-controller.ts';
 import { HAP_STATUS, HapGlue } from './hap-glue.ts';

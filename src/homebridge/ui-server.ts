@@ -1,5 +1,6 @@
 import { HomebridgePluginUiServer, RequestError } from '@homebridge/plugin-ui-utils';
 import { SettingsBackend, SettingsRequestError } from './settings-backend.ts';
+import { errorMessage } from '../api.ts';
 
 /**
  * The server script of the plugin's settings page, which the Homebridge UI runs as a
@@ -28,7 +29,7 @@ export class NasCastUiServer extends HomebridgePluginUiServer {
     try {
       return await work();
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       const code = error instanceof SettingsRequestError ? 'SETTINGS' : ((error as { code?: unknown }).code ?? 'FAILED');
       throw new RequestError(message, { code });
     }

@@ -58,7 +58,7 @@ export function serveLibrary(context: RouteContext, request: IncomingMessage, re
 }
 
 /** A folder's listing with signed URLs (the roots for `''`), or undefined if there is no such folder. */
-export function listLibrary(context: Pick<RouteContext, 'library' | 'mediaUrl' | 'subtitleUrl'>, folderPath: string): LibraryListing | undefined {
+export function listLibrary(context: Pick<RouteContext, 'library' | 'signedMedia'>, folderPath: string): LibraryListing | undefined {
   const path = folderPath.replace(/^\/+|\/+$/g, '');
   if (path === '') return { path: '', parent: null, folders: context.library.roots.map(folderEntry), items: [] };
   const folder = context.library.folder(path);
@@ -76,7 +76,7 @@ function folderEntry(folder: MediaFolder): FolderEntry {
   return { name: folder.name, path: folder.path, count: folder.folders.length + folder.items.length, available: folder.available };
 }
 
-function itemEntry(context: Pick<RouteContext, 'mediaUrl' | 'subtitleUrl'>, item: MediaItem): ItemEntry {
+function itemEntry(context: Pick<RouteContext, 'signedMedia'>, item: MediaItem): ItemEntry {
   return {
     id: item.id,
     name: item.name,
@@ -85,7 +85,7 @@ function itemEntry(context: Pick<RouteContext, 'mediaUrl' | 'subtitleUrl'>, item
     mime: item.mime,
     size: item.size,
     modified: new Date(item.modified).toISOString(),
-    url: context.mediaUrl(item),
-    subtitles: item.subtitles.map((track) => ({ lang: track.lang ?? 'und', url: context.subtitleUrl(track) })),
+    url: context.signedMedia.mediaUrl(item),
+    subtitles: context.signedMedia.tracks(item),
   };
 }

@@ -1,7 +1,7 @@
 import type { MediaLibrary } from '../library/library.ts';
-import type { MediaItem, SubtitleTrack } from '../library/model.ts';
 import type { Logger } from '../logger.ts';
-import type { Grants } from './auth.ts';
+import type { SignedMedia } from '../media/signed-media.ts';
+import type { Grants } from '../signing.ts';
 import type { OpenFiles } from './open-files.ts';
 import type { RangeLimits } from './range.ts';
 
@@ -13,8 +13,6 @@ export interface RouteContext {
   readonly openFiles: OpenFiles;
   readonly logger: Logger;
   readonly rangeLimits: RangeLimits;
-  /** Signed absolute URL of a media item. */
-  mediaUrl(item: MediaItem): string;
-  /** Signed absolute URL of a subtitle track, as WebVTT. */
-  subtitleUrl(track: SubtitleTrack): string;
+  /** Signs the URLs that listings hand out. */
+  readonly signedMedia: SignedMedia;
 }

@@ -6,9 +6,10 @@ import { ConfigError, ListenError } from '../errors.ts';
 import type { MediaLibrary } from '../library/library.ts';
 import type { MediaItem, SubtitleTrack } from '../library/model.ts';
 import { silentLogger, type Logger } from '../logger.ts';
+import { SignedMedia } from '../media/signed-media.ts';
 import type { Secrets } from '../secrets.ts';
+import { Grants } from '../signing.ts';
 import { listLibrary, serveLibrary, type LibraryListing } from './api-route.ts';
-import { Grants } from './auth.ts';
 import type { RouteContext } from './context.ts';
 import { primaryLanAddress, urlHost } from './lan-address.ts';
 import { serveMedia } from './media-route.ts';
@@ -67,9 +68,10 @@ const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 export class MediaServer extends EventEmitter<MediaServerEvents> {
   /** The underlying `node:http` server, for routes added by other parts (WebSocket upgrade). */
   readonly httpServer: Server;
+  /** Signs the URLs of library items on this server's address (what `play` and the listings hand out). */
+  readonly signedMedia: SignedMedia;
   readonly #options: MediaServerOptions;
   readonly #logger: Logger;
-  readonly #grants: Grants;
   readonly #openFiles = new OpenFiles();
   readonly #staticFiles = new StaticFiles();
   readonly #context: RouteContext;
@@ -84,19 +86,19 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     super();
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
-    this.#grants = new Grants(options.secrets.signingKey);
+    const grants = new Grants(options.secrets.signingKey);
+    this.signedMedia = new SignedMedia({ grants, baseUrl: () => this.url, ...(options.grantTtl === undefined ? {} : { grantTtl: options.grantTtl }) });
     this.#publicUrl = options.publicUrl === undefined || options.publicUrl === '' ? undefined : validatePublicUrl(options.publicUrl);
     const port = options.port ?? 8585;
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`port: ${String(port)} is not a port number (0-65535)`);
     this.#context = {
       library: options.library,
-      grants: this.#grants,
+      grants,
       token: options.secrets.token,
       openFiles: this.#openFiles,
       logger: this.#logger,
       rangeLimits: options.rangeLimits ?? DEFAULT_RANGE_LIMITS,
-      mediaUrl: (item) => this.mediaUrl(item),
-      subtitleUrl: (track) => this.subtitleUrl(track),
+      signedMedia: this.signedMedia,
     };
     this.httpServer = http.createServer({ keepAliveTimeout: 30_000 }, (request, response) => this.#handle(request, response));
   }
@@ -167,34 +169,22 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
 
   /** Absolute signed URL of a media item, valid for `grantTtl`. */
   mediaUrl(item: MediaItem): string {
-    return `${this.url}/media/${item.id}?g=${this.#grants.sign(item.id, this.#expiry())}`;
+    return this.signedMedia.mediaUrl(item);
   }
 
   /** Absolute signed URL of a subtitle track, served as WebVTT. */
   subtitleUrl(track: SubtitleTrack): string {
-    return `${this.url}/subtitles/${track.id}.vtt?g=${this.#grants.sign(track.id, this.#expiry())}`;
+    return this.signedMedia.subtitleUrl(track);
   }
 
   /** A library item as a device is told to play it: signed URLs for the file and its WebVTT tracks. */
   castMedia(item: MediaItem): CastMedia {
-    return {
-      url: this.mediaUrl(item),
-      contentType: item.mime,
-      title: item.title,
-      kind: item.kind,
-      subtitles: item.subtitles.map((track) => ({ lang: track.lang ?? 'und', url: this.subtitleUrl(track) })),
-    };
+    return this.signedMedia.castMedia(item);
   }
 
   /** A library folder as `GET /api/library?path=` lists it (the roots for `''`); undefined if there is no such folder. */
   listing(folderPath: string): LibraryListing | undefined {
     return listLibrary(this.#context, folderPath);
-  }
-
-  // Rounded up to the hour, so listings made within the hour give identical URLs.
-  #expiry(): number {
-    const ttl = this.#options.grantTtl ?? 48 * 3600;
-    return Math.ceil((Date.now() / 1000 + ttl) / 3600) * 3600;
   }
 
   #handle(request: IncomingMessage, response: ServerResponse): void {

@@ -12,9 +12,11 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-// The browser-safe modules the pages import from the library, and nothing else of dist/src.
-const SHARED_MODULES = new Set(['src/control/channel.js', 'src/control/errors.js', 'src/control/protocol.js', 'src/control/schema.js', 'src/cast/backoff.js', 'src/display.js']);
-const PAGE_MODULE = /^(receiver|web)\/src\/[a-z0-9-]+\.js(\.map)?$/;
+// The browser-safe modules the pages import from the library (the protocol folder, the
+// error classes, the display helpers: a lint rule keeps Node out of them), and nothing
+// else of dist/src.
+const SHARED_MODULES = new Set(['src/errors.js', 'src/display.js']);
+const PAGE_MODULE = /^(receiver\/src|web\/src|src\/protocol)\/[a-z0-9-]+\.js(\.map)?$/;
 
 /**
  * The URL paths of the two pages, mapped to files: `/` (the web page, from `web/`),

@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Dirent, Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { errnoCode } from '../errors.ts';
+import { errnoCode, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { mediaId } from './ids.ts';
 import { Limiter } from './limiter.ts';
@@ -51,7 +51,7 @@ export async function scanFolder(
     ancestors = new Set(options.ancestors).add(real);
     entries = await context.limiter.run(() => fs.readdir(absolute, { withFileTypes: true }));
   } catch (error) {
-    context.logger.warn(`cannot read folder '${folder.path}' (${describe(error)}); skipped`);
+    context.logger.warn(`cannot read folder '${folder.path}' (${fileErrorReason(error)}); skipped`);
     return new MediaFolder(root, relativePath, folder.name, false);
   }
 
@@ -148,7 +148,7 @@ async function resolveLink(context: ScanContext, absolute: string, shown: string
     }
     return await fs.stat(real);
   } catch (error) {
-    context.logger.warn(`cannot follow symlink '${shown}' (${describe(error)}); skipped`);
+    context.logger.warn(`cannot follow symlink '${shown}' (${fileErrorReason(error)}); skipped`);
     return undefined;
   }
 }
@@ -163,7 +163,7 @@ async function statOrWarn(context: ScanContext, absolute: string, shown: string)
     return stats;
   } catch (error) {
     // A file removed between readdir and stat is not worth a warning.
-    if (errnoCode(error) !== 'ENOENT') context.logger.warn(`cannot read '${shown}' (${describe(error)}); skipped`);
+    if (errnoCode(error) !== 'ENOENT') context.logger.warn(`cannot read '${shown}' (${fileErrorReason(error)}); skipped`);
     return undefined;
   }
 }
@@ -184,9 +184,9 @@ export function isInside(parent: string, candidate: string): boolean {
   return candidate === parent || candidate.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
 }
 
-function describe(error: unknown): string {
+function fileErrorReason(error: unknown): string {
   const code = errnoCode(error);
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'ENOENT') return 'not found';
-  return code ?? (error instanceof Error ? error.message : String(error));
+  return code ?? errorMessage(error);
 }

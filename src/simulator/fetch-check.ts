@@ -1,4 +1,4 @@
-import { bareContentType, isCastPlayable } from '../cast/playable.ts';
+import { bareContentType, isCastPlayable } from '../media/playable.ts';
 
 // Not ES imports: their module facades load undici and more (see src/http/server.ts).
 const http = process.getBuiltinModule('node:http');

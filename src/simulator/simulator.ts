@@ -9,6 +9,7 @@ import { selfSignedCertificate } from './certificate.ts';
 import { protocolReady } from '../cast/protocol-ready.ts';
 import { ReceiverBrowser, type ReceiverPage } from './receiver-browser.ts';
 import { RunningApp } from './running-app.ts';
+import { errorMessage } from '../errors.ts';
 
 /** How to build a simulated Chromecast. */
 export interface SimulatorOptions {
@@ -343,7 +344,7 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
       app.attachPage(page);
       this.#broadcastReceiverStatus(requestId);
     } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
+      const why = errorMessage(error);
       this.#logger.warn(`simulator could not run receiver app ${appId} (${url}): ${why}`);
       if (this.#app === app) this.#stopApp();
       reply({ type: 'LAUNCH_ERROR', requestId, reason: /within \d+ ms/.test(why) ? 'CAST_INIT_TIMEOUT' : 'NOT_FOUND' });

@@ -6,6 +6,7 @@ import type { ExecutionContext } from 'ava';
 import { WebSocket, type ClientOptions } from 'ws';
 import { ControlHub, type ControlHandler, type ControlHubOptions, type HandledRequest } from '../../src/control/hub.ts';
 import { ReceiverTokens } from '../../src/control/receiver-tokens.ts';
+import { BROWSER_TARGET_KEYS } from '../../src/players/browser-targets.ts';
 
 export type Json = Record<string, unknown>;
 
@@ -26,6 +27,8 @@ export async function startHub(t: ExecutionContext, options: Partial<ControlHubO
   const hub = new ControlHub({
     token,
     receiverTokens: tokens,
+    // Browser targets (receivers that name themselves) are keyed as NasCast keys them.
+    selfNamed: BROWSER_TARGET_KEYS,
     handler: {
       handle: (request) => {
         handled.push(request);

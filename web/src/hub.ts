@@ -1,8 +1,7 @@
 // The page's end of the control channel: requests with ids and deadlines over the
 // shared reconnecting ControlChannel, and the status of the devices it follows.
-import { ControlChannel, type ChannelState } from '../../src/control/channel.ts';
-import { ControlError } from '../../src/control/errors.ts';
-import type { ControlErrorCode, ControlStatus } from '../../src/control/protocol.ts';
+import { ControlChannel, type ChannelState, type ControlErrorCode, type ControlStatus } from '../../src/protocol/index.ts';
+import { ControlError } from '../../src/errors.ts';
 
 interface Pending {
   resolve(result: Record<string, unknown> | undefined): void;

@@ -1,8 +1,8 @@
 // The NasCast web page: log in with the token, browse the library, see the devices
 // live, cast, and control what plays. The library comes from /api/library; devices,
 // casting and status go over the control channel.
-import type { ControlStatus } from '../../src/control/protocol.ts';
-import { ControlError } from '../../src/control/errors.ts';
+import type { ControlStatus } from '../../src/protocol/index.ts';
+import { ControlError, errorMessage } from '../../src/errors.ts';
 import { formatSize, formatTime, positionNow } from '../../src/display.ts';
 import { Hub } from './hub.ts';
 
@@ -56,7 +56,7 @@ function clearMessage(): void {
 
 /** The hub's codes, said in words a person can act on. */
 function explain(error: unknown, device?: string): string {
-  if (!(error instanceof ControlError)) return error instanceof Error ? error.message : String(error);
+  if (!(error instanceof ControlError)) return errorMessage(error);
   const name = device ? (cards.get(device)?.root.querySelector('.device-name')?.textContent ?? device) : 'The device';
   switch (error.code) {
     case 'DEVICE_OFFLINE':

@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { OptionsOfTextResponseBody } from 'got';
-import { UnplayableMediaError } from '../errors.ts';
+import { errorMessage, UnplayableMediaError } from '../errors.ts';
 import { extensionOf, mediaTypeOf } from '../library/media-types.ts';
 import { bareContentType, isCastPlayable, manifestTypeOf } from './playable.ts';
-import type { CastMedia } from './player.ts';
+import type { CastMedia } from '../cast/player.ts';
 
 /** What {@link probeMediaUrl} learnt about a URL outside the library. */
 export interface ProbedMedia extends CastMedia {
@@ -97,7 +97,7 @@ async function ask(got: GotModule, url: string, request: () => PromiseLike<Probe
     return await request();
   } catch (error) {
     const code = error instanceof got.RequestError ? error.code : undefined;
-    const reason = code === 'ETIMEDOUT' ? 'the server did not answer in time' : `the server cannot be reached (${code ?? (error instanceof Error ? error.message : String(error))})`;
+    const reason = code === 'ETIMEDOUT' ? 'the server did not answer in time' : `the server cannot be reached (${code ?? errorMessage(error)})`;
     throw new UnplayableMediaError(url, reason, { cause: error });
   }
 }

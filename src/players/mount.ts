@@ -1,11 +1,12 @@
+import { ControlHub, type ControlHubOptions } from '../control/hub.ts';
+import { ReceiverTokens } from '../control/receiver-tokens.ts';
 import type { MediaServer } from '../http/server.ts';
 import type { Logger } from '../logger.ts';
 import type { Secrets } from '../secrets.ts';
-import { BrowserTargets } from './browser-targets.ts';
+import { BROWSER_TARGET_KEYS, BrowserTargets } from './browser-targets.ts';
 import type { ReceiverAppLink } from './chromecast-player.ts';
-import { ControlHub, type ControlHubOptions } from './hub.ts';
-import { PlayerHandler, type PlayerDirectory } from './player-handler.ts';
-import { ReceiverTokens } from './receiver-tokens.ts';
+import type { PlayerDirectory } from './directory.ts';
+import { PlayerHandler } from './request-handler.ts';
 
 /** The control channel as mounted on a media server. */
 export interface MountedControl extends ReceiverAppLink {
@@ -28,7 +29,7 @@ export interface MountedControl extends ReceiverAppLink {
  */
 export function mountControl(
   server: MediaServer,
-  options: { secrets: Secrets; logger?: Logger; name?: string; directory?: (targets: BrowserTargets, link: ReceiverAppLink) => PlayerDirectory } & Partial<Omit<ControlHubOptions, 'token' | 'receiverTokens' | 'handler'>>,
+  options: { secrets: Secrets; logger?: Logger; name?: string; directory?: (targets: BrowserTargets, link: ReceiverAppLink) => PlayerDirectory } & Partial<Omit<ControlHubOptions, 'token' | 'receiverTokens' | 'handler' | 'selfNamed'>>,
 ): MountedControl {
   const { secrets, directory, ...hubOptions } = options;
   const receiverTokens = new ReceiverTokens(secrets.signingKey);
@@ -38,11 +39,14 @@ export function mountControl(
     ...hubOptions,
     token: secrets.token,
     receiverTokens,
+    selfNamed: BROWSER_TARGET_KEYS,
     handler: { handle: (request) => late.handler!.handle(request) },
   });
   const browserTargets = new BrowserTargets(hub, { ...(options.logger ? { logger: options.logger } : {}) });
   const url = (): string => `${server.url.replace(/^http/, 'ws')}/control`;
-  late.handler = new PlayerHandler(server, directory ? directory(browserTargets, { hub, receiverTokens, url }) : browserTargets);
+  // Media ids are looked up in the library and signed in media/ directly, not through the server.
+  const media = { library: server.library, castMedia: server.signedMedia.castMedia.bind(server.signedMedia), listing: server.listing.bind(server) };
+  late.handler = new PlayerHandler(media, directory ? directory(browserTargets, { hub, receiverTokens, url }) : browserTargets);
   hub.attach(server.httpServer);
   return {
     hub,

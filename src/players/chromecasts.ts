@@ -4,8 +4,9 @@ import type { CastDevice } from '../discovery/device.ts';
 import type { DeviceDiscovery } from '../discovery/discovery.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { ChromecastPlayer, type ReceiverAppLink } from './chromecast-player.ts';
-import { unknownDevice } from './errors.ts';
-import { namesDevice, type DeviceSummary, type PlayerDirectory } from './player-handler.ts';
+import { unknownDevice } from '../errors.ts';
+import { namesDevice, type DeviceSummary } from '../protocol/devices.ts';
+import type { PlayerDirectory } from './directory.ts';
 
 /** Options of {@link Chromecasts}. */
 export interface ChromecastsOptions {
@@ -98,19 +99,4 @@ export class Chromecasts extends EventEmitter<ChromecastsEvents> implements Play
     this.#players.get(id)?.dispose();
     this.#players.delete(id);
   }
-}
-
-/**
- * Several directories as one (Chromecasts and browser targets): a device is found in
- * the first directory that lists it by id or name.
- */
-export function combineDirectories(...directories: PlayerDirectory[]): PlayerDirectory {
-  return {
-    devices: () => directories.flatMap((directory) => directory.devices()),
-    player(device) {
-      const owner = directories.find((directory) => directory.devices().some((summary) => namesDevice(summary, device)));
-      if (owner) return owner.player(device);
-      return Promise.reject(unknownDevice(device, directories.flatMap((directory) => directory.devices().map((summary) => summary.name))));
-    },
-  };
 }

@@ -1,8 +1,9 @@
 // The client end of the control channel, shared by the Node ControlClient and the
 // receiver page: it runs in browsers as it is (no Node import), over any WebSocket
 // with the standard browser API (the global one, or ws's in Node).
-import { backoffDelay } from '../cast/backoff.ts';
-import { CLOSE_CODES, PROTOCOL_VERSION } from './protocol.ts';
+import { backoffDelay } from './backoff.ts';
+import { CLOSE_CODES, PROTOCOL_VERSION } from './codes.ts';
+import { errorMessage } from '../errors.ts';
 
 // Method-typed, so that the DOM's and ws's richer event types are assignable to it.
 type Handler<E> = { bivariant(event: E): void }['bivariant'] | null;
@@ -122,7 +123,7 @@ export class ControlChannel {
     } catch (error) {
       // A malformed URL throws at once; retrying would throw again.
       this.#stopped = true;
-      this.#setState('closed', { reason: error instanceof Error ? error.message : String(error) });
+      this.#setState('closed', { reason: errorMessage(error) });
       return;
     }
     this.#socket = socket;

@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { CastMedia, LoadOptions, LoadResult, Player, PlayerEvents, PlayerStatus } from '../cast/player.ts';
-import { CastTimeoutError, DeviceUnavailableError, LoadFailedError, NoMediaSessionError } from '../errors.ts';
+import { CastTimeoutError, DeviceUnavailableError, errorMessage, LoadFailedError, NoMediaSessionError } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
-import { ControlError } from './errors.ts';
-import type { ControlHub } from './hub.ts';
-import type { ReceiverCommand } from './protocol.ts';
+import { ControlError } from '../errors.ts';
+import type { ControlHub } from '../control/hub.ts';
+import type { ReceiverCommand } from '../protocol/index.ts';
 
 /**
  * Plays on a NasCast receiver page through the control hub: a browser target, or our
@@ -33,7 +33,7 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
       this.#status = status;
       this.emit('status', status);
       if (endedItem && this.#index < this.#queue.length - 1) {
-        this.next().catch((error: unknown) => this.#logger.warn(`${this.device}: could not play the next item: ${error instanceof Error ? error.message : String(error)}`));
+        this.next().catch((error: unknown) => this.#logger.warn(`${this.device}: could not play the next item: ${errorMessage(error)}`));
       }
     };
     hub.on('status', this.#onStatus);

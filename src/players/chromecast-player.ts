@@ -6,9 +6,9 @@ import type { CastMedia, LoadOptions, LoadResult, Player, PlayerStatus } from '.
 import type { CastSession } from '../cast/session.ts';
 import { DeviceUnavailableError, LaunchError, NoMediaSessionError } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
-import type { ControlHub } from './hub.ts';
+import type { ControlHub } from '../control/hub.ts';
 import { ReceiverPlayer } from './receiver-player.ts';
-import type { ReceiverTokens } from './receiver-tokens.ts';
+import type { ReceiverTokens } from '../control/receiver-tokens.ts';
 
 /** What the hand-over to our receiver app needs of the control channel. */
 export interface ReceiverAppLink {

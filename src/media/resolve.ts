@@ -1,0 +1,34 @@
+import type { CastMedia } from '../cast/player.ts';
+import { ControlError } from '../errors.ts';
+import type { MediaLibrary } from '../library/library.ts';
+import type { MediaItem } from '../library/model.ts';
+import { probeMediaUrl } from './probe.ts';
+
+/** Where a media request is looked up and signed: the library, and a signer (`SignedMedia`). */
+export interface MediaSource {
+  readonly library: MediaLibrary;
+  castMedia(item: MediaItem): CastMedia;
+}
+
+/** Whether a play names a URL (`http(s)://…`) rather than a media id or library path. */
+export function isMediaUrl(value: string): boolean {
+  return /^https?:\/\//i.test(value);
+}
+
+/**
+ * What a `play` names, as players take it: a media id or a library path of a file,
+ * a folder path (its items as a queue), or a URL outside the library (probed first).
+ * Throws a {@link ControlError}: `BAD_REQUEST` for both or neither, `UNKNOWN_MEDIA`.
+ */
+export async function resolvePlayable(source: MediaSource, media: string | undefined, url: string | undefined): Promise<CastMedia | CastMedia[]> {
+  if (media !== undefined && url !== undefined) throw new ControlError('BAD_REQUEST', 'play takes media or url, not both');
+  if (url !== undefined) return probeMediaUrl(url);
+  if (media === undefined) throw new ControlError('BAD_REQUEST', 'play needs media (an id or a folder path) or url');
+  const library = source.library;
+  const slash = media.lastIndexOf('/');
+  const item = library.get(media) ?? (slash > 0 ? library.folder(media.slice(0, slash))?.items.find((entry) => entry.name === media.slice(slash + 1)) : undefined);
+  if (item) return source.castMedia(item);
+  const folder = library.folder(media);
+  if (folder && folder.items.length > 0) return folder.items.map((entry) => source.castMedia(entry));
+  throw new ControlError('UNKNOWN_MEDIA', folder ? `the folder '${media}' has no media` : `no media or folder '${media}' in the library`);
+}

@@ -1,0 +1,52 @@
+import type { CastMedia } from '../cast/player.ts';
+import type { MediaItem, SubtitleTrack } from '../library/model.ts';
+import type { Grants } from '../signing.ts';
+
+/** Options of {@link SignedMedia}. */
+export interface SignedMediaOptions {
+  /** Signs the grants (`?g=`) the media server checks. */
+  grants: Grants;
+  /** The server's base URL as devices reach it, asked for each URL (the LAN address may change). */
+  baseUrl: () => string;
+  /** How long a signed URL stays valid, in seconds. Default 48 hours. */
+  grantTtl?: number;
+}
+
+/**
+ * A library item as a device is told to play it: absolute URLs a Chromecast can fetch
+ * without any header, each carrying its own expiring grant, for the file and for its
+ * subtitles as WebVTT. Listings and `play` both sign here.
+ */
+export class SignedMedia {
+  readonly #options: SignedMediaOptions;
+
+  constructor(options: SignedMediaOptions) {
+    this.#options = options;
+  }
+
+  /** Absolute signed URL of a media item. */
+  mediaUrl(item: MediaItem): string {
+    return `${this.#options.baseUrl()}/media/${item.id}?g=${this.#options.grants.sign(item.id, this.#expiry())}`;
+  }
+
+  /** Absolute signed URL of a subtitle track, served as WebVTT. */
+  subtitleUrl(track: SubtitleTrack): string {
+    return `${this.#options.baseUrl()}/subtitles/${track.id}.vtt?g=${this.#options.grants.sign(track.id, this.#expiry())}`;
+  }
+
+  /** An item's subtitle tracks as devices take them: a language (`und` when unknown) and a signed WebVTT URL. */
+  tracks(item: MediaItem): Array<{ lang: string; url: string }> {
+    return item.subtitles.map((track) => ({ lang: track.lang ?? 'und', url: this.subtitleUrl(track) }));
+  }
+
+  /** The item as a player loads it: its signed URL, type, title, kind and subtitle tracks. */
+  castMedia(item: MediaItem): CastMedia {
+    return { url: this.mediaUrl(item), contentType: item.mime, title: item.title, kind: item.kind, subtitles: this.tracks(item) };
+  }
+
+  // Rounded up to the hour, so listings made within the hour give identical URLs.
+  #expiry(): number {
+    const ttl = this.#options.grantTtl ?? 48 * 3600;
+    return Math.ceil((Date.now() / 1000 + ttl) / 3600) * 3600;
+  }
+}

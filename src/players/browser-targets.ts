@@ -1,0 +1,89 @@
+import { EventEmitter } from 'node:events';
+import type { ControlHub, SelfNamedReceivers } from '../control/hub.ts';
+import { unknownDevice } from '../errors.ts';
+import { silentLogger, type Logger } from '../logger.ts';
+import { namesDevice, type DeviceSummary } from '../protocol/devices.ts';
+import type { PlayerDirectory } from './directory.ts';
+import { ReceiverPlayer } from './receiver-player.ts';
+
+/** The hub's device keys of browser targets start with this. */
+export const BROWSER_PREFIX = 'browser:';
+
+/** Whether a device key is a browser target's. */
+export function isBrowserTarget(device: string): boolean {
+  return device.startsWith(BROWSER_PREFIX);
+}
+
+/**
+ * How the hub keys browser targets, the receivers that name themselves:
+ * `Kitchen Tablet` → `browser:kitchen-tablet`.
+ */
+export const BROWSER_TARGET_KEYS: SelfNamedReceivers = {
+  keyFor: (name) => BROWSER_PREFIX + (name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'browser'),
+  owns: isBrowserTarget,
+};
+
+/** Events of {@link BrowserTargets}. */
+export interface BrowserTargetsEvents {
+  /** A target's page connected (online) or went away. */
+  online: [device: DeviceSummary];
+}
+
+/**
+ * The receiver pages opened with `?name=` in any browser: devices of their own kind,
+ * listed while their page is connected, and cast to like a Chromecast.
+ */
+export class BrowserTargets extends EventEmitter<BrowserTargetsEvents> implements PlayerDirectory {
+  readonly #hub: ControlHub;
+  readonly #logger: Logger;
+  readonly #players = new Map<string, ReceiverPlayer>();
+
+  constructor(hub: ControlHub, options: { logger?: Logger } = {}) {
+    super();
+    this.#hub = hub;
+    this.#logger = options.logger ?? silentLogger;
+    hub.on('receiver-up', (device, name) => {
+      if (!isBrowserTarget(device)) return;
+      this.#logger.info(`Browser target "${name ?? device}" connected`);
+      this.emit('online', summary(device, name, true));
+    });
+    hub.on('receiver-down', (device) => {
+      if (!isBrowserTarget(device)) return;
+      this.#logger.info(`Browser target "${device.slice(BROWSER_PREFIX.length)}" went away`);
+      this.emit('online', summary(device, undefined, false));
+    });
+  }
+
+  devices(): DeviceSummary[] {
+    return this.#hub.receivers
+      .filter((receiver) => isBrowserTarget(receiver.device))
+      .map((receiver) => summary(receiver.device, receiver.name, true));
+  }
+
+  player(device: string): Promise<ReceiverPlayer> {
+    const found = this.#find(device);
+    if (!found) {
+      return Promise.reject(unknownDevice(device, this.devices().map((summary) => summary.name)));
+    }
+    let player = this.#players.get(found.id);
+    if (!player) {
+      player = new ReceiverPlayer(this.#hub, found.id, { logger: this.#logger });
+      this.#players.set(found.id, player);
+    }
+    return Promise.resolve(player);
+  }
+
+  /** Stops following the hub. */
+  dispose(): void {
+    for (const player of this.#players.values()) player.dispose();
+    this.#players.clear();
+  }
+
+  #find(device: string): DeviceSummary | undefined {
+    return this.devices().find((target) => namesDevice(target, device));
+  }
+}
+
+function summary(device: string, name: string | undefined, online: boolean): DeviceSummary {
+  return { id: device, name: name ?? device.slice(BROWSER_PREFIX.length), kind: 'browser', online };
+}

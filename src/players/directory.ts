@@ -1,0 +1,25 @@
+import type { Player } from '../cast/player.ts';
+import { unknownDevice } from '../errors.ts';
+import { namesDevice, type DeviceSummary } from '../protocol/devices.ts';
+
+/** Where devices and their players are found: Chromecasts, browser targets, or both at once. */
+export interface PlayerDirectory {
+  devices(): DeviceSummary[];
+  /** The player of a device named by id or name; throws a `ControlError` (`UNKNOWN_DEVICE`, `DEVICE_OFFLINE`). */
+  player(device: string): Promise<Player>;
+}
+
+/**
+ * Several directories as one (Chromecasts and browser targets): a device is found in
+ * the first directory that lists it by id or name.
+ */
+export function combineDirectories(...directories: PlayerDirectory[]): PlayerDirectory {
+  return {
+    devices: () => directories.flatMap((directory) => directory.devices()),
+    player(device) {
+      const owner = directories.find((directory) => directory.devices().some((summary) => namesDevice(summary, device)));
+      if (owner) return owner.player(device);
+      return Promise.reject(unknownDevice(device, directories.flatMap((directory) => directory.devices().map((summary) => summary.name))));
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type { Player } from '../cast/player.ts';
+import type { ControlHandler, HandledRequest } from '../control/hub.ts';
+import { ControlError } from '../errors.ts';
+import type { LibraryListing } from '../http/api-route.ts';
+import { resolvePlayable, type MediaSource } from '../media/resolve.ts';
+import type { PlayerDirectory } from './directory.ts';
+
+/** What the handler needs of the media side: lookups and signing, and the library's listings for `list`. */
+export interface HandlerMedia extends MediaSource {
+  listing(folderPath: string): LibraryListing | undefined;
+}
+
+/**
+ * Carries out controller requests on players: the bridge between the control
+ * protocol and the one `Player` API that Chromecasts and receiver pages share.
+ * A media id may name a file or a folder; a folder plays as a queue. What it throws
+ * is answered by the hub with the code the error table gives (`controlCodeOf`).
+ */
+export class PlayerHandler implements ControlHandler {
+  readonly #media: HandlerMedia;
+  readonly #directory: PlayerDirectory;
+
+  constructor(media: HandlerMedia, directory: PlayerDirectory) {
+    this.#media = media;
+    this.#directory = directory;
+  }
+
+  async handle(request: HandledRequest): Promise<Record<string, unknown> | undefined> {
+    switch (request.type) {
+      case 'devices':
+        return { devices: this.#directory.devices() };
+      case 'list': {
+        const listing = this.#media.listing(request.path ?? '');
+        if (!listing) throw new ControlError('UNKNOWN_MEDIA', `no folder '${request.path ?? ''}' in the library`);
+        return listing as unknown as Record<string, unknown>;
+      }
+      case 'play': {
+        const what = await resolvePlayable(this.#media, request.media, request.url);
+        const player = await this.#directory.player(request.device);
+        const result = await player.load(what, { ...(request.startAt ? { startAt: request.startAt } : {}), ...(request.subtitles ? { subtitles: request.subtitles } : {}) });
+        return { state: result.state, elapsedMs: Math.round(result.elapsedMs), items: Array.isArray(what) ? what.length : 1 };
+      }
+      default:
+        await this.#control(await this.#directory.player(request.device), request);
+        return undefined;
+    }
+  }
+
+  async #control(player: Player, request: Exclude<HandledRequest, { type: 'devices' | 'list' | 'play' }>): Promise<void> {
+    switch (request.type) {
+      case 'pause':
+        return player.pause();
+      case 'resume':
+        return player.play();
+      case 'stop':
+      case 'quit':
+        return player.stop();
+      case 'seek':
+        return player.seek(request.position);
+      case 'volume':
+        return player.setVolume(request.level);
+      case 'mute':
+        return player.setMuted(request.muted);
+      case 'next':
+        return player.next();
+      case 'prev':
+        return player.prev();
+    }
+  }
+}
