@@ -1,9 +1,18 @@
 import { NS } from '../cast/namespaces.ts';
 import { MediaPlayback, type CastMediaInfo, type LoadOutcome } from './media-playback.ts';
 import type { ReceiverPage } from './receiver-browser.ts';
-import type { AppMessage } from './simulator.ts';
 
 type Json = Record<string, unknown>;
+
+/** A custom-namespace message from a sender to the running app. */
+export interface AppMessage {
+  readonly appId: string;
+  readonly namespace: string;
+  readonly senderId: string;
+  readonly data: unknown;
+  /** Answers the sender on the same namespace. */
+  reply(data: unknown): void;
+}
 
 /** What a running app needs from the device that runs it. */
 export interface RunningAppHost {
@@ -67,7 +76,8 @@ export class RunningApp {
     this.#host.send(clientId, this.transportId, senderId, namespace, data as Json);
   }
 
-  describe(): Json {
+  /** The app's entry in RECEIVER_STATUS's `applications`. */
+  statusEntry(): Json {
     const namespaces = this.playback ? [NS.media] : this.#page ? this.#page.namespaces : [NS.control];
     return {
       appId: this.appId,
