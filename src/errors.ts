@@ -11,6 +11,7 @@ import type { ControlErrorCode } from './protocol/codes.ts';
 /** Stable codes of the package's own errors. */
 export type NasCastErrorCode =
   | 'ERR_CONFIG'
+  | 'ERR_INVALID_ARGUMENT'
   | 'ERR_ROOT_UNAVAILABLE'
   | 'ERR_MEDIA_NOT_FOUND'
   | 'ERR_PATH_OUTSIDE_ROOT'
@@ -43,6 +44,12 @@ export abstract class NasCastError extends Error {
 export class ConfigError extends NasCastError {
   readonly code = 'ERR_CONFIG';
   override name = 'ConfigError';
+}
+
+/** A value passed to a method is out of its range (a negative seek, a volume over 1). */
+export class InvalidArgumentError extends NasCastError {
+  readonly code = 'ERR_INVALID_ARGUMENT';
+  override name = 'InvalidArgumentError';
 }
 
 /** A media root cannot be read (unmounted NAS share, missing folder, no permission). */
@@ -211,6 +218,7 @@ export function unknownDevice(device: string, found: readonly string[]): Control
 // logged in full and answered with a generic message (their text may name paths).
 const CONTROL_CODES: Record<NasCastErrorCode, ControlErrorCode> = {
   ERR_CONFIG: 'INTERNAL',
+  ERR_INVALID_ARGUMENT: 'BAD_REQUEST',
   ERR_ROOT_UNAVAILABLE: 'INTERNAL',
   ERR_MEDIA_NOT_FOUND: 'UNKNOWN_MEDIA',
   ERR_PATH_OUTSIDE_ROOT: 'INTERNAL',

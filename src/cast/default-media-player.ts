@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { CastProtocolError, CastTimeoutError, LoadFailedError, NoMediaSessionError } from '../errors.ts';
+import { CastProtocolError, CastTimeoutError, InvalidArgumentError, LoadFailedError, NoMediaSessionError } from '../errors.ts';
 import { DEFAULT_MEDIA_RECEIVER } from './namespaces.ts';
 import type { CastMedia, LoadOptions, LoadResult, PlaybackState, Player, PlayerEvents, PlayerStatus } from './player.ts';
 import type { CastSession } from './session.ts';
@@ -99,12 +99,12 @@ export class DefaultMediaPlayer extends EventEmitter<PlayerEvents> implements Pl
   }
 
   seek(position: number): Promise<void> {
-    if (!Number.isFinite(position) || position < 0) return Promise.reject(new RangeError(`seek position must be a number of seconds ≥ 0, not ${position}`));
+    if (!Number.isFinite(position) || position < 0) return Promise.reject(new InvalidArgumentError(`seek position must be a number of seconds ≥ 0, not ${position}`));
     return this.#command({ type: 'SEEK', currentTime: position });
   }
 
   async setVolume(level: number): Promise<void> {
-    if (!Number.isFinite(level) || level < 0 || level > 1) throw new RangeError(`volume must be between 0 and 1, not ${level}`);
+    if (!Number.isFinite(level) || level < 0 || level > 1) throw new InvalidArgumentError(`volume must be between 0 and 1, not ${level}`);
     await this.#session.setVolume({ level });
     this.#update({ volume: level });
   }

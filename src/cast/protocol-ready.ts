@@ -1,4 +1,5 @@
 import proto from 'castv2/lib/proto.js';
+import { CastProtocolError } from '../errors.ts';
 
 /**
  * Resolves once castv2 has loaded its protobuf definitions. It loads them
@@ -13,7 +14,7 @@ export async function protocolReady(timeoutMs = 5000): Promise<void> {
       proto.CastMessage.serialize({ protocolVersion: 0, sourceId: 's', destinationId: 'd', namespace: 'n', payloadType: 0, payloadUtf8: '' });
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error('castv2 protobuf definitions did not load', { cause: error });
+      if (Date.now() > deadline) throw new CastProtocolError('castv2 protobuf definitions did not load', { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }

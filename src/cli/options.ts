@@ -1,13 +1,10 @@
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import type { Logger, MediaRootConfig } from '../api.ts';
+import { ConfigError, type Logger, type MediaRootConfig } from '../api.ts';
 
 /** A mistake in how the command was called, found after parsing: printed, exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
+export class UsageError extends ConfigError {
+  override name = 'UsageError';
 }
 
 /** `--port`: 0 to 65535 (0 picks a free port). */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ControlClient, type DeviceSummary, SECRETS_FILE } from '../api.ts';
+import { ConfigError, ControlClient, type DeviceSummary, SECRETS_FILE } from '../api.ts';
 import { PLATFORM_NAME } from './platform.ts';
 
 /** What the settings page learns of the running plugin. */
@@ -12,12 +12,12 @@ export interface PluginState {
   readonly message?: string;
 }
 
-/** A request of the settings page that cannot be answered; its message is shown to the user. */
-export class SettingsRequestError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SettingsRequestError';
-  }
+/**
+ * A request of the settings page that cannot be answered; its message, shown to the
+ * user, says what to set or do (a `ConfigError`: the page is where NasCast is configured).
+ */
+export class SettingsRequestError extends ConfigError {
+  override name = 'SettingsRequestError';
 }
 
 /** Where the backend finds Homebridge's files (the UI gives them in its environment). */

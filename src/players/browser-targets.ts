@@ -3,7 +3,7 @@ import type { ControlHub, SelfNamedReceivers } from '../control/hub.ts';
 import { unknownDevice } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { namesDevice, type DeviceSummary } from '../protocol/devices.ts';
-import type { PlayerDirectory } from './directory.ts';
+import type { DirectoryEvents, PlayerDirectory } from './directory.ts';
 import { ReceiverPlayer } from './receiver-player.ts';
 
 /** The hub's device keys of browser targets start with this. */
@@ -23,17 +23,11 @@ export const BROWSER_TARGET_KEYS: SelfNamedReceivers = {
   owns: isBrowserTarget,
 };
 
-/** Events of {@link BrowserTargets}. */
-export interface BrowserTargetsEvents {
-  /** A target's page connected (online) or went away. */
-  online: [device: DeviceSummary];
-}
-
 /**
  * The receiver pages opened with `?name=` in any browser: devices of their own kind,
  * listed while their page is connected, and cast to like a Chromecast.
  */
-export class BrowserTargets extends EventEmitter<BrowserTargetsEvents> implements PlayerDirectory {
+export class BrowserTargets extends EventEmitter<DirectoryEvents> implements PlayerDirectory {
   readonly #hub: ControlHub;
   readonly #logger: Logger;
   readonly #players = new Map<string, ReceiverPlayer>();

@@ -6,7 +6,7 @@ import { silentLogger, type Logger } from '../logger.ts';
 import { ChromecastPlayer, type ReceiverAppLink } from './chromecast-player.ts';
 import { unknownDevice } from '../errors.ts';
 import { namesDevice, type DeviceSummary } from '../protocol/devices.ts';
-import type { PlayerDirectory } from './directory.ts';
+import type { DirectoryEvents, PlayerDirectory } from './directory.ts';
 
 /** Options of {@link Chromecasts}. */
 export interface ChromecastsOptions {
@@ -22,11 +22,8 @@ export interface ChromecastsOptions {
   logger?: Logger;
 }
 
-/** Events of {@link Chromecasts}. */
-export interface ChromecastsEvents {
-  /** A device with a player became reachable or unreachable. */
-  online: [device: DeviceSummary];
-}
+/** Events of {@link Chromecasts}: `online` when a device with a player becomes reachable or unreachable. */
+export type ChromecastsEvents = DirectoryEvents;
 
 /**
  * The Chromecasts discovery finds, as a {@link PlayerDirectory}: one

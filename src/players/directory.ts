@@ -9,6 +9,12 @@ export interface PlayerDirectory {
   player(device: string): Promise<Player>;
 }
 
+/** Events of a directory that follows its devices' reachability (Chromecasts, browser targets). */
+export interface DirectoryEvents {
+  /** A device became reachable or unreachable (a browser target: its page connected or went away). */
+  online: [device: DeviceSummary];
+}
+
 /**
  * Several directories as one (Chromecasts and browser targets): a device is found in
  * the first directory that lists it by id or name.
