@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { Application, Client, DefaultMediaReceiver, JsonController, type Controller } from 'castv2-client';
+import { Client } from 'castv2-client';
 import type { ReceiverApplication, ReceiverStatus } from './receiver-types.ts';
 import { DeviceUnavailableError, LaunchError } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { backoffDelay } from '../protocol/backoff.ts';
 import { protocolReady } from './protocol-ready.ts';
-import { DEFAULT_MEDIA_RECEIVER, NS } from './namespaces.ts';
+import { JoinedApp } from './joined-app.ts';
 import { requestWithDeadline } from './request.ts';
 
 type Json = Record<string, unknown>;
@@ -66,10 +66,9 @@ export class CastSession extends EventEmitter<CastSessionEvents> {
   readonly #logger: Logger;
   #state: CastSessionState = 'idle';
   #client: Client | undefined;
-  #app: Application | undefined;
+  #joined: JoinedApp | undefined;
+  // The app joined, kept while a lost connection is rebuilt, to re-join it.
   #appInfo: ReceiverApplication | undefined;
-  #custom = new Map<string, Controller>();
-  #onAppClose: (() => void) | undefined;
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #connecting: Promise<void> | undefined;
   #lastPong = 0;
@@ -174,15 +173,14 @@ export class CastSession extends EventEmitter<CastSessionEvents> {
 
   /** A request on the joined Default Media Receiver's media namespace. */
   mediaRequest(payload: Json): Promise<Json> {
-    const app = this.#app;
-    const media = app instanceof DefaultMediaReceiver ? app.media : undefined;
+    const media = this.#joined?.media;
     if (!media) return Promise.reject(new DeviceUnavailableError('The Default Media Receiver is not running on the device'));
     return requestWithDeadline(media, payload, this.#requestTimeoutMs);
   }
 
   /** Sends a message to the joined app on a custom namespace. */
   sendToApp(namespace: string, data: Json): void {
-    const controller = this.#custom.get(namespace);
+    const controller = this.#joined?.channel(namespace);
     if (!controller || this.#state !== 'connected') throw new DeviceUnavailableError(`No app is joined on ${namespace}`);
     controller.send(data);
   }
@@ -239,57 +237,26 @@ export class CastSession extends EventEmitter<CastSessionEvents> {
     const client = this.#client;
     if (!client || this.#state !== 'connected') throw new DeviceUnavailableError('Not connected to the device');
     this.#leaveApp();
-    const joined = app.appId === DEFAULT_MEDIA_RECEIVER ? new DefaultMediaReceiver(client.client, app) : new Application(client.client, app);
-    this.#app = joined;
+    const joined = new JoinedApp(client, app, {
+      mediaStatus: (status) => this.emit('media-status', status),
+      appMessage: (namespace, data) => this.emit('app-message', namespace, data),
+      closed: () => {
+        if (this.#joined !== joined) return;
+        this.#joined = undefined;
+        this.#appInfo = undefined;
+        this.emit('app-closed');
+      },
+    });
+    this.#joined = joined;
     this.#appInfo = app;
-    if (joined instanceof DefaultMediaReceiver) joined.on('status', (status: Json) => this.emit('media-status', status));
-    for (const { name } of app.namespaces ?? []) {
-      if (name === NS.media || !name.startsWith('urn:x-cast:') || name.startsWith('urn:x-cast:com.google.')) continue;
-      const controller = joined.createController(JsonController, name);
-      controller.on('message', (data: Json) => this.emit('app-message', name, data));
-      this.#custom.set(name, controller);
-    }
-    this.#onAppClose = () => {
-      if (this.#app !== joined) return;
-      this.#closeControllers(joined);
-      this.#app = undefined;
-      this.#appInfo = undefined;
-      this.emit('app-closed');
-    };
-    joined.on('close', this.#onAppClose);
     return app;
   }
 
   #leaveApp(): void {
-    const app = this.#app;
-    this.#app = undefined;
+    const joined = this.#joined;
+    this.#joined = undefined;
     this.#appInfo = undefined;
-    if (!app) return;
-    // Only our listener: castv2-client's own 'close' listener closes the app's connection channel.
-    if (this.#onAppClose) app.off('close', this.#onAppClose);
-    this.#closeControllers(app);
-    try {
-      app.close();
-    } catch {
-      // its socket is already gone: nothing to tell the device
-    }
-  }
-
-  /**
-   * Closes the app's media and custom-namespace channels. castv2-client never closes a
-   * DefaultMediaReceiver's media controller, and each open channel keeps a 'message'
-   * listener on the connection: without this, every launch leaked one (found by
-   * `npm run bench`'s Homebridge rounds: MaxListenersExceededWarning after ten).
-   * The media controller's own 'close' listener is dropped first: it sends a media STOP
-   * (and throws when it never saw a media session), and leaving must not stop playback.
-   */
-  #closeControllers(app: Application): void {
-    if (app instanceof DefaultMediaReceiver) {
-      app.media.removeAllListeners('close');
-      app.media.close();
-    }
-    for (const controller of this.#custom.values()) controller.close();
-    this.#custom.clear();
+    joined?.leave();
   }
 
   #startHeartbeat(client: Client): void {
@@ -338,7 +305,7 @@ export class CastSession extends EventEmitter<CastSessionEvents> {
       const still = previous && status.applications?.find((app) => app.sessionId === previous.sessionId);
       if (still) {
         this.#join(still);
-        if (this.#app instanceof DefaultMediaReceiver) {
+        if (this.#joined?.media) {
           const media = await this.mediaRequest({ type: 'GET_STATUS' });
           const entry = (media.status as Json[] | undefined)?.[0];
           if (entry) this.emit('media-status', entry);
