@@ -1,4 +1,4 @@
-export { BROWSER_PREFIX, BROWSER_TARGET_KEYS, BrowserTargets, isBrowserTarget } from './browser-targets.ts';
+export { BROWSER_TARGET_KEYS, BrowserTargets, isBrowserTarget } from './browser-targets.ts';
 export { ChromecastPlayer, type ChromecastPlayerEvents, type ChromecastPlayerOptions, type ReceiverAppLink, type ReceiverKind } from './chromecast-player.ts';
 export { Chromecasts, type ChromecastsEvents, type ChromecastsOptions } from './chromecasts.ts';
 export { combineDirectories, type DirectoryEvents, type PlayerDirectory } from './directory.ts';
