@@ -1,6 +1,5 @@
 import { Option, type Command } from 'commander';
-import { consoleLogger, defaultStorageDir, type MediaRootConfig } from '../api.ts';
-import { NasCast } from '../nascast.ts';
+import { consoleLogger, defaultStorageDir, type MediaRootConfig, NasCast } from '../api.ts';
 import { collect, parseMedia, parsePort, parseSeconds, untilSignal } from './options.ts';
 import { forgetServer, noteServer } from './server-file.ts';
 import { StandInSimulator } from './stand-in.ts';

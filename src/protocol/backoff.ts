@@ -3,5 +3,3 @@ export function backoffDelay(attempt: number, initialMs: number, maxMs: number, 
   const ceiling = Math.min(maxMs, initialMs * 2 ** attempt);
   return ceiling / 2 + random() * (ceiling / 2);
 }
-import { EventEmitter } from 'node:events';
-export const protocolEvents = new EventEmitter();
