@@ -12,6 +12,9 @@ export interface Secrets {
   readonly signingKey: Buffer;
 }
 
+/** The shortest signing key accepted: the HMAC of grants and media ids is only as strong as it. */
+export const MIN_SIGNING_KEY_BYTES = 32;
+
 /** The name of the secrets file inside the storage folder. */
 export const SECRETS_FILE = 'nascast-secrets.json';
 
@@ -39,9 +42,14 @@ export async function loadSecrets(storageDir: string): Promise<Secrets> {
     if (typeof parsed.token !== 'string' || parsed.token.length < 16 || typeof parsed.signingKey !== 'string') {
       throw new SecretsError(`${file} is damaged: delete it to make new secrets`);
     }
+    const signingKey = Buffer.from(parsed.signingKey, 'base64url');
+    if (signingKey.length < MIN_SIGNING_KEY_BYTES) {
+      // A short key (or "") lets anyone compute media ids and grants.
+      throw new SecretsError(`${file} has a signing key of ${signingKey.length} bytes, and at least ${MIN_SIGNING_KEY_BYTES} are needed: delete the file and start NasCast again to make new secrets (the API token changes too)`);
+    }
     const stats = await fs.stat(file);
     if ((stats.mode & 0o077) !== 0) await fs.chmod(file, 0o600);
-    return { token: parsed.token, signingKey: Buffer.from(parsed.signingKey, 'base64url') };
+    return { token: parsed.token, signingKey };
   } catch (error) {
     if (error instanceof SecretsError) throw error;
     if (errnoCode(error) !== 'ENOENT') {

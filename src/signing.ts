@@ -1,6 +1,8 @@
 // The install's signatures and secret comparisons: grants on media URLs (signed by
 // media/, checked by http/), receiver tokens (control/), and the API token (http/, control/).
 import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { SecretsError } from './errors.ts';
+import { MIN_SIGNING_KEY_BYTES } from './secrets.ts';
 
 /** Why a request was refused; the HTTP layer turns it into a 401 with a short reason. */
 export type AuthFailure = 'missing' | 'wrong' | 'expired';
@@ -14,6 +16,7 @@ export class Grants {
   readonly #verified = new Map<string, number>();
 
   constructor(key: Buffer) {
+    if (key.length < MIN_SIGNING_KEY_BYTES) throw new SecretsError(`a signing key needs at least ${MIN_SIGNING_KEY_BYTES} bytes; this one has ${key.length}`);
     this.#key = createSecretKey(key); // imported once: a Buffer key costs 4.5× per HMAC
   }
 
