@@ -130,11 +130,12 @@ test('a request resent after a dropped socket is carried out once, and both sock
     await gate;
     return { done: true };
   });
-  const first = await hello(t, url, { token: hubToken, role: 'controller' });
+  // The same controller on both sockets: it names itself with `client` in its hello.
+  const first = await hello(t, url, { token: hubToken, role: 'controller', client: 'laptop-1' });
   first.send({ type: 'pause', id: 'req-1', device: 'tv-1' });
   await eventually(() => handled.length === 1);
   first.ws.terminate();
-  const second = await hello(t, url, { token: hubToken, role: 'controller' });
+  const second = await hello(t, url, { token: hubToken, role: 'controller', client: 'laptop-1' });
   second.send({ type: 'pause', id: 'req-1', device: 'tv-1' });
   release();
   const reply = await second.next((message) => message.id === 'req-1');

@@ -216,3 +216,21 @@ test('200 controllers subscribed to one device all get every status', async (t) 
     for (let position = 0; position < 20; position++) t.is((await controller.next((message) => message.type === 'status', 10_000)).position, position);
   }
 });
+
+test('request ids belong to their controller: two controllers using the same id each get their own reply', async (t) => {
+  const { url, token, handled } = await startHub(t, {}, (request) => Promise.resolve({ echo: request.type === 'seek' ? request.position : request.type }));
+  const a = await hello(t, url, { token, role: 'controller' });
+  const b = await hello(t, url, { token, role: 'controller' });
+  a.send({ type: 'seek', id: 'shared-2', device: 'tv-1', position: 10 });
+  t.like(await a.next((message) => message.id === 'shared-2'), { type: 'ok', result: { echo: 10 } });
+  b.send({ type: 'seek', id: 'shared-2', device: 'tv-1', position: 20 });
+  t.like(await b.next((message) => message.id === 'shared-2'), { type: 'ok', result: { echo: 20 } });
+  // Two controllers that name themselves differently do not meet either.
+  const c = await hello(t, url, { token, role: 'controller', client: 'phone' });
+  const d = await hello(t, url, { token, role: 'controller', client: 'laptop' });
+  c.send({ type: 'pause', id: 'same', device: 'tv-1' });
+  t.like(await c.next((message) => message.id === 'same'), { result: { echo: 'pause' } });
+  d.send({ type: 'stop', id: 'same', device: 'tv-1' });
+  t.like(await d.next((message) => message.id === 'same'), { result: { echo: 'stop' } });
+  t.deepEqual(handled.map((request) => request.type), ['seek', 'seek', 'pause', 'stop']);
+});

@@ -81,7 +81,7 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
     this.#options = options;
     this.#channel = new ControlChannel({
       url: options.url,
-      hello: { token: options.token, role: 'controller' },
+      hello: { token: options.token, role: 'controller', client: randomUUID() },
       createSocket: (url) => openSocket(url),
       initialDelayMs: options.initialDelayMs,
       maxDelayMs: options.maxDelayMs,

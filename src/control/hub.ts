@@ -210,6 +210,8 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
     if (device === undefined) return peer.socket.close(CLOSE_CODES.unauthorized, 'wrong or expired token');
     this.#sockets.welcomed(peer);
     peer.role = message.role;
+    // Random per socket unless the controller names itself: ids never meet another controller's.
+    peer.requester = message.client === undefined ? `session:${peer.session}` : `client:${message.client}`;
     if (message.role === 'receiver') {
       const previous = this.#receivers.get(device);
       if (previous && previous !== peer) previous.socket.close(CLOSE_CODES.goingAway, 'replaced by a newer receiver');
@@ -267,15 +269,17 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
           return this.#sockets.send(peer, this.#errorReply(message, error));
         }
     }
-    // A client resends what was unanswered when its socket dropped; the same id is carried out once.
-    const seen = message.id === undefined ? undefined : this.#recent.get(message.id);
+    // A client resends what was unanswered when its socket dropped; the same id from the
+    // same client is carried out once.
+    const key = message.id === undefined ? undefined : `${peer.requester ?? ''}\n${message.id}`;
+    const seen = key === undefined ? undefined : this.#recent.get(key);
     if (seen) {
       if (seen.reply) return this.#sockets.send(peer, seen.reply);
       seen.waiters.add(peer);
       return;
     }
     const entry: RecentRequest = { waiters: new Set([peer]) };
-    if (message.id !== undefined) this.#remember(message.id, entry);
+    if (key !== undefined) this.#remember(key, entry);
     let reply: Record<string, unknown>;
     try {
       const result = await this.#options.handler.handle(message);

@@ -15,6 +15,8 @@ export interface Peer {
   device?: string;
   /** The devices whose status a controller follows. */
   readonly rooms: Set<string>;
+  /** Who request ids belong to: the controller's `client` from its hello, else this socket's session. */
+  requester?: string;
 }
 
 /** Options of {@link ControlSockets}: its limits, and where frames and closes go. */

@@ -28,6 +28,8 @@ export interface HelloFields {
   role: 'receiver' | 'controller';
   device?: string;
   name?: string;
+  /** A controller's own id, the same on each reconnect, so that resent requests are carried out once. */
+  client?: string;
 }
 
 /** What the channel is doing. */

@@ -24,7 +24,10 @@ export type ControlStatus = Infer<typeof playerStatus>;
 
 const subtitleTrack = object({ lang: string({ max: 35 }), url: string({ max: 8192 }) });
 
-const hello = object({ token: string({ max: 512 }), role: oneOf(['receiver', 'controller'] as const), device: optional(device), name: optional(string({ max: 128 })) });
+// `client`: a controller's own id, the same on every socket it opens, under which the
+// hub keeps request ids for deduplication (a resend after a reconnect is recognised;
+// another controller's equal id is not). Without it, ids are kept per socket.
+const hello = object({ token: string({ max: 512 }), role: oneOf(['receiver', 'controller'] as const), device: optional(device), name: optional(string({ max: 128 })), client: optional(string({ max: 64 })) });
 
 /** The first message on every socket. */
 export const helloMessages = { hello } satisfies Record<string, Schema<unknown>>;

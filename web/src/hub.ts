@@ -26,7 +26,8 @@ export class Hub {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     this.#channel = new ControlChannel({
       url: `${scheme}://${location.host}/control`,
-      hello: { token, role: 'controller' },
+      // crypto.randomUUID needs a secure context, which a page on a LAN address is not.
+      hello: { token, role: 'controller', client: `web-${Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => byte.toString(16).padStart(2, '0')).join('')}` },
       createSocket: (url) => new WebSocket(url),
       onOpen: () => {
         // Subscriptions are per socket: renew them after a reconnect.
