@@ -21,7 +21,10 @@ import {
 import { tokensMatch } from '../signing.ts';
 import { PendingCommands } from './pending-commands.ts';
 import type { ReceiverTokens } from './receiver-tokens.ts';
+import { Receivers, type SelfNamedReceivers } from './receivers.ts';
 import { ControlSockets, type Peer } from './sockets.ts';
+
+export type { SelfNamedReceivers } from './receivers.ts';
 
 /** The controller requests a {@link ControlHandler} carries out. */
 export type HandledRequest = Exclude<ControllerRequest, { type: 'subscribe' | 'unsubscribe' | 'status' | 'ping' }>;
@@ -30,17 +33,6 @@ export type HandledRequest = Exclude<ControllerRequest, { type: 'subscribe' | 'u
 export interface ControlHandler {
   /** Resolves with the `ok` reply's `result`; what it throws is answered with the code `controlCodeOf` gives. */
   handle(request: HandledRequest): Promise<Record<string, unknown> | undefined>;
-}
-
-/**
- * How receivers that name themselves (a `hello` with a `name` and no `device`: browser
- * targets) are keyed. The players side decides; without it such receivers are refused.
- */
-export interface SelfNamedReceivers {
-  /** The device key for a receiver that calls itself `name`. */
-  keyFor(name: string): string;
-  /** Whether a device key is one of theirs: a receiver token scoped `*` may register only these. */
-  owns(device: string): boolean;
 }
 
 /** Options of {@link ControlHub}. */
@@ -68,6 +60,12 @@ export interface ControlHubOptions {
   receiverTimeoutMs?: number;
   /** Events kept per device for late subscribers. Default 10. */
   historySize?: number;
+  /** Receivers connected at once, in all. Default 100. */
+  maxReceivers?: number;
+  /** Receivers connected at once with one receiver token (browser targets share the one `serve` prints). Default 16. */
+  maxReceiversPerToken?: number;
+  /** Devices one controller may subscribe to. Default 256. */
+  maxSubscriptions?: number;
   logger?: Logger;
 }
 
@@ -99,8 +97,7 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
   readonly #options: ControlHubOptions;
   readonly #logger: Logger;
   readonly #sockets: ControlSockets;
-  readonly #receivers = new Map<string, Peer>();
-  readonly #names = new Map<string, string>();
+  readonly #receivers: Receivers;
   readonly #history = new Map<string, Array<Record<string, unknown>>>();
   readonly #pending = new PendingCommands();
   readonly #recent = new Map<string, RecentRequest>();
@@ -111,6 +108,14 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
+    this.#receivers = new Receivers({
+      token: options.token,
+      receiverTokens: options.receiverTokens,
+      selfNamed: options.selfNamed,
+      maxReceivers: options.maxReceivers ?? 100,
+      maxPerToken: options.maxReceiversPerToken ?? 16,
+      onExpired: (peer) => peer.socket.close(CLOSE_CODES.unauthorized, 'the receiver token expired'),
+    });
     this.#sockets = new ControlSockets({
       heartbeatMs: this.#heartbeatMs,
       helloTimeoutMs: options.helloTimeoutMs ?? 5000,
@@ -134,7 +139,7 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
 
   /** The devices that have a receiver page connected, with the names browser targets gave. */
   get receivers(): Array<{ device: string; name: string | undefined }> {
-    return [...this.#receivers.keys()].map((device) => ({ device, name: this.#names.get(device) }));
+    return this.#receivers.list();
   }
 
   /** How long {@link ControlHub.command} waits for a receiver's reply, in ms. */
@@ -155,7 +160,7 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
 
   /** Sends a command to a device's receiver page and waits for its reply. */
   command(device: string, command: ReceiverCommand): Promise<Record<string, unknown> | undefined> {
-    const peer = this.#receivers.get(device);
+    const peer = this.#receivers.peer(device);
     if (!peer) return Promise.reject(new ControlError('DEVICE_OFFLINE', `no receiver is connected for ${device}`));
     const { id, reply } = this.#pending.open(device, this.receiverTimeoutMs, command.type);
     this.#sockets.send(peer, { ...command, id });
@@ -165,14 +170,15 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
   /** Closes every socket (1001) and stops the heartbeat. */
   async close(): Promise<void> {
     this.#pending.fail(undefined, 'the control channel is closing');
+    this.#receivers.close();
     await this.#sockets.close();
   }
 
   #drop(peer: Peer): void {
-    if (peer.role !== 'receiver' || !peer.device || this.#receivers.get(peer.device) !== peer) return;
-    const device = peer.device;
-    this.#receivers.delete(device);
-    this.#names.delete(device);
+    const device = peer.role === 'receiver' ? this.#receivers.remove(peer) : undefined;
+    if (device === undefined) return;
+    // A browser target ends with its page: nothing of it is kept for later subscribers.
+    if (this.#receivers.selfNamed(device)) this.#history.delete(device);
     // Its unanswered commands fail now, not at their deadline.
     this.#pending.fail(device, `the receiver of ${device} went away`);
     this.emit('receiver-down', device);
@@ -206,39 +212,36 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
   }
 
   #hello(peer: Peer, message: HelloMessage): void {
-    const device = this.#authorise(message);
-    if (device === undefined) return peer.socket.close(CLOSE_CODES.unauthorized, 'wrong or expired token');
+    let secret: string | undefined;
+    if (message.role === 'receiver') {
+      const admission = this.#receivers.admit(peer, message);
+      if (!admission.ok) return peer.socket.close(admission.code, admission.reason);
+      peer.device = admission.device;
+      secret = admission.secret;
+      admission.replaced?.socket.close(CLOSE_CODES.goingAway, 'replaced by the same screen reconnecting');
+    } else if (!tokensMatch(message.token, this.#options.token)) {
+      return peer.socket.close(CLOSE_CODES.unauthorized, 'wrong or expired token');
+    }
     this.#sockets.welcomed(peer);
     peer.role = message.role;
     // Random per socket unless the controller names itself: ids never meet another controller's.
     peer.requester = message.client === undefined ? `session:${peer.session}` : `client:${message.client}`;
-    if (message.role === 'receiver') {
-      const previous = this.#receivers.get(device);
-      if (previous && previous !== peer) previous.socket.close(CLOSE_CODES.goingAway, 'replaced by a newer receiver');
-      peer.device = device;
-      this.#receivers.set(device, peer);
-      if (message.name) this.#names.set(device, message.name);
-      this.emit('receiver-up', device, message.name);
-    }
-    this.#sockets.send(peer, { type: 'welcome', ...(message.id ? { id: message.id } : {}), session: peer.session, heartbeatMs: this.#heartbeatMs, name: this.#options.name ?? 'NasCast', ...(peer.device ? { device: peer.device } : {}) });
-  }
-
-  /** The device a hello may speak for (`''` for a controller), or undefined if it may not connect. */
-  #authorise(hello: HelloMessage): string | undefined {
-    if (hello.role === 'controller') return tokensMatch(hello.token, this.#options.token) ? '' : undefined;
-    // A receiver: the install's token, or a receiver token for this device (or `*`, a receiver that names itself).
-    const selfNamed = this.#options.selfNamed;
-    const wanted = hello.device ?? (hello.name && selfNamed ? selfNamed.keyFor(hello.name) : undefined);
-    if (!wanted) return undefined;
-    if (tokensMatch(hello.token, this.#options.token)) return wanted;
-    const verdict = this.#options.receiverTokens.verify(hello.token);
-    if (!verdict.ok) return undefined;
-    if (verdict.scope === wanted || (verdict.scope === '*' && selfNamed?.owns(wanted))) return wanted;
-    return undefined;
+    if (peer.device !== undefined) this.emit('receiver-up', peer.device, message.name);
+    this.#sockets.send(peer, {
+      type: 'welcome',
+      ...(message.id ? { id: message.id } : {}),
+      session: peer.session,
+      heartbeatMs: this.#heartbeatMs,
+      name: this.#options.name ?? 'NasCast',
+      ...(peer.device ? { device: peer.device } : {}),
+      ...(secret ? { secret } : {}),
+    });
   }
 
   #fromReceiver(peer: Peer, message: Exclude<ReceiverMessage, { type: 'hello' }>): void {
     const device = peer.device!;
+    // Its token ran out: the session ends (the socket is being closed), and nothing more is taken from it.
+    if (this.#receivers.expired(peer)) return peer.socket.close(CLOSE_CODES.unauthorized, 'the receiver token expired');
     if (message.type === 'status') {
       return this.publishStatus(device, withoutEnvelope(message) as ControlStatus);
     }
@@ -253,6 +256,9 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
   async #fromController(peer: Peer, message: ControllerRequest): Promise<void> {
     switch (message.type) {
       case 'subscribe':
+        if (!peer.rooms.has(message.device) && peer.rooms.size >= (this.#options.maxSubscriptions ?? 256)) {
+          return this.#error(peer, message.id, 'BAD_REQUEST', `subscribe: at most ${this.#options.maxSubscriptions ?? 256} devices per connection`);
+        }
         peer.rooms.add(message.device);
         this.#ok(peer, message.id);
         for (const event of this.#history.get(message.device) ?? []) this.#sockets.send(peer, { ...event, replay: true });

@@ -24,12 +24,12 @@ export class ReceiverTokens {
     return `r1.${Buffer.from(scope).toString('base64url')}.${this.#grants.sign(`receiver/${scope}`, expiresAt)}`;
   }
 
-  /** The scope a token grants, or why it does not. */
-  verify(token: string, now = Date.now()): { ok: true; scope: ReceiverScope } | { ok: false; reason: 'wrong' | 'expired' } {
+  /** The scope a token grants and when it expires (ms since the epoch), or why it does not. */
+  verify(token: string, now = Date.now()): { ok: true; scope: ReceiverScope; expiresAt: number } | { ok: false; reason: 'wrong' | 'expired' } {
     const [version, scope64, expiry, signature, ...rest] = token.split('.');
     if (version !== 'r1' || !scope64 || !expiry || !signature || rest.length > 0) return { ok: false, reason: 'wrong' };
     const scope = Buffer.from(scope64, 'base64url').toString();
     const failure = this.#grants.verify(`receiver/${scope}`, `${expiry}.${signature}`, now);
-    return failure === undefined ? { ok: true, scope } : { ok: false, reason: failure === 'expired' ? 'expired' : 'wrong' };
+    return failure === undefined ? { ok: true, scope, expiresAt: Number(expiry) * 1000 } : { ok: false, reason: failure === 'expired' ? 'expired' : 'wrong' };
   }
 }

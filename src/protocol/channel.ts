@@ -79,6 +79,8 @@ export class ControlChannel {
   #idleMs = 15_000;
   #pingSent = false;
   #pings = 0;
+  // A receiver's proof that it is the same screen when it reconnects (from its first welcome).
+  #secret: string | undefined;
 
   constructor(options: ControlChannelOptions) {
     this.#options = options;
@@ -131,7 +133,7 @@ export class ControlChannel {
     this.#socket = socket;
     let welcomed = false;
     const handshakeTimer = setTimeout(() => socket.close(4408, 'no welcome in time'), this.#options.connectTimeoutMs ?? 5000);
-    socket.onopen = () => socket.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'hello', ...this.#options.hello }));
+    socket.onopen = () => socket.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'hello', ...this.#options.hello, ...(this.#secret === undefined ? {} : { secret: this.#secret }) }));
     socket.onerror = () => {}; // a close event always follows, and carries what we need
     socket.onmessage = (event) => {
       const message = parse(event.data);
@@ -143,6 +145,7 @@ export class ControlChannel {
         clearTimeout(handshakeTimer);
         this.#attempt = 0;
         this.#idleMs = this.#options.idleMs ?? (typeof message.heartbeatMs === 'number' ? message.heartbeatMs : 15_000);
+        if (typeof message.secret === 'string') this.#secret = message.secret;
         this.#setState('open');
         this.#sawTraffic();
         this.#options.onOpen?.(message);

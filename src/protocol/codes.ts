@@ -36,6 +36,10 @@ export const CLOSE_CODES = {
   policyViolation: 1008,
   /** A frame over the size limit (ws closes with it). */
   tooBig: 1009,
+  /** A live receiver already speaks for that device, or has that name (and this is not the same screen reconnecting). */
+  receiverTaken: 4409,
+  /** Too many receivers are connected, in all or with this receiver token. */
+  tooManyReceivers: 4403,
   /** The client reads too slowly: its send buffer passed the bound. */
   slowConsumer: 4413,
   /** The server is stopping. */

@@ -24,10 +24,12 @@ export type ControlStatus = Infer<typeof playerStatus>;
 
 const subtitleTrack = object({ lang: string({ max: 35 }), url: string({ max: 8192 }) });
 
+// `secret`: a receiver's proof, on a reconnect, that it is the screen it was (given in
+// its first `welcome`); without it a live receiver's device or name cannot be taken.
 // `client`: a controller's own id, the same on every socket it opens, under which the
 // hub keeps request ids for deduplication (a resend after a reconnect is recognised;
 // another controller's equal id is not). Without it, ids are kept per socket.
-const hello = object({ token: string({ max: 512 }), role: oneOf(['receiver', 'controller'] as const), device: optional(device), name: optional(string({ max: 128 })), client: optional(string({ max: 64 })) });
+const hello = object({ token: string({ max: 512 }), role: oneOf(['receiver', 'controller'] as const), device: optional(device), name: optional(string({ max: 128 })), client: optional(string({ max: 64 })), secret: optional(string({ max: 64 })) });
 
 /** The first message on every socket. */
 export const helloMessages = { hello } satisfies Record<string, Schema<unknown>>;
