@@ -1,7 +1,8 @@
 import test from 'ava';
+import { mountControl } from '../src/players/mount.ts';
 import { CLOSE_CODES } from '../src/protocol/index.ts';
 import { connect, hello, startHub, statusAt } from './helpers/control.ts';
-import { eventually } from './helpers/media-server.ts';
+import { eventually, startMediaServer } from './helpers/media-server.ts';
 
 const TWELVE_HOURS_MS = 12 * 3600 * 1000;
 
@@ -93,4 +94,24 @@ test('a controller may follow a bounded number of devices', async (t) => {
   }
   controller.send({ type: 'subscribe', id: 's-c', device: 'c' });
   t.like(await controller.next((message) => message.id === 's-c'), { type: 'error', code: 'BAD_REQUEST', message: 'subscribe: at most 2 devices per connection' });
+});
+
+test('subscribe and status take a device by name as well as by id', async (t) => {
+  const media = await startMediaServer(t, { 'a.mp4': 'x' });
+  const control = mountControl(media.server, { secrets: media.secrets });
+  t.teardown(() => control.close());
+  const url = `ws://127.0.0.1:${media.server.port}/control`;
+  const screen = await hello(t, url, { token: control.receiverTokens.issue('*'), role: 'receiver', name: 'Kitchen Tablet' });
+  screen.send({ type: 'status', ...statusAt(1) });
+  const controller = await hello(t, url, { token: media.secrets.token, role: 'controller' });
+  await eventually(async () => {
+    controller.send({ type: 'status', id: 'by-name', device: 'kitchen tablet' });
+    const reply = await controller.next((message) => message.id === 'by-name');
+    return reply.type === 'ok' && (reply.result as { position?: number }).position === 1;
+  }, 5000, 'status by name answers');
+  controller.send({ type: 'subscribe', id: 'sub', device: 'Kitchen Tablet' });
+  t.like(await controller.next((message) => message.id === 'sub'), { type: 'ok' });
+  t.like(await controller.next((message) => message.type === 'status'), { device: 'browser:kitchen-tablet', position: 1, replay: true });
+  screen.send({ type: 'status', ...statusAt(2) });
+  t.like(await controller.next((message) => message.type === 'status' && message.position === 2), { device: 'browser:kitchen-tablet' });
 });

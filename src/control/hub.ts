@@ -23,6 +23,7 @@ import { PendingCommands } from './pending-commands.ts';
 import type { ReceiverTokens } from './receiver-tokens.ts';
 import { Receivers, type SelfNamedReceivers } from './receivers.ts';
 import { ControlSockets, type Peer } from './sockets.ts';
+import { StatusHistory, withoutEnvelope } from './status-history.ts';
 
 export type { SelfNamedReceivers } from './receivers.ts';
 
@@ -33,6 +34,11 @@ export type HandledRequest = Exclude<ControllerRequest, { type: 'subscribe' | 'u
 export interface ControlHandler {
   /** Resolves with the `ok` reply's `result`; what it throws is answered with the code `controlCodeOf` gives. */
   handle(request: HandledRequest): Promise<Record<string, unknown> | undefined>;
+  /**
+   * The key of the device a request names by id or by name, if it knows one: the hub's
+   * rooms and history are kept by key, so `subscribe` and `status` by name find them.
+   */
+  deviceKey?(device: string): string | undefined;
 }
 
 /** Options of {@link ControlHub}. */
@@ -98,7 +104,7 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
   readonly #logger: Logger;
   readonly #sockets: ControlSockets;
   readonly #receivers: Receivers;
-  readonly #history = new Map<string, Array<Record<string, unknown>>>();
+  readonly #history: StatusHistory;
   readonly #pending = new PendingCommands();
   readonly #recent = new Map<string, RecentRequest>();
   readonly #heartbeatMs: number;
@@ -108,6 +114,7 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
+    this.#history = new StatusHistory(options.historySize ?? 10);
     this.#receivers = new Receivers({
       token: options.token,
       receiverTokens: options.receiverTokens,
@@ -178,7 +185,7 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
     const device = peer.role === 'receiver' ? this.#receivers.remove(peer) : undefined;
     if (device === undefined) return;
     // A browser target ends with its page: nothing of it is kept for later subscribers.
-    if (this.#receivers.selfNamed(device)) this.#history.delete(device);
+    if (this.#receivers.selfNamed(device)) this.#history.drop(device);
     // Its unanswered commands fail now, not at their deadline.
     this.#pending.fail(device, `the receiver of ${device} went away`);
     this.emit('receiver-down', device);
@@ -255,22 +262,24 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
 
   async #fromController(peer: Peer, message: ControllerRequest): Promise<void> {
     switch (message.type) {
-      case 'subscribe':
-        if (!peer.rooms.has(message.device) && peer.rooms.size >= (this.#options.maxSubscriptions ?? 256)) {
+      case 'subscribe': {
+        const device = this.#deviceKey(message.device);
+        if (!peer.rooms.has(device) && peer.rooms.size >= (this.#options.maxSubscriptions ?? 256)) {
           return this.#error(peer, message.id, 'BAD_REQUEST', `subscribe: at most ${this.#options.maxSubscriptions ?? 256} devices per connection`);
         }
-        peer.rooms.add(message.device);
+        peer.rooms.add(device);
         this.#ok(peer, message.id);
-        for (const event of this.#history.get(message.device) ?? []) this.#sockets.send(peer, { ...event, replay: true });
+        for (const event of this.#history.of(device)) this.#sockets.send(peer, { ...event, replay: true });
         return;
+      }
       case 'unsubscribe':
-        peer.rooms.delete(message.device);
+        peer.rooms.delete(this.#deviceKey(message.device));
         return this.#ok(peer, message.id);
       case 'ping':
         return this.#ok(peer, message.id);
       case 'status':
         try {
-          return this.#ok(peer, message.id, this.#lastStatus(message.device));
+          return this.#ok(peer, message.id, this.#history.lastStatus(this.#deviceKey(message.device)));
         } catch (error) {
           return this.#sockets.send(peer, this.#errorReply(message, error));
         }
@@ -308,22 +317,18 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
     return { type: 'error', ...id, code: 'INTERNAL', message: 'the request failed; the server log says why' };
   }
 
+  /** A device named by id or name, as rooms and history know it; unknown names stay as they are (it may come later). */
+  #deviceKey(device: string): string {
+    return this.#options.handler.deviceKey?.(device) ?? device;
+  }
+
   #remember(id: string, entry: RecentRequest): void {
     this.#recent.set(id, entry);
     if (this.#recent.size > RECENT_REQUESTS) this.#recent.delete(this.#recent.keys().next().value!);
   }
 
-  #lastStatus(device: string): Record<string, unknown> {
-    const last = (this.#history.get(device) ?? []).findLast((event) => event.type === 'status');
-    if (!last) throw new ControlError('UNKNOWN_DEVICE', `no status is known for ${device}`);
-    return withoutEnvelope(last);
-  }
-
   #toRoom(device: string, event: Record<string, unknown>): void {
-    const history = this.#history.get(device) ?? [];
-    history.push(event);
-    if (history.length > (this.#options.historySize ?? 10)) history.shift();
-    this.#history.set(device, history);
+    this.#history.add(device, event);
     // Serialised once for the whole room: 1,000 subscribers must not mean 1,000 stringify calls.
     const frame = JSON.stringify({ v: PROTOCOL_VERSION, ...event });
     for (const peer of this.#sockets.peers) if (peer.rooms.has(device)) this.#sockets.sendFrame(peer, frame);
@@ -336,13 +341,4 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
   #error(peer: Peer, id: string | undefined, code: ControlErrorCode, message: string): void {
     this.#sockets.send(peer, { type: 'error', ...(id ? { id } : {}), code, message });
   }
-}
-
-/** A message's fields without `v`, `type` and `id`. */
-function withoutEnvelope(message: Record<string, unknown>): Record<string, unknown> {
-  const fields = { ...message };
-  delete fields.v;
-  delete fields.type;
-  delete fields.id;
-  return fields;
 }

@@ -40,7 +40,7 @@ export function mountControl(
     token: secrets.token,
     receiverTokens,
     selfNamed: BROWSER_TARGET_KEYS,
-    handler: { handle: (request) => late.handler!.handle(request) },
+    handler: { handle: (request) => late.handler!.handle(request), deviceKey: (device) => late.handler!.deviceKey(device) },
   });
   const browserTargets = new BrowserTargets(hub, { ...(options.logger ? { logger: options.logger } : {}) });
   const url = (): string => `${server.url.replace(/^http/, 'ws')}/control`;

@@ -3,6 +3,7 @@ import type { ControlHandler, HandledRequest } from '../control/hub.ts';
 import { ControlError } from '../errors.ts';
 import type { LibraryListing } from '../http/api-route.ts';
 import { resolvePlayable, type MediaSource } from '../media/resolve.ts';
+import { namesDevice } from '../protocol/devices.ts';
 import type { PlayerDirectory } from './directory.ts';
 
 /** What the handler needs of the media side: lookups and signing, and the library's listings for `list`. */
@@ -23,6 +24,10 @@ export class PlayerHandler implements ControlHandler {
   constructor(media: HandlerMedia, directory: PlayerDirectory) {
     this.#media = media;
     this.#directory = directory;
+  }
+
+  deviceKey(device: string): string | undefined {
+    return this.#directory.devices().find((summary) => namesDevice(summary, device))?.id;
   }
 
   async handle(request: HandledRequest): Promise<Record<string, unknown> | undefined> {
