@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Logger } from '../logger.ts';
 import { CLOSE_CODES, PROTOCOL_VERSION } from '../protocol/index.ts';
+import { TokenBucket } from './token-bucket.ts';
 
 /** One control socket, as the message rules see it. */
 export interface Peer {
@@ -36,17 +37,16 @@ export interface ControlSocketsOptions {
 // What only the socket layer keeps of a peer.
 interface Liveness {
   missedPongs: number;
-  windowStart: number;
-  windowCount: number;
+  readonly rate: TokenBucket;
   helloTimer: NodeJS.Timeout;
 }
 
 /**
  * The socket layer of the control channel (ws with `noServer`, on the media server's
  * port at `/control`): the upgrade, the hello deadline, heartbeats that drop a socket
- * missing two pongs, the per-socket rate window, binary frames refused, and slow
- * readers closed once their unsent data passes the bound. It knows no message but
- * how to frame one.
+ * missing two pongs, the per-socket rate limit (a token bucket), binary frames
+ * refused, and slow readers closed once their unsent data passes the bound. It knows
+ * no message but how to frame one.
  */
 export class ControlSockets {
   readonly #options: ControlSocketsOptions;
@@ -120,8 +120,7 @@ export class ControlSockets {
     const peer: Peer = { socket, session: randomUUID(), rooms: new Set() };
     const liveness: Liveness = {
       missedPongs: 0,
-      windowStart: Date.now(),
-      windowCount: 0,
+      rate: new TokenBucket(this.#options.ratePerSecond),
       helloTimer: setTimeout(() => socket.close(CLOSE_CODES.helloTimeout, 'no hello in time'), this.#options.helloTimeoutMs),
     };
     this.#peers.set(peer, liveness);
@@ -139,13 +138,9 @@ export class ControlSockets {
     });
   }
 
+  // Counted as each frame is parsed off the socket, before anything else is done with it.
   #withinRate(peer: Peer, liveness: Liveness): boolean {
-    const now = Date.now();
-    if (now - liveness.windowStart >= 1000) {
-      liveness.windowStart = now;
-      liveness.windowCount = 0;
-    }
-    if (++liveness.windowCount <= this.#options.ratePerSecond) return true;
+    if (liveness.rate.take()) return true;
     if (peer.socket.readyState === WebSocket.OPEN) peer.socket.close(CLOSE_CODES.rateLimited, 'too many messages');
     return false;
   }
