@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 export * from './errors.ts';
-export { consoleLogger, silentLogger, type Logger } from './logger.ts';
+export { consoleLogger, escapeForLog, escapingLogger, silentLogger, type Logger } from './logger.ts';
 export { formatSize, formatTime, positionNow } from './display.ts';
 export { HEAP_GROWTH_FLAGS, limitHeapGrowth } from './heap.ts';
 export { defaultStorageDir, generateToken, loadSecrets, saveSecrets, SECRETS_FILE, type Secrets } from './secrets.ts';

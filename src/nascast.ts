@@ -7,7 +7,7 @@ import { limitHeapGrowth } from './heap.ts';
 import { MediaServer } from './http/server.ts';
 import { MediaLibrary } from './library/library.ts';
 import type { MediaItem, MediaRootConfig } from './library/model.ts';
-import { silentLogger, type Logger } from './logger.ts';
+import { partLogger, type Logger } from './logger.ts';
 import { resolvePlayable } from './media/resolve.ts';
 import { NasCastPlayer } from './nascast-player.ts';
 import { Chromecasts } from './players/chromecasts.ts';
@@ -93,7 +93,8 @@ export class NasCast extends EventEmitter<NasCastEvents> {
   constructor(options: NasCastOptions) {
     super();
     this.#options = options;
-    this.#logger = options.logger ?? silentLogger;
+    // Names, paths and reasons from devices and disks are logged: one call, one line.
+    this.#logger = partLogger(options.logger);
     this.discovery = new DeviceDiscovery({
       logger: this.#logger,
       mdns: options.discovery !== false,

@@ -1,5 +1,5 @@
 import { LaunchError } from '../errors.ts';
-import { silentLogger, type Logger } from '../logger.ts';
+import { type Logger, partLogger } from '../logger.ts';
 import { DefaultMediaPlayer } from './default-media-player.ts';
 import { NS } from './namespaces.ts';
 import type { CastSession } from './session.ts';
@@ -29,7 +29,7 @@ export async function openReceiver(
   session: CastSession,
   options: { appId?: string; handover?: ReceiverHandover; logger?: Logger; loadTimeoutMs?: number } = {},
 ): Promise<OpenedReceiver> {
-  const logger = options.logger ?? silentLogger;
+  const logger = partLogger(options.logger);
   const fallback = (reason?: string): OpenedReceiver => {
     if (reason) logger.warn(`Using the Default Media Receiver on ${session.host}: ${reason}`);
     return { kind: 'default', player: new DefaultMediaPlayer(session, { loadTimeoutMs: options.loadTimeoutMs }), ...(reason ? { fallbackReason: reason } : {}) };

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Client } from 'castv2-client';
 import type { ReceiverApplication, ReceiverStatus } from './receiver-types.ts';
 import { DeviceUnavailableError, LaunchError } from '../errors.ts';
-import { silentLogger, type Logger } from '../logger.ts';
+import { type Logger, partLogger } from '../logger.ts';
 import { backoffDelay } from '../protocol/backoff.ts';
 import { protocolReady } from './protocol-ready.ts';
 import { JoinedApp } from './joined-app.ts';
@@ -86,7 +86,7 @@ export class CastSession extends EventEmitter<CastSessionEvents> {
     this.#pongTimeoutMs = options.pongTimeoutMs ?? 10_000;
     this.#reconnectInitialMs = options.reconnectInitialMs ?? 500;
     this.#reconnectMaxMs = options.reconnectMaxMs ?? 30_000;
-    this.#logger = options.logger ?? silentLogger;
+    this.#logger = partLogger(options.logger);
   }
 
   get state(): CastSessionState {

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ControlError, controlCodeOf, errorMessage } from '../errors.ts';
-import { silentLogger, type Logger } from '../logger.ts';
+import { type Logger, partLogger } from '../logger.ts';
 import {
   CLOSE_CODES,
   controllerMessages,
@@ -112,7 +112,7 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
   constructor(options: ControlHubOptions) {
     super();
     this.#options = options;
-    this.#logger = options.logger ?? silentLogger;
+    this.#logger = partLogger(options.logger);
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
     this.#history = new StatusHistory(options.historySize ?? 10);
     this.#receivers = new Receivers({

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Bonjour, type Browser, type Service } from 'bonjour-service';
 import { CastSession } from '../cast/session.ts';
-import { silentLogger, type Logger } from '../logger.ts';
+import { type Logger, partLogger } from '../logger.ts';
 import { deviceChanged, deviceFromTxt, type CastDevice } from './device.ts';
 
 /** How to look for Cast devices. */
@@ -58,7 +58,7 @@ export class DeviceDiscovery extends EventEmitter<DiscoveryEvents> {
   constructor(options: DiscoveryOptions = {}) {
     super();
     this.#options = options;
-    this.#logger = options.logger ?? silentLogger;
+    this.#logger = partLogger(options.logger);
   }
 
   /** The devices up now. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { API, DynamicPlatformPlugin, Logging, PlatformAccessory, PlatformConfig } from 'homebridge';
-import { type CastDevice, type DeviceSummary, errorMessage, NasCast, NotStartedError } from '../api.ts';
+import { type CastDevice, type DeviceSummary, errorMessage, escapingLogger, type Logger, NasCast, NotStartedError } from '../api.ts';
 import { parsePlatformConfig, type Favourite, type PlatformSettings, type TelevisionSettings } from './config.ts';
 import { DeviceController, type DeviceRemote } from './device-controller.ts';
 import { CATEGORY, SceneSwitch, VolumeAccessory } from './extras.ts';
@@ -34,7 +34,7 @@ interface DeviceEntry {
  * become log lines, and an accessory whose device is gone answers "Not Responding".
  */
 export class NasCastPlatform implements DynamicPlatformPlugin {
-  readonly #log: Logging;
+  readonly #log: Logger;
   readonly #api: API;
   readonly #settings: PlatformSettings | undefined;
   /** Bridged accessories Homebridge restored from its cache (volume accessories, scene switches), by UUID. */
@@ -47,7 +47,8 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
   #stopping = false;
 
   constructor(log: Logging, config: PlatformConfig, api: API) {
-    this.#log = log;
+    // Device names (mDNS) and media names (disk) reach these lines: escaped, one call one line.
+    this.#log = escapingLogger(log);
     this.#api = api;
     this.#settings = this.#parse(config);
     api.on('didFinishLaunching', () => {

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.ts';
-import { silentLogger, type Logger } from '../logger.ts';
+import { type Logger, partLogger } from '../logger.ts';
 import { Limiter } from './limiter.ts';
 import { MediaFolder, type MediaItem, type MediaRootConfig, type SubtitleTrack } from './model.ts';
 import { naturalCompare } from './natural-order.ts';
@@ -72,7 +72,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
     super();
     this.#options = options;
     this.#roots = validateRoots(options.roots);
-    this.#logger = options.logger ?? silentLogger;
+    this.#logger = partLogger(options.logger);
     this.#key = options.key ? createSecretKey(options.key) : undefined;
   }
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ControlHub, SelfNamedReceivers } from '../control/hub.ts';
 import { unknownDevice } from '../errors.ts';
-import { silentLogger, type Logger } from '../logger.ts';
+import { type Logger, partLogger } from '../logger.ts';
 import { namesDevice, type DeviceSummary } from '../protocol/devices.ts';
 import type { DirectoryEvents, PlayerDirectory } from './directory.ts';
 import { ReceiverPlayer } from './receiver-player.ts';
@@ -35,7 +35,7 @@ export class BrowserTargets extends EventEmitter<DirectoryEvents> implements Pla
   constructor(hub: ControlHub, options: { logger?: Logger } = {}) {
     super();
     this.#hub = hub;
-    this.#logger = options.logger ?? silentLogger;
+    this.#logger = partLogger(options.logger);
     hub.on('receiver-up', (device, name) => {
       if (!isBrowserTarget(device)) return;
       this.#logger.info(`Browser target "${name ?? device}" connected`);

@@ -5,7 +5,7 @@ import { openReceiver } from '../cast/open-player.ts';
 import type { CastMedia, LoadOptions, LoadResult, Player, PlayerStatus } from '../cast/player.ts';
 import type { CastSession } from '../cast/session.ts';
 import { DeviceUnavailableError, LaunchError, NoMediaSessionError } from '../errors.ts';
-import { silentLogger, type Logger } from '../logger.ts';
+import { type Logger, partLogger } from '../logger.ts';
 import type { ControlHub } from '../control/hub.ts';
 import { ReceiverPlayer } from './receiver-player.ts';
 import type { ReceiverTokens } from '../control/receiver-tokens.ts';
@@ -85,7 +85,7 @@ export class ChromecastPlayer extends EventEmitter<ChromecastPlayerEvents> imple
     this.#appId = options.appId || undefined;
     this.#control = options.control;
     this.#receiverTimeoutMs = options.receiverTimeoutMs ?? 20_000;
-    this.#logger = options.logger ?? silentLogger;
+    this.#logger = partLogger(options.logger);
     this.#online = this.online;
     this.#session.on('state', this.#recheck);
     this.#session.on('app-closed', this.#onAppClosed);

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { CastSession, type CastSessionOptions } from '../cast/session.ts';
 import type { CastDevice } from '../discovery/device.ts';
 import type { DeviceDiscovery } from '../discovery/discovery.ts';
-import { silentLogger, type Logger } from '../logger.ts';
+import { type Logger, partLogger } from '../logger.ts';
 import { ChromecastPlayer, type ReceiverAppLink } from './chromecast-player.ts';
 import { unknownDevice } from '../errors.ts';
 import { namesDevice, type DeviceSummary } from '../protocol/devices.ts';
@@ -41,7 +41,7 @@ export class Chromecasts extends EventEmitter<ChromecastsEvents> implements Play
   constructor(options: ChromecastsOptions) {
     super();
     this.#options = options;
-    this.#logger = options.logger ?? silentLogger;
+    this.#logger = partLogger(options.logger);
     options.discovery.on('changed', this.#onChanged);
   }
 

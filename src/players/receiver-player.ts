@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { CastMedia, LoadOptions, LoadResult, Player, PlayerEvents, PlayerStatus } from '../cast/player.ts';
 import { CastTimeoutError, DeviceUnavailableError, errorMessage, LoadFailedError, NoMediaSessionError } from '../errors.ts';
-import { silentLogger, type Logger } from '../logger.ts';
+import { type Logger, partLogger } from '../logger.ts';
 import { ControlError } from '../errors.ts';
 import type { ControlHub } from '../control/hub.ts';
 import type { ReceiverCommand } from '../protocol/index.ts';
@@ -26,7 +26,7 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
     super();
     this.#hub = hub;
     this.device = device;
-    this.#logger = options.logger ?? silentLogger;
+    this.#logger = partLogger(options.logger);
     this.#onStatus = (from, status) => {
       if (from !== this.device) return;
       const endedItem = status.state === 'ENDED' && this.#status.state !== 'ENDED';
