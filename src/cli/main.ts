@@ -8,6 +8,14 @@ import { UsageError } from './options.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
 
+// A reader that goes away (`nascast ls | head`) is not an error: stop quietly, as cat does.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const program = new Command()
   .name('nascast')
   .description('Cast the media on your NAS to Chromecasts.')

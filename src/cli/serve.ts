@@ -3,12 +3,12 @@ import { consoleLogger, defaultStorageDir, type MediaRootConfig, NasCast } from 
 import { collect, parseMedia, parsePort, parseSeconds, untilSignal } from './options.ts';
 import { forgetServer, noteServer } from './server-file.ts';
 import { StandInSimulator } from './stand-in.ts';
+import { givenToken, withTokenOptions, type TokenOptions } from './token-options.ts';
 
-interface ServeOptions {
+interface ServeOptions extends TokenOptions {
   media: MediaRootConfig[];
   port: number;
   host: string;
-  token?: string;
   publicUrl?: string;
   storage: string;
   discovery: boolean;
@@ -21,13 +21,13 @@ interface ServeOptions {
 
 /** Adds `nascast serve`. */
 export function serveCommand(program: Command): void {
-  program
+  const command = program
     .command('serve')
     .description('serve media folders to Chromecasts and browsers')
     .requiredOption('-m, --media <[name=]dir>', 'a media folder, repeatable; the name defaults to the folder name', parseMedia)
     .option('-p, --port <port>', 'port for HTTP and the control channel', parsePort, 8585)
-    .option('--host <address>', 'address to listen on', '0.0.0.0')
-    .option('--token <token>', 'use this API token instead of the stored one')
+    .option('--host <address>', 'address to listen on', '0.0.0.0');
+  withTokenOptions(command, 'the API token to use instead of the stored one')
     .option('--public-url <url>', 'base URL devices use to reach this server (reverse proxy, NAT)')
     .option('--storage <dir>', 'folder for the token file', defaultStorageDir())
     .option('--no-discovery', 'do not look for Chromecasts on the network')
@@ -43,10 +43,12 @@ Examples:
   $ nascast serve --media /mnt/nas/films
   $ nascast serve --media Films=/mnt/nas/films --media Music=/mnt/nas/music --port 9000
   $ nascast serve --media /mnt/nas/films --device 10.0.20.31 --device 10.0.20.40:32187
-  $ nascast serve --media examples/media/Films --simulate-if-none`,
+  $ nascast serve --media examples/media/Films --simulate-if-none
+  $ NASCAST_TOKEN=… nascast serve --media /mnt/nas/films   (a token of your own, not in ps)`,
     )
     .action(async (options: ServeOptions) => {
       const logger = consoleLogger({ debug: options.debug ?? false });
+      const token = await givenToken(options);
       const nascast = new NasCast({
         media: options.media,
         port: options.port,
@@ -55,7 +57,7 @@ Examples:
         discovery: options.discovery,
         devices: options.device,
         logger,
-        ...(options.token ? { token: options.token } : {}),
+        ...(token ? { token } : {}),
         ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
         ...(options.interface ? { interface: options.interface } : {}),
         ...(options.appId ? { appId: options.appId } : {}),

@@ -7,11 +7,11 @@ import { Option, type Command } from 'commander';
 import { consoleLogger, ControlClient, ControlError, defaultStorageDir, type DeviceSummary, isMediaUrl, type LibraryListing, loadSecrets, type Logger, type MediaPlayer, type MediaRootConfig, namesDevice, NasCast, unknownDevice } from '../api.ts';
 import { collect, parseMedia, parseSeconds } from './options.ts';
 import { controlUrlOf, readServer } from './server-file.ts';
+import { givenToken, withTokenOptions, type TokenOptions } from './token-options.ts';
 
 /** The options every subcommand that talks to NasCast takes. */
-export interface TargetOptions {
+export interface TargetOptions extends TokenOptions {
   server?: string;
-  token?: string;
   storage: string;
   media: MediaRootConfig[];
   device: string[];
@@ -22,9 +22,7 @@ export interface TargetOptions {
 
 /** Adds the options of {@link TargetOptions} to `command`. */
 export function withTargetOptions(command: Command): Command {
-  return command
-    .option('--server <url>', 'a NasCast server to drive (http://nas:8585); default: the one `nascast serve` runs here, else none')
-    .option('--token <token>', "the server's token (default: the one in the storage folder)")
+  return withTokenOptions(command.option('--server <url>', 'a NasCast server to drive (http://nas:8585); default: the one `nascast serve` runs here, else none'), "the server's token (default: $NASCAST_TOKEN, else the one in the storage folder)")
     .option('--storage <dir>', 'the folder of the token file', defaultStorageDir())
     .option('-m, --media <[name=]dir>', 'with no server: a media folder to serve for this command, repeatable', parseMedia, [])
     .option('--device <[name=]host[:port]>', 'with no server: a Chromecast to reach by address ([name=]host[:port]), repeatable', collect, [])
@@ -56,7 +54,7 @@ export async function openTarget(options: TargetOptions, how: { inProcess?: bool
   const noted = options.server ? undefined : await readServer(options.storage);
   if (options.server || noted) {
     const url = options.server ? controlUrlOf(options.server) : noted!.controlUrl;
-    const token = options.token ?? (await loadSecrets(options.storage)).token;
+    const token = (await givenToken(options)) ?? (await loadSecrets(options.storage)).token;
     return remoteTarget(url, token);
   }
   return localTarget(options, logger);
@@ -74,7 +72,7 @@ async function remoteTarget(url: string, token: string): Promise<Target> {
     await Promise.race([client.connect(), refused, deadline]);
   } catch (error) {
     client.close();
-    if (error instanceof ControlError && error.code === 'UNAUTHORIZED') throw new ControlError('UNAUTHORIZED', `the server at ${url} refused the token: give the right one with --token (\`nascast token\` on that machine shows it)`);
+    if (error instanceof ControlError && error.code === 'UNAUTHORIZED') throw new ControlError('UNAUTHORIZED', `the server at ${url} refused the token: give the right one with --token, --token-file or $NASCAST_TOKEN (\`nascast token\` on that machine shows it)`);
     throw error;
   } finally {
     clearTimeout(timer);
@@ -92,7 +90,8 @@ async function remoteTarget(url: string, token: string): Promise<Target> {
 }
 
 async function localTarget(options: TargetOptions, logger: Logger): Promise<Target> {
-  const cast = new NasCast({ media: options.media, port: 0, storage: options.storage, discovery: options.discovery, devices: options.device, logger: quiet(logger), rescanInterval: 0, ...(options.token ? { token: options.token } : {}) });
+  const token = await givenToken(options);
+  const cast = new NasCast({ media: options.media, port: 0, storage: options.storage, discovery: options.discovery, devices: options.device, logger: quiet(logger), rescanInterval: 0, ...(token ? { token } : {}) });
   await cast.start();
   const deadline = Date.now() + options.wait * 1000;
   const waitFor = async (found: () => boolean): Promise<void> => {
