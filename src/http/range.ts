@@ -47,6 +47,9 @@ export function decideRange(
   const specs = header.slice(equals + 1).split(',');
   const ranges: ByteRange[] = [];
   let count = 0;
+  // RFC 9110 §14.1.2: on an empty file a suffix range is the one satisfiable
+  // form, yet no Content-Range can describe it: the whole (empty) file it is.
+  let wholeEmptyFile = false;
   for (const raw of specs) {
     const spec = raw.trim();
     if (spec === '') continue; // RFC 9110 §5.6.1: empty list elements are allowed
@@ -56,19 +59,27 @@ export function decideRange(
     if (++count > limits.maxRanges) return WHOLE;
     if (first === '') {
       if (last === '') return WHOLE;
-      const suffix = Number(last);
-      if (suffix > 0 && size > 0) ranges.push({ start: Math.max(0, size - suffix), end: size - 1 });
+      const suffix = position(last);
+      if (suffix > 0 && size === 0) wholeEmptyFile = true;
+      else if (suffix > 0) ranges.push({ start: suffix >= size ? 0 : size - Number(suffix), end: size - 1 });
       continue;
     }
-    const start = Number(first);
-    const end = last === '' ? Infinity : Number(last);
-    if (end < start) return WHOLE; // invalid: the whole header is ignored
-    if (start < size) ranges.push({ start, end: Math.min(end, size - 1) });
+    const start = position(first);
+    const end = last === '' ? undefined : position(last);
+    if (end !== undefined && end < start) return WHOLE; // invalid: the whole header is ignored
+    // Both below the size from here on, so exact as numbers.
+    if (start < size) ranges.push({ start: Number(start), end: end === undefined || end >= size ? size - 1 : Number(end) });
   }
   if (count === 0) return WHOLE;
-  if (ranges.length === 0) return UNSATISFIABLE;
+  if (ranges.length === 0) return wholeEmptyFile ? WHOLE : UNSATISFIABLE;
   if (ranges.length > 1 && amplifies(ranges, size, limits.maxOverlaps)) return WHOLE;
   return { kind: 'partial', ranges };
+}
+
+// Number() rounds past 2^53 (9007199254740993 reads as …992), so a position too
+// long to be exact as a number is compared as a BigInt; 15 digits always fit.
+function position(digits: string): number | bigint {
+  return digits.length <= 15 ? Number(digits) : BigInt(digits);
 }
 
 function amplifies(ranges: readonly ByteRange[], size: number, maxOverlaps: number): boolean {

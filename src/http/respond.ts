@@ -14,7 +14,8 @@ export type HttpErrorCode =
   | 'PRECONDITION_FAILED'
   | 'RANGE_NOT_SATISFIABLE'
   | 'PAYLOAD_TOO_LARGE'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'HTTP_VERSION_NOT_SUPPORTED';
 
 const STATUS: Record<HttpErrorCode, number> = {
   BAD_REQUEST: 400,
@@ -27,7 +28,10 @@ const STATUS: Record<HttpErrorCode, number> = {
   RANGE_NOT_SATISFIABLE: 416,
   PAYLOAD_TOO_LARGE: 413,
   INTERNAL: 500,
+  HTTP_VERSION_NOT_SUPPORTED: 505,
 };
+
+const REASONS = process.getBuiltinModule('node:http').STATUS_CODES;
 
 /**
  * CORS for Cast receivers and browsers. Media is public to whoever holds a grant
@@ -80,4 +84,23 @@ function writeJson(response: ServerResponse, status: number, value: unknown, ext
   headers.push('Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)), 'Cache-Control', 'no-store');
   response.writeHead(status, headers);
   response.end(response.req.method === 'HEAD' ? undefined : body);
+}
+
+/**
+ * The bytes of a JSON error answer, for a socket that has no `ServerResponse`
+ * (a parse error, `CONNECT`): the same body as {@link sendError}, then the
+ * connection closes.
+ */
+export function rawError(code: HttpErrorCode, message: string, extraHeaders: ReadonlyArray<readonly [string, string]> = []): string {
+  const status = STATUS[code];
+  const body = JSON.stringify({ error: code, message });
+  const head = [
+    `HTTP/1.1 ${status} ${REASONS[status] ?? ''}`,
+    ...[...CORS_HEADERS, ...extraHeaders].map(([name, value]) => `${name}: ${value}`),
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Cache-Control: no-store',
+    'Connection: close',
+  ];
+  return `${head.join('\r\n')}\r\n\r\n${body}`;
 }

@@ -5,11 +5,12 @@ import type { CastMedia } from '../cast/player.ts';
 import { ConfigError, ListenError } from '../errors.ts';
 import type { MediaLibrary } from '../library/library.ts';
 import type { MediaItem, SubtitleTrack } from '../library/model.ts';
-import { silentLogger, type Logger } from '../logger.ts';
+import { type Logger, partLogger } from '../logger.ts';
 import { SignedMedia } from '../media/signed-media.ts';
 import type { Secrets } from '../secrets.ts';
 import { Grants } from '../signing.ts';
 import { listLibrary, serveLibrary, type LibraryListing } from './api-route.ts';
+import { admitRequest, answerClientError, refuseConnect, upgradesTo } from './conformance.ts';
 import type { RouteContext } from './context.ts';
 import { primaryLanAddress, urlHost } from './lan-address.ts';
 import { serveMedia } from './media-route.ts';
@@ -51,6 +52,10 @@ export interface MediaServerEvents {
 const http = process.getBuiltinModule('node:http');
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '']);
+// Where WebSocket upgrades are listened for: the control hub's path (src/control/sockets.ts).
+const UPGRADE_PATHS: ReadonlySet<string> = new Set(['/control']);
+// A refused request leaves the connection: what follows it on the socket is not to be trusted.
+const CLOSE: ReadonlyArray<readonly [string, string]> = [['Connection', 'close']];
 
 /**
  * The one HTTP server of NasCast: ranged media, subtitles, the JSON API, the
@@ -85,7 +90,7 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
   constructor(options: MediaServerOptions) {
     super();
     this.#options = options;
-    this.#logger = options.logger ?? silentLogger;
+    this.#logger = partLogger(options.logger);
     const grants = new Grants(options.secrets.signingKey);
     this.signedMedia = new SignedMedia({ grants, baseUrl: () => this.url, ...(options.grantTtl === undefined ? {} : { grantTtl: options.grantTtl }) });
     this.#publicUrl = options.publicUrl === undefined || options.publicUrl === '' ? undefined : validatePublicUrl(options.publicUrl);
@@ -100,7 +105,16 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
       rangeLimits: options.rangeLimits ?? DEFAULT_RANGE_LIMITS,
       signedMedia: this.signedMedia,
     };
-    this.httpServer = http.createServer({ keepAliveTimeout: 30_000 }, (request, response) => this.#handle(request, response));
+    this.httpServer = http.createServer(
+      {
+        keepAliveTimeout: 30_000,
+        // Node 24.9+: any other request with an Upgrade header is served as a plain one, not handed to the hub.
+        shouldUpgradeCallback: (request) => this.httpServer.listenerCount('upgrade') > 0 && upgradesTo(request, UPGRADE_PATHS),
+      },
+      (request, response) => this.#handle(request, response),
+    );
+    this.httpServer.on('clientError', answerClientError);
+    this.httpServer.on('connect', (_request, socket) => refuseConnect(socket));
   }
 
   /** Starts listening; rejects with a `ListenError` if it cannot. */
@@ -188,6 +202,8 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
   }
 
   #handle(request: IncomingMessage, response: ServerResponse): void {
+    const refusal = admitRequest(request);
+    if (refusal) return sendError(response, refusal.code, refusal.message, CLOSE);
     this.#route(request, response).catch((error: unknown) => {
       const failure = error instanceof Error ? error : new Error(String(error));
       this.#logger.error(`${request.method} ${request.url?.split('?')[0]}: ${failure.message}`);
