@@ -24,6 +24,7 @@ export type NasCastErrorCode =
   | 'ERR_LAUNCH'
   | 'ERR_LOAD_FAILED'
   | 'ERR_NO_MEDIA_SESSION'
+  | 'ERR_QUEUE_END'
   | 'ERR_UNPLAYABLE'
   | 'ERR_NOT_STARTED';
 
@@ -172,6 +173,16 @@ export class NoMediaSessionError extends NasCastError {
   }
 }
 
+/** `next` on the last item of a queue, or `prev` before the first: there is nothing to move to. */
+export class QueueEndError extends NasCastError {
+  readonly code = 'ERR_QUEUE_END';
+  override name = 'QueueEndError';
+
+  constructor(operation: 'next' | 'prev') {
+    super(operation === 'next' ? 'There is no next item: this is the last one in the queue' : 'There is no previous item: this is the first one in the queue');
+  }
+}
+
 /** A URL to cast cannot play: unreachable, an error status, or a type a Chromecast cannot play. */
 export class UnplayableMediaError extends NasCastError {
   readonly code = 'ERR_UNPLAYABLE';
@@ -231,6 +242,7 @@ const CONTROL_CODES: Record<NasCastErrorCode, ControlErrorCode> = {
   ERR_LAUNCH: 'DEVICE_OFFLINE',
   ERR_LOAD_FAILED: 'LOAD_FAILED',
   ERR_NO_MEDIA_SESSION: 'BAD_REQUEST',
+  ERR_QUEUE_END: 'BAD_REQUEST',
   ERR_UNPLAYABLE: 'LOAD_FAILED',
   ERR_NOT_STARTED: 'INTERNAL',
 };

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { CastProtocolError, CastTimeoutError, InvalidArgumentError, LoadFailedError, NoMediaSessionError } from '../errors.ts';
+import { CastProtocolError, CastTimeoutError, InvalidArgumentError, LoadFailedError, NoMediaSessionError, QueueEndError } from '../errors.ts';
 import { DEFAULT_MEDIA_RECEIVER } from './namespaces.ts';
 import type { CastMedia, LoadOptions, LoadResult, PlaybackState, Player, PlayerEvents, PlayerStatus } from './player.ts';
 import type { CastSession } from './session.ts';
@@ -21,6 +21,8 @@ export class DefaultMediaPlayer extends EventEmitter<PlayerEvents> implements Pl
   /** While a load is out: the media session it replaces, whose late statuses must not undo LOADING. */
   #replacing: number | undefined;
   #status: PlayerStatus = { state: 'IDLE', position: 0, volume: 1, muted: false };
+  /** What the last load sent: where in it the device is comes from the media URL it reports. */
+  #queue: readonly CastMedia[] = [];
 
   constructor(session: CastSession, options: { loadTimeoutMs?: number } = {}) {
     super();
@@ -46,6 +48,7 @@ export class DefaultMediaPlayer extends EventEmitter<PlayerEvents> implements Pl
     if (items.length === 0) throw new LoadFailedError('the playlist is empty');
     if (this.#session.app?.appId !== DEFAULT_MEDIA_RECEIVER) await this.#session.launch(DEFAULT_MEDIA_RECEIVER);
     this.#replacing = this.#mediaSessionId;
+    this.#queue = items;
     try {
       return await this.#load(items, options, started);
     } finally {
@@ -115,24 +118,43 @@ export class DefaultMediaPlayer extends EventEmitter<PlayerEvents> implements Pl
   }
 
   next(): Promise<void> {
-    return this.#command({ type: 'QUEUE_UPDATE', jump: 1 });
+    return this.#jump(1);
   }
 
   prev(): Promise<void> {
-    return this.#command({ type: 'QUEUE_UPDATE', jump: -1 });
+    return this.#jump(-1);
+  }
+
+  /**
+   * QUEUE_UPDATE with a jump, once it is known that there is somewhere to go: a
+   * device asked to jump past its queue answers a bare `LOAD_FAILED INVALID_PARAMS`,
+   * which would not tell the user what is true (nothing is loaded, or this is the end).
+   */
+  async #jump(by: 1 | -1): Promise<void> {
+    const operation = by > 0 ? 'next' : 'prev';
+    await this.#refreshSession();
+    // After STOP the device keeps its media session, idle: nothing is loaded any more.
+    if (this.#mediaSessionId === undefined || this.#status.state === 'IDLE') throw new NoMediaSessionError(operation);
+    const index = this.#queue.findIndex((item) => item.url === this.#status.media?.url);
+    if (index >= 0 && (index + by < 0 || index + by >= this.#queue.length)) throw new QueueEndError(operation);
+    return this.#command({ type: 'QUEUE_UPDATE', jump: by });
   }
 
   /** A command on the current media session; castv2-client would throw on a null mediaSessionId, so it is checked (and fetched) first. */
   async #command(payload: Json): Promise<void> {
     const operation = String(payload.type);
-    if (this.#mediaSessionId === undefined && this.#session.app?.appId === DEFAULT_MEDIA_RECEIVER) {
-      const reply = await this.#session.mediaRequest({ type: 'GET_STATUS' });
-      const entry = (reply.status as Json[] | undefined)?.[0];
-      if (entry) this.#onMediaStatus(entry);
-    }
+    await this.#refreshSession();
     if (this.#mediaSessionId === undefined) throw new NoMediaSessionError(operation);
     const reply = await this.#session.mediaRequest({ ...payload, mediaSessionId: this.#mediaSessionId });
     if (reply.type === 'LOAD_FAILED') throw new LoadFailedError(typeof reply.reason === 'string' ? reply.reason : 'LOAD_FAILED');
+    const entry = (reply.status as Json[] | undefined)?.[0];
+    if (entry) this.#onMediaStatus(entry);
+  }
+
+  /** With no media session known yet (a sender that joined a playing device), asks the device for it. */
+  async #refreshSession(): Promise<void> {
+    if (this.#mediaSessionId !== undefined || this.#session.app?.appId !== DEFAULT_MEDIA_RECEIVER) return;
+    const reply = await this.#session.mediaRequest({ type: 'GET_STATUS' });
     const entry = (reply.status as Json[] | undefined)?.[0];
     if (entry) this.#onMediaStatus(entry);
   }

@@ -21,7 +21,12 @@ export interface LoadOptions {
   subtitles?: string;
   /** With a playlist: which item to start with. */
   startIndex?: number;
+  /** With a playlist: how long a photo shows before the next item, in seconds. Default 8. */
+  photoSeconds?: number;
 }
+
+/** How long a photo in a playlist shows before the next item, unless `LoadOptions.photoSeconds` says otherwise. */
+export const DEFAULT_PHOTO_SECONDS = 8;
 
 /** What a load ended with: the device reported PLAYING (a LOAD_FAILED rejects instead). */
 export interface LoadResult {

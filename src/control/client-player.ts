@@ -58,6 +58,7 @@ export class ClientPlayer extends EventEmitter<PlayerEvents> implements MediaPla
       ...target,
       ...(options.startAt ? { startAt: options.startAt } : {}),
       ...(options.subtitles ? { subtitles: options.subtitles } : {}),
+      ...(options.photoSeconds ? { photoSeconds: options.photoSeconds } : {}),
     });
     return { state: (reply?.state as PlaybackState | undefined) ?? 'PLAYING', elapsedMs: typeof reply?.elapsedMs === 'number' ? reply.elapsedMs : 0 };
   }

@@ -39,6 +39,8 @@ export interface PlayRequest {
   url?: string;
   startAt?: number;
   subtitles?: string;
+  /** In a queue, how long each photo shows, in seconds (1-3600). Default 8. */
+  photoSeconds?: number;
 }
 
 type Fields<T extends ControllerRequest['type']> = Omit<Extract<ControllerRequest, { type: T }>, 'v' | 'type' | 'id'>;

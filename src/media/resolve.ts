@@ -1,7 +1,7 @@
 import type { CastMedia } from '../cast/player.ts';
 import { ControlError } from '../errors.ts';
 import type { MediaLibrary } from '../library/library.ts';
-import type { MediaItem } from '../library/model.ts';
+import type { MediaFolder, MediaItem } from '../library/model.ts';
 import { probeMediaUrl } from './probe.ts';
 
 /** Where a media request is looked up and signed: the library, and a signer (`SignedMedia`). */
@@ -15,9 +15,29 @@ export function isMediaUrl(value: string): boolean {
   return /^https?:\/\//i.test(value);
 }
 
+/** The longest queue a folder makes: a whole series is a few hundred episodes. */
+export const MAX_QUEUE = 2000;
+
+/**
+ * A folder as a queue: its own items; or, for a folder that holds only folders (a
+ * show with a folder per season), theirs, folder by folder in natural order (Season 2
+ * before Season 10), at most {@link MAX_QUEUE}.
+ */
+export function folderQueue(folder: MediaFolder): MediaItem[] {
+  if (folder.items.length > 0) return folder.items.slice(0, MAX_QUEUE);
+  const queue: MediaItem[] = [];
+  const visit = (current: MediaFolder): void => {
+    for (const item of current.items) if (queue.length < MAX_QUEUE) queue.push(item);
+    for (const child of current.folders) if (queue.length < MAX_QUEUE) visit(child);
+  };
+  visit(folder);
+  return queue;
+}
+
 /**
  * What a `play` names, as players take it: a media id or a library path of a file,
- * a folder path (its items as a queue), or a URL outside the library (probed first).
+ * a folder path (its items as a queue: see {@link folderQueue}), or a URL outside the
+ * library (probed first).
  * Throws a {@link ControlError}: `BAD_REQUEST` for both or neither, `UNKNOWN_MEDIA`.
  */
 export async function resolvePlayable(source: MediaSource, media: string | undefined, url: string | undefined): Promise<CastMedia | CastMedia[]> {
@@ -29,6 +49,7 @@ export async function resolvePlayable(source: MediaSource, media: string | undef
   const item = library.get(media) ?? (slash > 0 ? library.folder(media.slice(0, slash))?.items.find((entry) => entry.name === media.slice(slash + 1)) : undefined);
   if (item) return source.castMedia(item);
   const folder = library.folder(media);
-  if (folder && folder.items.length > 0) return folder.items.map((entry) => source.castMedia(entry));
+  const queue = folder ? folderQueue(folder) : [];
+  if (queue.length > 0) return queue.map((entry) => source.castMedia(entry));
   throw new ControlError('UNKNOWN_MEDIA', folder ? `the folder '${media}' has no media` : `no media or folder '${media}' in the library`);
 }

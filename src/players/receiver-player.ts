@@ -1,15 +1,15 @@
 import { EventEmitter } from 'node:events';
-import type { CastMedia, LoadOptions, LoadResult, Player, PlayerEvents, PlayerStatus } from '../cast/player.ts';
-import { CastTimeoutError, DeviceUnavailableError, errorMessage, LoadFailedError, NoMediaSessionError } from '../errors.ts';
+import { DEFAULT_PHOTO_SECONDS, type CastMedia, type LoadOptions, type LoadResult, type Player, type PlayerEvents, type PlayerStatus } from '../cast/player.ts';
+import { CastTimeoutError, ControlError, DeviceUnavailableError, errorMessage, LoadFailedError, NoMediaSessionError, QueueEndError } from '../errors.ts';
 import { type Logger, partLogger } from '../logger.ts';
-import { ControlError } from '../errors.ts';
 import type { ControlHub } from '../control/hub.ts';
 import type { ReceiverCommand } from '../protocol/index.ts';
 
 /**
  * Plays on a NasCast receiver page through the control hub: a browser target, or our
  * receiver app on a Chromecast once it has connected. Status comes pushed from the
- * page; a folder plays as a queue, advancing when an item ends.
+ * page; a folder plays as a queue, advancing when an item ends, after a photo has
+ * shown for its time, and past an item that cannot play (with a notice).
  */
 export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player {
   /** The hub's device key (`browser:kitchen-tablet`, or a Chromecast's id). */
@@ -21,6 +21,7 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
   #queue: readonly CastMedia[] = [];
   #index = 0;
   #options: LoadOptions = {};
+  #photoTimer: NodeJS.Timeout | undefined;
 
   constructor(hub: ControlHub, device: string, options: { logger?: Logger } = {}) {
     super();
@@ -29,12 +30,10 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
     this.#logger = partLogger(options.logger);
     this.#onStatus = (from, status) => {
       if (from !== this.device) return;
-      const endedItem = status.state === 'ENDED' && this.#status.state !== 'ENDED';
+      const previous = this.#status.state;
       this.#status = status;
       this.emit('status', status);
-      if (endedItem && this.#index < this.#queue.length - 1) {
-        this.next().catch((error: unknown) => this.#logger.warn(`${this.device}: could not play the next item: ${errorMessage(error)}`));
-      }
+      this.#followQueue(previous, status);
     };
     hub.on('status', this.#onStatus);
   }
@@ -42,6 +41,7 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
   async load(media: CastMedia | readonly CastMedia[], options: LoadOptions = {}): Promise<LoadResult> {
     const queue = Array.isArray(media) ? (media as readonly CastMedia[]) : [media as CastMedia];
     if (queue.length === 0) throw new LoadFailedError('the playlist is empty');
+    this.#stopPhotoTimer();
     this.#queue = queue;
     this.#index = Math.min(Math.max(options.startIndex ?? 0, 0), queue.length - 1);
     this.#options = options;
@@ -59,6 +59,7 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
   }
 
   async stop(): Promise<void> {
+    this.#stopPhotoTimer();
     this.#queue = [];
     await this.#send({ type: 'stop' });
   }
@@ -76,7 +77,9 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
   }
 
   async next(): Promise<void> {
-    if (this.#index >= this.#queue.length - 1) throw new NoMediaSessionError('next (this is the last item)');
+    if (this.#queue.length === 0 || (this.#status.state === 'IDLE' && !this.#status.media)) throw new NoMediaSessionError('next');
+    if (this.#index >= this.#queue.length - 1) throw new QueueEndError('next');
+    this.#stopPhotoTimer();
     this.#index++;
     await this.#loadCurrent();
   }
@@ -85,6 +88,7 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
     if (this.#queue.length === 0) throw new NoMediaSessionError('prev');
     // As on any player: back to the start of this item unless it has only just begun.
     if (this.#index === 0 || this.#status.position > 5) return this.seek(0);
+    this.#stopPhotoTimer();
     this.#index--;
     await this.#loadCurrent();
   }
@@ -100,7 +104,33 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
 
   /** Stops following the hub's status. */
   dispose(): void {
+    this.#stopPhotoTimer();
     this.#hub.off('status', this.#onStatus);
+  }
+
+  /** Moves along the queue: after an item ends, past one that failed, and after a photo's time. */
+  #followQueue(previous: PlayerStatus['state'], status: PlayerStatus): void {
+    const more = this.#index < this.#queue.length - 1;
+    const current = this.#queue[this.#index];
+    if (status.state === 'ENDED' && previous !== 'ENDED' && more) return this.#advance();
+    if (status.state === 'ERROR' && previous !== 'ERROR' && more) {
+      this.#logger.warn(`${this.device}: ${current?.title ?? 'an item'} cannot play (${status.error ?? 'no reason given'}); skipping to the next item`);
+      return this.#advance();
+    }
+    if (current?.kind !== 'image' || !more || status.state !== 'PLAYING') return this.#stopPhotoTimer();
+    this.#photoTimer ??= setTimeout(() => {
+      this.#photoTimer = undefined;
+      this.#advance();
+    }, (this.#options.photoSeconds ?? DEFAULT_PHOTO_SECONDS) * 1000).unref();
+  }
+
+  #advance(): void {
+    this.next().catch((error: unknown) => this.#logger.warn(`${this.device}: could not play the next item: ${errorMessage(error)}`));
+  }
+
+  #stopPhotoTimer(): void {
+    clearTimeout(this.#photoTimer);
+    this.#photoTimer = undefined;
   }
 
   async #loadCurrent(startAt?: number): Promise<void> {

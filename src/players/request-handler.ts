@@ -42,7 +42,11 @@ export class PlayerHandler implements ControlHandler {
       case 'play': {
         const what = await resolvePlayable(this.#media, request.media, request.url);
         const player = await this.#directory.player(request.device);
-        const result = await player.load(what, { ...(request.startAt ? { startAt: request.startAt } : {}), ...(request.subtitles ? { subtitles: request.subtitles } : {}) });
+        const result = await player.load(what, {
+          ...(request.startAt ? { startAt: request.startAt } : {}),
+          ...(request.subtitles ? { subtitles: request.subtitles } : {}),
+          ...(request.photoSeconds ? { photoSeconds: request.photoSeconds } : {}),
+        });
         return { state: result.state, elapsedMs: Math.round(result.elapsedMs), items: Array.isArray(what) ? what.length : 1 };
       }
       default:

@@ -41,7 +41,8 @@ export const controllerMessages = {
   unsubscribe: object({ device }),
   devices: object({}),
   list: object({ path: optional(string({ min: 0, max: 4096 })) }),
-  play: object({ device, media: optional(string({ max: 128 })), url: optional(string({ max: 8192 })), startAt: optional(seconds), subtitles: optional(string({ max: 35 })) }),
+  // media: an id, or a library path of a file or folder (as long as file systems allow).
+  play: object({ device, media: optional(string({ max: 4096 })), url: optional(string({ max: 8192 })), startAt: optional(seconds), subtitles: optional(string({ max: 35 })), photoSeconds: optional(number({ min: 1, max: 3600 })) }),
   pause: object({ device }),
   resume: object({ device }),
   stop: object({ device }),
