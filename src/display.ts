@@ -1,6 +1,7 @@
 // How times, sizes and positions are shown to people: shared by the command line and
 // the web page, so it must stay free of Node imports (the page loads it as it is).
-import type { PlayerStatus } from './cast/player.ts';
+// Where playback is now lives with the protocol, which players and the hub use too.
+export { positionNow } from './protocol/position.ts';
 
 /** `2:03` or `1:02:03`. */
 export function formatTime(seconds: number | undefined): string {
@@ -22,14 +23,4 @@ export function formatSize(bytes: number): string {
     unit++;
   }
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
-
-/**
- * Where playback is now: the reported position, moved on by the time since it was
- * reported while playing (the Default Media Receiver reports changes, not ticks).
- */
-export function positionNow(status: PlayerStatus, reportedAt: number, now = Date.now()): number {
-  const moved = status.state === 'PLAYING' ? (now - reportedAt) / 1000 : 0;
-  const position = status.position + moved;
-  return status.duration === undefined ? position : Math.min(position, status.duration);
 }

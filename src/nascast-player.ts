@@ -56,6 +56,10 @@ export class NasCastPlayer implements MediaPlayer<Playable> {
     return this.#player.seek(position);
   }
 
+  seekBy(seconds: number): Promise<void> {
+    return this.#player.seekBy(seconds);
+  }
+
   setVolume(level: number): Promise<void> {
     return this.#player.setVolume(level);
   }

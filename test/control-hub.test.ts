@@ -120,7 +120,8 @@ test('a subscriber gets the recent history first, then every status; several con
   for (let attempt = 0; ; attempt++) {
     first.send({ type: 'status', id: `q${attempt}`, device: 'browser:kitchen-tablet' });
     const reply = await first.next((message) => message.id === `q${attempt}`);
-    if ((reply.result as Json | undefined)?.position === 5) break;
+    // A PLAYING status is answered moved on to now (issue 19): the fifth is 5 and a bit.
+    if (Math.floor(Number((reply.result as Json | undefined)?.position)) === 5) break;
     if (attempt > 100) t.fail('the hub never had the fifth status');
   }
   const second = await hello(t, url, { token, role: 'controller' });

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { CastProtocolError, CastTimeoutError, InvalidArgumentError, LoadFailedError, NoMediaSessionError, QueueEndError } from '../errors.ts';
 import { DEFAULT_MEDIA_RECEIVER } from './namespaces.ts';
-import type { CastMedia, LoadOptions, LoadResult, PlaybackState, Player, PlayerEvents, PlayerStatus } from './player.ts';
+import { positionNow } from '../protocol/position.ts';
+import { offsetPosition, type CastMedia, type LoadOptions, type LoadResult, type PlaybackState, type Player, type PlayerEvents, type PlayerStatus } from './player.ts';
 import type { CastSession } from './session.ts';
 
 type Json = Record<string, unknown>;
@@ -23,6 +24,8 @@ export class DefaultMediaPlayer extends EventEmitter<PlayerEvents> implements Pl
   #status: PlayerStatus = { state: 'IDLE', position: 0, volume: 1, muted: false };
   /** What the last load sent: where in it the device is comes from the media URL it reports. */
   #queue: readonly CastMedia[] = [];
+  /** When the device last said where it was (Date.now()). */
+  #reportedAt = Date.now();
 
   constructor(session: CastSession, options: { loadTimeoutMs?: number } = {}) {
     super();
@@ -39,7 +42,7 @@ export class DefaultMediaPlayer extends EventEmitter<PlayerEvents> implements Pl
   }
 
   status(): PlayerStatus {
-    return { ...this.#status };
+    return { ...this.#status, position: positionNow(this.#status, this.#reportedAt) };
   }
 
   async load(media: CastMedia | readonly CastMedia[], options: LoadOptions = {}): Promise<LoadResult> {
@@ -59,6 +62,7 @@ export class DefaultMediaPlayer extends EventEmitter<PlayerEvents> implements Pl
   async #load(items: readonly CastMedia[], options: LoadOptions, started: number): Promise<LoadResult> {
     const startIndex = options.startIndex ?? 0;
     const first = items[startIndex] ?? items[0]!;
+    this.#reportedAt = Date.now();
     this.#update({
       state: 'LOADING',
       error: undefined,
@@ -104,6 +108,13 @@ export class DefaultMediaPlayer extends EventEmitter<PlayerEvents> implements Pl
   seek(position: number): Promise<void> {
     if (!Number.isFinite(position) || position < 0) return Promise.reject(new InvalidArgumentError(`seek position must be a number of seconds ≥ 0, not ${position}`));
     return this.#command({ type: 'SEEK', currentTime: position });
+  }
+
+  /** Asks the device where it is (it reports changes, not ticks), then seeks from there. */
+  async seekBy(seconds: number): Promise<void> {
+    if (!Number.isFinite(seconds)) throw new InvalidArgumentError(`seek offset must be a number of seconds, not ${seconds}`);
+    await this.#command({ type: 'GET_STATUS' });
+    return this.seek(offsetPosition(this.status(), seconds));
   }
 
   async setVolume(level: number): Promise<void> {
@@ -162,6 +173,7 @@ export class DefaultMediaPlayer extends EventEmitter<PlayerEvents> implements Pl
   #onMediaStatus(entry: Json): void {
     if (this.#replacing !== undefined && entry.mediaSessionId === this.#replacing) return;
     if (typeof entry.mediaSessionId === 'number') this.#mediaSessionId = entry.mediaSessionId;
+    if (typeof entry.currentTime === 'number') this.#reportedAt = Date.now();
     const media = entry.media as Json | undefined;
     const metadata = media?.metadata as Json | undefined;
     this.#update({

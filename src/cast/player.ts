@@ -66,12 +66,17 @@ export interface PlaybackControls {
   stop(): Promise<void>;
   /** Seconds from the start. */
   seek(position: number): Promise<void>;
+  /**
+   * Seconds from where playback is now, back when negative; kept within the media.
+   * Where the device reports only changes, it is asked where it is first.
+   */
+  seekBy(seconds: number): Promise<void>;
   /** 0 to 1. */
   setVolume(level: number): Promise<void>;
   setMuted(muted: boolean): Promise<void>;
   next(): Promise<void>;
   prev(): Promise<void>;
-  /** The last status the device reported. */
+  /** The last status the device reported, its position moved on to now while playing. */
   status(): PlayerStatus;
 }
 
@@ -95,4 +100,13 @@ export interface MediaPlayer<What> extends PlaybackControls {
   readonly device: string;
   /** Loads and plays; resolves once the device reports PLAYING. */
   load(what: What, options?: LoadOptions): Promise<LoadResult>;
+}
+
+/**
+ * Where a seek by `seconds` from `status` lands: not before the start, and not past the
+ * last second of media whose duration is known (a seek to the very end would end it).
+ */
+export function offsetPosition(status: Pick<PlayerStatus, 'position' | 'duration'>, seconds: number): number {
+  const target = Math.max(0, status.position + seconds);
+  return status.duration !== undefined && status.duration > 0 ? Math.min(target, Math.max(0, status.duration - 1)) : target;
 }

@@ -3,7 +3,7 @@ import type { LoadOptions, LoadResult, MediaPlayer, PlaybackState, PlayerEvents,
 import type { ControlClient } from './client.ts';
 import { unknownDevice } from '../errors.ts';
 import { isMediaUrl } from '../media/resolve.ts';
-import { namesDevice, type DeviceSummary } from '../protocol/index.ts';
+import { namesDevice, positionNow, type DeviceSummary } from '../protocol/index.ts';
 
 /**
  * What {@link ClientPlayer.load} plays on the far NasCast: a media id, a library path of
@@ -26,9 +26,11 @@ export class ClientPlayer extends EventEmitter<PlayerEvents> implements MediaPla
   readonly summary: DeviceSummary;
   readonly #client: ControlClient;
   #status: PlayerStatus = NO_STATUS;
+  #reportedAt = Date.now();
   readonly #onStatus = (device: string, status: PlayerStatus): void => {
     if (device !== this.summary.id) return;
     this.#status = status;
+    this.#reportedAt = Date.now();
     this.emit('status', status);
   };
 
@@ -49,6 +51,7 @@ export class ClientPlayer extends EventEmitter<PlayerEvents> implements MediaPla
     await client.subscribe(summary.id);
     // A device that never played has no status yet: it stays IDLE until one comes.
     player.#status = await client.status(summary.id).catch(() => player.#status);
+    player.#reportedAt = Date.now();
     return player;
   }
 
@@ -79,6 +82,11 @@ export class ClientPlayer extends EventEmitter<PlayerEvents> implements MediaPla
     return this.#client.seek(this.summary.id, position);
   }
 
+  /** Done where the device is, so that it is measured from where it really is. */
+  seekBy(seconds: number): Promise<void> {
+    return this.#client.seekBy(this.summary.id, seconds);
+  }
+
   setVolume(level: number): Promise<void> {
     return this.#client.volume(this.summary.id, level);
   }
@@ -96,7 +104,7 @@ export class ClientPlayer extends EventEmitter<PlayerEvents> implements MediaPla
   }
 
   status(): PlayerStatus {
-    return this.#status;
+    return { ...this.#status, position: positionNow(this.#status, this.#reportedAt) };
   }
 
   /** Stops following the device (the client stays open). */

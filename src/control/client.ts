@@ -188,6 +188,11 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
     await this.request('seek', { device, position });
   }
 
+  /** Seeks by `seconds` from where the device is now (back when negative). */
+  async seekBy(device: string, seconds: number): Promise<void> {
+    await this.request('seek', { device, by: seconds });
+  }
+
   /** 0 to 1. */
   async volume(device: string, level: number): Promise<void> {
     await this.request('volume', { device, level });

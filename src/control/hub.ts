@@ -22,6 +22,7 @@ import { tokensMatch } from '../signing.ts';
 import { PendingCommands } from './pending-commands.ts';
 import type { ReceiverTokens } from './receiver-tokens.ts';
 import { Receivers, type SelfNamedReceivers } from './receivers.ts';
+import { OncePerId } from './once-per-id.ts';
 import { ControlSockets, type Peer } from './sockets.ts';
 import { StatusHistory, withoutEnvelope } from './status-history.ts';
 
@@ -84,12 +85,6 @@ export interface ControlHubEvents {
   status: [device: string, status: ControlStatus];
 }
 
-/** A controller request by id: its reply once made, and who waits for it until then. */
-interface RecentRequest {
-  reply?: Record<string, unknown>;
-  readonly waiters: Set<Peer>;
-}
-
 /** Request ids remembered for deduplication (a reconnecting client resends within seconds). */
 const RECENT_REQUESTS = 2000;
 
@@ -106,7 +101,7 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
   readonly #receivers: Receivers;
   readonly #history: StatusHistory;
   readonly #pending = new PendingCommands();
-  readonly #recent = new Map<string, RecentRequest>();
+  readonly #once = new OncePerId<Peer>(RECENT_REQUESTS);
   readonly #heartbeatMs: number;
 
   constructor(options: ControlHubOptions) {
@@ -157,6 +152,15 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
   /** How many sockets are open. */
   get connections(): number {
     return this.#sockets.size;
+  }
+
+  /** The last status known for a device, its position moved on to now; undefined if none is. */
+  lastStatus(device: string): ControlStatus | undefined {
+    try {
+      return this.#history.lastStatus(device) as ControlStatus;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Broadcasts a device's status to its room and keeps it in the history. */
@@ -287,25 +291,15 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
     // A client resends what was unanswered when its socket dropped; the same id from the
     // same client is carried out once.
     const key = message.id === undefined ? undefined : `${peer.requester ?? ''}\n${message.id}`;
-    const seen = key === undefined ? undefined : this.#recent.get(key);
-    if (seen) {
-      if (seen.reply) return this.#sockets.send(peer, seen.reply);
-      seen.waiters.add(peer);
-      return;
-    }
-    const entry: RecentRequest = { waiters: new Set([peer]) };
-    if (key !== undefined) this.#remember(key, entry);
-    let reply: Record<string, unknown>;
-    try {
-      const result = await this.#options.handler.handle(message);
-      reply = { type: 'ok', ...(message.id ? { id: message.id } : {}), ...(result ? { result } : {}) };
-    } catch (error) {
-      reply = this.#errorReply(message, error);
-    }
-    entry.reply = reply;
     // A waiter whose socket closed is skipped by sendFrame; its next socket asks again and gets the kept reply.
-    for (const waiter of entry.waiters) this.#sockets.send(waiter, reply);
-    entry.waiters.clear();
+    await this.#once.run(key, peer, async () => {
+      try {
+        const result = await this.#options.handler.handle(message);
+        return { type: 'ok', ...(message.id ? { id: message.id } : {}), ...(result ? { result } : {}) };
+      } catch (error) {
+        return this.#errorReply(message, error);
+      }
+    }, (waiter, reply) => this.#sockets.send(waiter, reply));
   }
 
   /** The `error` reply for what a request threw, coded by the error table; internal failures are logged, not told. */
@@ -320,11 +314,6 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
   /** A device named by id or name, as rooms and history know it; unknown names stay as they are (it may come later). */
   #deviceKey(device: string): string {
     return this.#options.handler.deviceKey?.(device) ?? device;
-  }
-
-  #remember(id: string, entry: RecentRequest): void {
-    this.#recent.set(id, entry);
-    if (this.#recent.size > RECENT_REQUESTS) this.#recent.delete(this.#recent.keys().next().value!);
   }
 
   #toRoom(device: string, event: Record<string, unknown>): void {

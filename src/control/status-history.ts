@@ -1,4 +1,5 @@
 import { ControlError } from '../errors.ts';
+import { positionNow } from '../protocol/index.ts';
 
 type Event = Record<string, unknown>;
 
@@ -9,6 +10,8 @@ type Event = Record<string, unknown>;
 export class StatusHistory {
   readonly #size: number;
   readonly #events = new Map<string, Event[]>();
+  // When each device's last status came: a status query answers where playback is now.
+  readonly #statusAt = new Map<string, number>();
 
   /** `size`: events kept per device. */
   constructor(size: number) {
@@ -21,6 +24,7 @@ export class StatusHistory {
     events.push(event);
     if (events.length > this.#size) events.shift();
     this.#events.set(device, events);
+    if (event.type === 'status') this.#statusAt.set(device, Date.now());
   }
 
   /** The kept events of a device, oldest first. */
@@ -28,16 +32,20 @@ export class StatusHistory {
     return this.#events.get(device) ?? [];
   }
 
-  /** The last status known for a device, without its envelope; `UNKNOWN_DEVICE` if none is. */
+  /** The last status known for a device, without its envelope, its position moved on to now; `UNKNOWN_DEVICE` if none is. */
   lastStatus(device: string): Event {
     const last = this.of(device).findLast((event) => event.type === 'status');
     if (!last) throw new ControlError('UNKNOWN_DEVICE', `no status is known for ${device}`);
-    return withoutEnvelope(last);
+    const status = withoutEnvelope(last);
+    const { state, position, duration } = status;
+    if (typeof state !== 'string' || typeof position !== 'number') return status;
+    return { ...status, position: positionNow({ state, position, duration: typeof duration === 'number' ? duration : undefined }, this.#statusAt.get(device) ?? Date.now()) };
   }
 
   /** Forgets a device (a browser target that left). */
   drop(device: string): void {
     this.#events.delete(device);
+    this.#statusAt.delete(device);
   }
 }
 

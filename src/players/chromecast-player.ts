@@ -130,6 +130,10 @@ export class ChromecastPlayer extends EventEmitter<ChromecastPlayerEvents> imple
     await this.#current('seek').seek(position);
   }
 
+  async seekBy(seconds: number): Promise<void> {
+    await this.#current('seek').seekBy(seconds);
+  }
+
   /** With our app: the page's volume. With the Default Media Receiver, or nothing loaded: the device's. */
   async setVolume(level: number): Promise<void> {
     if (this.#inner) return this.#inner.setVolume(level);

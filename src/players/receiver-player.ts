@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { DEFAULT_PHOTO_SECONDS, type CastMedia, type LoadOptions, type LoadResult, type Player, type PlayerEvents, type PlayerStatus } from '../cast/player.ts';
+import { DEFAULT_PHOTO_SECONDS, offsetPosition, type CastMedia, type LoadOptions, type LoadResult, type Player, type PlayerEvents, type PlayerStatus } from '../cast/player.ts';
 import { CastTimeoutError, ControlError, DeviceUnavailableError, errorMessage, LoadFailedError, NoMediaSessionError, QueueEndError } from '../errors.ts';
 import { type Logger, partLogger } from '../logger.ts';
 import type { ControlHub } from '../control/hub.ts';
-import type { ReceiverCommand } from '../protocol/index.ts';
+import { positionNow, type ReceiverCommand } from '../protocol/index.ts';
 
 /**
  * Plays on a NasCast receiver page through the control hub: a browser target, or our
@@ -18,6 +18,7 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
   readonly #logger: Logger;
   readonly #onStatus: (device: string, status: PlayerStatus) => void;
   #status: PlayerStatus = { state: 'IDLE', position: 0, volume: 1, muted: false };
+  #reportedAt = Date.now();
   #queue: readonly CastMedia[] = [];
   #index = 0;
   #options: LoadOptions = {};
@@ -28,10 +29,14 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
     this.#hub = hub;
     this.device = device;
     this.#logger = partLogger(options.logger);
+    // A page that was playing before this player was made (it is made on first use).
+    const known = hub.lastStatus(device);
+    if (known) this.#status = known;
     this.#onStatus = (from, status) => {
       if (from !== this.device) return;
       const previous = this.#status.state;
       this.#status = status;
+      this.#reportedAt = Date.now();
       this.emit('status', status);
       this.#followQueue(previous, status);
     };
@@ -68,6 +73,11 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
     return this.#command({ type: 'seek', position: Math.max(0, position) }, 'seek');
   }
 
+  /** The page reports every second while playing: where it is now is known closely enough. */
+  seekBy(seconds: number): Promise<void> {
+    return this.seek(offsetPosition(this.status(), seconds));
+  }
+
   setVolume(level: number): Promise<void> {
     return this.#send({ type: 'volume', level: Math.min(1, Math.max(0, level)) });
   }
@@ -87,7 +97,7 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
   async prev(): Promise<void> {
     if (this.#queue.length === 0) throw new NoMediaSessionError('prev');
     // As on any player: back to the start of this item unless it has only just begun.
-    if (this.#index === 0 || this.#status.position > 5) return this.seek(0);
+    if (this.#index === 0 || this.status().position > 5) return this.seek(0);
     this.#stopPhotoTimer();
     this.#index--;
     await this.#loadCurrent();
@@ -99,7 +109,7 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
   }
 
   status(): PlayerStatus {
-    return this.#status;
+    return { ...this.#status, position: positionNow(this.#status, this.#reportedAt) };
   }
 
   /** Stops following the hub's status. */

@@ -65,7 +65,8 @@ export class PlayerHandler implements ControlHandler {
       case 'quit':
         return player.stop();
       case 'seek':
-        return player.seek(request.position);
+        if ((request.position === undefined) === (request.by === undefined)) throw new ControlError('BAD_REQUEST', 'seek takes position or by, one of them');
+        return request.by === undefined ? player.seek(request.position!) : player.seekBy(request.by);
       case 'volume':
         return player.setVolume(request.level);
       case 'mute':

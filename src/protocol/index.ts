@@ -8,6 +8,7 @@ export { backoffDelay } from './backoff.ts';
 export { ControlChannel, type ChannelState, type ControlChannelOptions, type HelloFields, type WebSocketFactory, type WebSocketLike } from './channel.ts';
 export { CLOSE_CODES, CONTROL_ERROR_CODES, PLAYBACK_STATES, PROTOCOL_VERSION, type ControlErrorCode } from './codes.ts';
 export { namesDevice, type DeviceSummary } from './devices.ts';
+export { positionNow, type ReportedPosition } from './position.ts';
 export {
   controllerMessages,
   helloMessages,

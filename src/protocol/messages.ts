@@ -49,7 +49,8 @@ export const controllerMessages = {
   next: object({ device }),
   prev: object({ device }),
   quit: object({ device }),
-  seek: object({ device, position: seconds }),
+  // `position` from the start, or `by` seconds from where playback is now: one of them.
+  seek: object({ device, position: optional(seconds), by: optional(number({ min: -1e7, max: 1e7 })) }),
   volume: object({ device, level }),
   mute: object({ device, muted: boolean() }),
   /** The last status known for a device. */

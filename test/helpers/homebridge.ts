@@ -112,6 +112,9 @@ export class FakePlayer extends EventEmitter<{ status: [PlayerStatus]; call: [Pl
   seek(position: number): Promise<void> {
     return this.#record('seek', position);
   }
+  seekBy(seconds: number): Promise<void> {
+    return this.#record('seekBy', seconds);
+  }
   setVolume(level: number): Promise<void> {
     return this.#record('setVolume', level);
   }
