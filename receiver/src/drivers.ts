@@ -20,12 +20,12 @@ export const elementDriver: Driver = {
       track.default = subtitle.lang === command.subtitle;
       video.append(track);
     }
+    wantSubtitle(video, command.subtitle);
     video.src = command.url;
     if (command.startAt) {
       const startAt = command.startAt;
       video.addEventListener('loadedmetadata', () => (video.currentTime = startAt), { once: true });
     }
-    showSubtitle(video, command.subtitle);
     await video.play();
   },
   play: (video) => video.play(),
@@ -34,6 +34,7 @@ export const elementDriver: Driver = {
     video.currentTime = position;
   },
   stop: (video) => {
+    wantSubtitle(video, undefined);
     video.pause();
     video.removeAttribute('src');
     for (const old of video.querySelectorAll('track')) old.remove();
@@ -41,8 +42,27 @@ export const elementDriver: Driver = {
   },
 };
 
-function showSubtitle(video: HTMLVideoElement, lang: string | undefined): void {
-  for (const track of Array.from(video.textTracks)) track.mode = lang && track.language === lang ? 'showing' : 'disabled';
+// The subtitle language each element should show. Chromium turns tracks on by itself
+// (one matching its own language, or the one marked default) when it reads the media,
+// after the load has set the modes: so the wanted modes are held on every change,
+// which nobody else makes on a receiver.
+const wanted = new WeakMap<HTMLVideoElement, string | undefined>();
+
+function wantSubtitle(video: HTMLVideoElement, lang: string | undefined): void {
+  if (!wanted.has(video)) {
+    video.textTracks.addEventListener('change', () => holdSubtitle(video));
+    video.textTracks.addEventListener('addtrack', () => holdSubtitle(video));
+  }
+  wanted.set(video, lang);
+  holdSubtitle(video);
+}
+
+function holdSubtitle(video: HTMLVideoElement): void {
+  const lang = wanted.get(video);
+  for (const track of Array.from(video.textTracks)) {
+    const mode = lang !== undefined && track.language === lang ? 'showing' : 'disabled';
+    if (track.mode !== mode) track.mode = mode;
+  }
 }
 
 /** Plays through CAF's PlayerManager, into the same element (it is the `castMediaElement`). */

@@ -6,6 +6,7 @@ import type { CastFramework } from './cast-framework.d.ts';
 import { cafDriver, elementDriver } from './drivers.ts';
 import { Playback, type Driver } from './playback.ts';
 import { Screens } from './screens.ts';
+import { liftSubtitlesOverOverlay } from './subtitle-lift.ts';
 import { errorMessage } from '../../src/errors.ts';
 
 const NAMESPACE = 'urn:x-cast:io.nascast.control';
@@ -20,6 +21,7 @@ interface Connection {
 
 const screens = new Screens();
 const video = document.querySelector<HTMLVideoElement>('video.castMediaElement')!;
+liftSubtitlesOverOverlay(video, document.getElementById('now-playing')!);
 const image = document.querySelector<HTMLImageElement>('#picture')!;
 let channel: ControlChannel | undefined;
 let playback: Playback | undefined;

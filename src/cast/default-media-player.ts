@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { CastProtocolError, CastTimeoutError, InvalidArgumentError, LoadFailedError, NoMediaSessionError, QueueEndError } from '../errors.ts';
 import { DEFAULT_MEDIA_RECEIVER } from './namespaces.ts';
 import { positionNow } from '../protocol/position.ts';
-import { offsetPosition, type CastMedia, type LoadOptions, type LoadResult, type PlaybackState, type Player, type PlayerEvents, type PlayerStatus } from './player.ts';
+import { assertSubtitles, offsetPosition, type CastMedia, type LoadOptions, type LoadResult, type PlaybackState, type Player, type PlayerEvents, type PlayerStatus } from './player.ts';
 import type { CastSession } from './session.ts';
 
 type Json = Record<string, unknown>;
@@ -49,6 +49,7 @@ export class DefaultMediaPlayer extends EventEmitter<PlayerEvents> implements Pl
     const started = performance.now();
     const items = Array.isArray(media) ? (media as readonly CastMedia[]) : [media as CastMedia];
     if (items.length === 0) throw new LoadFailedError('the playlist is empty');
+    assertSubtitles(items[options.startIndex ?? 0] ?? items[0]!, options.subtitles);
     if (this.#session.app?.appId !== DEFAULT_MEDIA_RECEIVER) await this.#session.launch(DEFAULT_MEDIA_RECEIVER);
     this.#replacing = this.#mediaSessionId;
     this.#queue = items;

@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from '../errors.ts';
+
 /** Playback state, the same for every kind of receiver. */
 export type PlaybackState = 'IDLE' | 'LOADING' | 'BUFFERING' | 'PLAYING' | 'PAUSED' | 'ENDED' | 'ERROR';
 
@@ -109,4 +111,15 @@ export interface MediaPlayer<What> extends PlaybackControls {
 export function offsetPosition(status: Pick<PlayerStatus, 'position' | 'duration'>, seconds: number): number {
   const target = Math.max(0, status.position + seconds);
   return status.duration !== undefined && status.duration > 0 ? Math.min(target, Math.max(0, status.duration - 1)) : target;
+}
+
+/**
+ * Refuses a subtitle language the item to start with does not have, saying which it
+ * has: showing none, or another, would not be what was asked for.
+ */
+export function assertSubtitles(media: CastMedia, lang: string | undefined): void {
+  if (lang === undefined) return;
+  const languages = (media.subtitles ?? []).map((track) => track.lang);
+  if (languages.includes(lang)) return;
+  throw new InvalidArgumentError(`${media.title ?? media.url} has no subtitles in '${lang}' (${languages.length ? `it has ${languages.join(', ')}` : 'it has none'})`);
 }

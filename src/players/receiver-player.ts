@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { DEFAULT_PHOTO_SECONDS, offsetPosition, type CastMedia, type LoadOptions, type LoadResult, type Player, type PlayerEvents, type PlayerStatus } from '../cast/player.ts';
+import { assertSubtitles, DEFAULT_PHOTO_SECONDS, offsetPosition, type CastMedia, type LoadOptions, type LoadResult, type Player, type PlayerEvents, type PlayerStatus } from '../cast/player.ts';
 import { CastTimeoutError, ControlError, DeviceUnavailableError, errorMessage, LoadFailedError, NoMediaSessionError, QueueEndError } from '../errors.ts';
 import { type Logger, partLogger } from '../logger.ts';
 import type { ControlHub } from '../control/hub.ts';
@@ -46,6 +46,7 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
   async load(media: CastMedia | readonly CastMedia[], options: LoadOptions = {}): Promise<LoadResult> {
     const queue = Array.isArray(media) ? (media as readonly CastMedia[]) : [media as CastMedia];
     if (queue.length === 0) throw new LoadFailedError('the playlist is empty');
+    assertSubtitles(queue[Math.min(Math.max(options.startIndex ?? 0, 0), queue.length - 1)]!, options.subtitles);
     this.#stopPhotoTimer();
     this.#queue = queue;
     this.#index = Math.min(Math.max(options.startIndex ?? 0, 0), queue.length - 1);
