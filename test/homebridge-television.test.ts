@@ -101,6 +101,8 @@ test('picking an input plays it; status pushed from the device updates every cha
   t.is(await write(tv.television, C.ActiveIdentifier, 2), 0);
   await eventually(() => tv.player.callsOf('load').length === 1, 2000, 'the load');
   t.is((tv.player.callsOf('load')[0]!.args[0] as Array<{ title: string }>)[0]!.title, 'Films/bunny.mp4');
+  // Until the load is answered the TV shows LOADING (issue 19): the fake answers it at once.
+  await eventually(() => !tv.controller.starting, 2000, 'the load answered');
   playing(tv);
   t.is(tv.television.getCharacteristic(C.Active).value, C.Active.ACTIVE);
   t.is(tv.television.getCharacteristic(C.ActiveIdentifier).value, 2);
@@ -235,4 +237,38 @@ test('a name given in the Home app is kept (sanitised); hiding an input is kept'
   t.deepEqual(tv.hidden, [['Radio']]);
   tv.controller.setInputs([...tv.controller.inputs]);
   t.is(tv.inputs[2]!.getCharacteristic(C.CurrentVisibilityState).value, C.CurrentVisibilityState.HIDDEN, 'stays hidden when inputs refresh');
+});
+
+test('power-on pushes only real transitions, in order: Active once, then LOADING before PLAY', async (t) => {
+  const tv = makeTelevision();
+  const { Characteristic: C } = tv.api.hap;
+  const pushed: string[] = [];
+  for (const [name, type] of [['Active', C.Active], ['CurrentMediaState', C.CurrentMediaState]] as const) {
+    // What NasCast pushes (updates), not the Home app's own write coming back.
+    tv.television.getCharacteristic(type).on('change', (change: { newValue: unknown; reason: string }) => {
+      if (change.reason === 'update') pushed.push(`${name}=${String(change.newValue)}`);
+    });
+  }
+  tv.player.hold();
+  t.is(await write(tv.television, C.Active, C.Active.ACTIVE), 0);
+  await eventually(() => tv.player.callsOf('load').length === 1, 2000, 'the load');
+  tv.controller.update({ state: 'PLAYING', position: 0, volume: 0.4, muted: false, media: { url: 'http://nas.invalid/media/Episode%201', title: 'Episode 1' } });
+  tv.player.release();
+  await eventually(() => !tv.controller.starting, 2000, 'the load answered');
+  t.deepEqual(pushed, [`Active=${C.Active.ACTIVE}`, `CurrentMediaState=${C.CurrentMediaState.LOADING}`, `CurrentMediaState=${C.CurrentMediaState.PLAY}`]);
+});
+
+test('picking the input that is already playing leaves it playing', async (t) => {
+  const tv = makeTelevision();
+  const { Characteristic: C } = tv.api.hap;
+  t.is(await write(tv.television, C.ActiveIdentifier, 2), 0);
+  await eventually(() => !tv.controller.starting && tv.player.callsOf('load').length === 1, 2000, 'the load answered');
+  playing(tv, 600);
+  t.is(await write(tv.television, C.ActiveIdentifier, 2), 0);
+  t.is(await write(tv.television, C.Active, C.Active.ACTIVE), 0);
+  t.is(tv.player.callsOf('load').length, 1, 'not loaded again from 0');
+  tv.controller.update({ state: 'PAUSED', position: 601, volume: 0.4, muted: false, media: { url: 'http://nas.invalid/media/Episode%202' } });
+  t.is(await write(tv.television, C.ActiveIdentifier, 2), 0);
+  await eventually(() => tv.player.callsOf('play').length === 1, 2000, 'paused: it resumes');
+  t.is(tv.player.callsOf('load').length, 1);
 });

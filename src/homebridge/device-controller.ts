@@ -61,6 +61,8 @@ export class DeviceController extends EventEmitter<DeviceControllerEvents> {
   /** Where to resume: the item and position last seen playing, and the input it came from. */
   #resume: { input: number; url: string; position: number } | undefined;
   #queue: readonly CastMedia[] = [];
+  /** Loads started and not yet answered: the TV counts as on (and loading) meanwhile. */
+  #starting = 0;
 
   constructor(options: DeviceControllerOptions) {
     super();
@@ -90,9 +92,14 @@ export class DeviceController extends EventEmitter<DeviceControllerEvents> {
     return this.#input;
   }
 
-  /** Something is loaded (playing, paused or on its way). */
+  /** Something is loaded (playing, paused or on its way), or a load of ours is under way. */
   get active(): boolean {
-    return ACTIVE_STATES.has(this.#status.state);
+    return this.#starting > 0 || ACTIVE_STATES.has(this.#status.state);
+  }
+
+  /** A load of ours is under way: until the device answers it, what it reports is what it played before. */
+  get starting(): boolean {
+    return this.#starting > 0;
   }
 
   /** The volume, 0–100. */
@@ -154,11 +161,27 @@ export class DeviceController extends EventEmitter<DeviceControllerEvents> {
     this.#assertOnline();
     const favourite = this.#inputs[identifier - 1];
     if (!favourite) throw new ConfigError(`${this.name} has no input ${identifier} (it has ${this.#inputs.length})`);
+    // The input already on: the Home app picks it again when it turns the TV on. It plays on.
+    if (identifier === this.#input && this.active && !options.shuffle) {
+      if (options.volume !== undefined) await this.setVolume(options.volume);
+      if (this.#status.state === 'PAUSED') await this.play();
+      return;
+    }
+    this.#starting++;
     if (identifier !== this.#input) {
       this.#input = identifier;
       this.#onInput?.(identifier);
+    }
+    this.emit('change');
+    try {
+      await this.#load(favourite, options);
+    } finally {
+      this.#starting--;
       this.emit('change');
     }
+  }
+
+  async #load(favourite: Favourite, options: PlayInputOptions & { resumeAt?: { url: string; position: number } | undefined }): Promise<void> {
     const resolved = await this.#remote.resolve(favourite);
     const queue = Array.isArray(resolved) ? [...(resolved as readonly CastMedia[])] : [resolved as CastMedia];
     if (options.shuffle) shuffle(queue);

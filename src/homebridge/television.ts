@@ -1,4 +1,4 @@
-import type { API, CharacteristicValue, PlatformAccessory, Service } from 'homebridge';
+import type { API, Characteristic, CharacteristicValue, PlatformAccessory, Service, WithUUID } from 'homebridge';
 import type { Logger } from '../api.ts';
 import { INPUT_POOL_SIZE } from './config.ts';
 import type { DeviceController } from './device-controller.ts';
@@ -114,12 +114,12 @@ export class TelevisionAccessory {
     const controller = this.#controller;
     this.#refreshInputs();
     if (!controller.online) return; // reads now answer "Not Responding"; nothing to push
-    this.#television.updateCharacteristic(C.Active, controller.active ? C.Active.ACTIVE : C.Active.INACTIVE);
-    this.#television.updateCharacteristic(C.ActiveIdentifier, controller.input);
-    this.#television.updateCharacteristic(C.CurrentMediaState, this.#currentMediaState());
-    this.#television.updateCharacteristic(C.TargetMediaState, this.#targetMediaState());
-    this.#speaker.updateCharacteristic(C.Mute, controller.status.muted);
-    this.#speaker.updateCharacteristic(C.Volume, controller.volume);
+    push(this.#television, C.Active, controller.active ? C.Active.ACTIVE : C.Active.INACTIVE);
+    push(this.#television, C.ActiveIdentifier, controller.input);
+    push(this.#television, C.CurrentMediaState, this.#currentMediaState());
+    push(this.#television, C.TargetMediaState, this.#targetMediaState());
+    push(this.#speaker, C.Mute, controller.status.muted);
+    push(this.#speaker, C.Volume, controller.volume);
   }
 
   /** Stops following the controller. */
@@ -210,6 +210,8 @@ export class TelevisionAccessory {
 
   #currentMediaState(): number {
     const { CurrentMediaState } = this.#api.hap.Characteristic;
+    // Until the device answers our load, what it reports is what played before.
+    if (this.#controller.starting) return CurrentMediaState.LOADING;
     switch (this.#controller.status.state) {
       case 'PLAYING':
         return CurrentMediaState.PLAY;
@@ -231,4 +233,13 @@ export class TelevisionAccessory {
     if (state === 'PAUSED') return TargetMediaState.PAUSE;
     return this.#controller.active ? TargetMediaState.PLAY : TargetMediaState.STOP;
   }
+}
+
+/**
+ * Sets a characteristic only when its value changes: HomeKit is told real transitions,
+ * in order, and not the same value again on every status (a Home app write has already
+ * set the value it wrote).
+ */
+function push(service: Service, type: WithUUID<new () => Characteristic>, value: CharacteristicValue): void {
+  if (service.getCharacteristic(type).value !== value) service.updateCharacteristic(type, value);
 }

@@ -159,8 +159,10 @@ export class ChromecastPlayer extends EventEmitter<ChromecastPlayerEvents> imple
    * Opens the Cast connection without playing anything, so that reachability (its
    * heartbeat) and the volume are known before the first command. It reconnects by itself.
    */
-  connect(): Promise<void> {
-    return this.#connected();
+  async connect(): Promise<void> {
+    await this.#connected();
+    // The device says its volume only when it changes: ask, so that it is known before anything plays.
+    await this.#session.getStatus();
   }
 
   /** Shows the now-playing overlay of our receiver page for a few seconds; the Default Media Receiver has none, so it does nothing there. */
