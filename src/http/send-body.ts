@@ -4,6 +4,17 @@ import type { ByteRange } from './range.ts';
 
 /** Reads start at this size: a player that seeks aborts most responses within the first few of them. */
 const FIRST_CHUNK = 64 * 1024;
+/** The read size when the budget below is spent. */
+const SMALL_CHUNK = 16 * 1024;
+/**
+ * Bytes of read buffers over SMALL_CHUNK lent to sockets at once, all responses
+ * together. A client that stops reading keeps the buffer its last write used (the
+ * socket holds it until sent), and a loopback socket takes megabytes before it
+ * pushes back, so reads had grown to 1 MiB first: 500 clients reading a byte a
+ * second held 500 MB (measured in a trial). Past the budget, reads are small.
+ */
+const LARGE_BUDGET = 8 * 1024 * 1024;
+let largeLent = 0;
 /** Reads grow (×4 each time) to this for long sequential transfers (halves CPU per GB, measured). */
 const MAX_CHUNK = 1024 * 1024;
 /** Bytes a response must have sent before its reads grow past FIRST_CHUNK. */
@@ -48,16 +59,28 @@ class Loans {
 
   lend(buffer: Buffer): void {
     this.#lent.add(buffer);
+    if (buffer.length > SMALL_CHUNK) largeLent += buffer.length;
   }
 
   give(buffer: Buffer): void {
-    if (this.#lent.delete(buffer)) giveBuffer(buffer);
+    if (this.#lent.delete(buffer)) returned(buffer);
   }
 
   giveAll(): void {
-    for (const buffer of this.#lent) giveBuffer(buffer);
+    for (const buffer of this.#lent) returned(buffer);
     this.#lent.clear();
   }
+}
+
+function returned(buffer: Buffer): void {
+  if (buffer.length > SMALL_CHUNK) largeLent -= buffer.length;
+  giveBuffer(buffer);
+}
+
+/** How much to read next: `chunk`, or a small read when big buffers would pass the budget. */
+function readSize(chunk: number, remaining: number): number {
+  const wanted = Math.min(chunk, remaining);
+  return wanted > SMALL_CHUNK && largeLent + wanted > LARGE_BUDGET ? SMALL_CHUNK : wanted;
 }
 
 /** One piece of a response body: bytes of the file, or literal text (multipart framing). */
@@ -105,9 +128,9 @@ export function sendBody(response: ServerResponse, fd: number, parts: readonly B
       position = part.start;
       end = part.end;
     }
-    const length = Math.min(chunk, end - position + 1);
-    // Small tails get their own buffer; chunk-sized reads come from the pool.
-    const buffer = length === chunk ? takeBuffer(chunk) : Buffer.allocUnsafe(length);
+    const length = readSize(chunk, end - position + 1);
+    // Small tails get their own buffer; pool-sized reads come from the pool.
+    const buffer = pools.has(length) ? takeBuffer(length) : Buffer.allocUnsafe(length);
     fs.read(fd, buffer, 0, length, position, (error, bytesRead) => {
       if (finished) return giveBuffer(buffer); // the client left while we read
       if (error || bytesRead === 0) {

@@ -38,6 +38,12 @@ export interface MediaServerOptions {
   readonly grantTtl?: number;
   readonly logger?: Logger;
   readonly rangeLimits?: RangeLimits;
+  /**
+   * A connection on which nothing moves for this long is closed, as nginx's
+   * `send_timeout`: a client that stops reading (a paused player reconnects with a
+   * Range when it resumes), or one that never sends its request. Default 60000 ms.
+   */
+  readonly sendTimeoutMs?: number;
 }
 
 /** Events of {@link MediaServer}. */
@@ -113,6 +119,8 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
       },
       (request, response) => this.#handle(request, response),
     );
+    // Socket inactivity, counted by Node as a write that makes no progress: it destroys the socket.
+    this.httpServer.timeout = options.sendTimeoutMs ?? 60_000;
     this.httpServer.on('clientError', answerClientError);
     this.httpServer.on('connect', (_request, socket) => refuseConnect(socket));
   }
