@@ -50,7 +50,7 @@ export async function openForResponse(
     if (error instanceof PathOutsideRootError) {
       context.logger.warn(`refused ${error.message}`);
       sendError(response, 'FORBIDDEN', 'this file is not inside a media folder');
-    } else if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'EISDIR') {
+    } else if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR' || errnoCode(error) === 'EISDIR') {
       sendError(response, 'NOT_FOUND', 'the file is no longer on disk');
     } else if (errnoCode(error) === 'EACCES' || errnoCode(error) === 'EPERM') {
       sendError(response, 'FORBIDDEN', 'the file cannot be read (permission denied)');

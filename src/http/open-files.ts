@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { fsPath } from '../library/disk-names.ts';
 import { strongEtag } from './conditional.ts';
 
 /** An open media file shared by the requests that read it. */
@@ -31,7 +32,16 @@ export interface OpenFilesOptions {
   readonly max?: number;
   /** How long a file's stat is trusted before it is checked again, in ms. Default 1000. */
   readonly revalidateMs?: number;
+  /**
+   * How often cached descriptors nobody asks for are checked against their path, in
+   * ms: one of a deleted or replaced file is closed (when its last reader leaves),
+   * so it does not hold the file's disk space. Default 2000; 0 turns it off.
+   */
+  readonly sweepMs?: number;
 }
+
+// Stats per sweep, one at a time: a NAS answers slowly, and media reads share the thread pool.
+const SWEEP_BATCH = 32;
 
 /**
  * A cache of open file descriptors, keyed by path, read with positional reads.
@@ -48,11 +58,15 @@ export class OpenFiles {
   readonly #opening = new Map<string, Promise<OpenFile>>();
   readonly #max: number;
   readonly #revalidateMs: number;
+  readonly #sweepMs: number;
+  // Set from scheduling until the sweep has finished, so sweeps never overlap.
+  #sweep: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(options: OpenFilesOptions = {}) {
     this.#max = options.max ?? 128;
     this.#revalidateMs = options.revalidateMs ?? 1000;
+    this.#sweepMs = options.sweepMs ?? 2000;
   }
 
   /** Descriptors open now (cached or in use). */
@@ -102,14 +116,15 @@ export class OpenFiles {
   /** Closes every descriptor (those in use, as soon as their requests end). */
   close(): void {
     this.#closed = true;
+    clearTimeout(this.#sweep);
     for (const file of this.#entries.values()) this.#retire(file);
     this.#entries.clear();
   }
 
   async #revalidate(path: string, cached: OpenFile | undefined, resolve: () => Promise<string>): Promise<OpenFile> {
     if (cached) {
-      const stats = await fs.promises.stat(path).catch(() => undefined);
-      if (stats && stats.ino === cached.ino && stats.size === cached.size && stats.mtimeMs === cached.mtimeMs) {
+      const stats = await fs.promises.stat(fsPath(path)).catch(() => undefined);
+      if (sameFile(stats, cached)) {
         cached.checkedAt = performance.now();
         this.#entries.delete(path); // most recently used goes last
         this.#entries.set(path, cached);
@@ -121,7 +136,7 @@ export class OpenFiles {
     const real = await resolve();
     // A raw descriptor, not a FileHandle: a FileHandle per request costs req/s and
     // memory (measured), and this cache manages the lifetime itself.
-    const fd = await new Promise<number>((done, fail) => fs.open(real, 'r', (error, opened) => (error ? fail(error) : done(opened))));
+    const fd = await new Promise<number>((done, fail) => fs.open(fsPath(real), 'r', (error, opened) => (error ? fail(error) : done(opened))));
     const stats = await new Promise<fs.Stats>((done, fail) => fs.fstat(fd, (error, s) => (error ? fail(error) : done(s))));
     if (!stats.isFile()) {
       fs.close(fd, () => {});
@@ -134,7 +149,41 @@ export class OpenFiles {
     }
     this.#entries.set(path, file);
     this.#evict(file);
+    this.#scheduleSweep();
     return file;
+  }
+
+  #scheduleSweep(): void {
+    if (this.#sweepMs <= 0 || this.#sweep !== undefined || this.#closed || this.#entries.size === 0) return;
+    const sweep = (): Promise<void> =>
+      this.#sweepOnce().finally(() => {
+        this.#sweep = undefined;
+        this.#scheduleSweep();
+      });
+    this.#sweep = setTimeout(() => void sweep(), this.#sweepMs);
+    this.#sweep.unref();
+  }
+
+  // Without it, a deleted file that is never asked for again would keep its
+  // descriptor, and its disk space, until the server stops (seen: 25 minutes).
+  async #sweepOnce(): Promise<void> {
+    const now = performance.now();
+    const due: Array<[string, OpenFile]> = [];
+    for (const entry of this.#entries) {
+      if (now - entry[1].checkedAt >= this.#sweepMs) due.push(entry);
+      if (due.length === SWEEP_BATCH) break;
+    }
+    for (const [path, file] of due) {
+      const checkedAt = performance.now();
+      const stats = await fs.promises.stat(fsPath(path)).catch(() => undefined);
+      if (this.#entries.get(path) !== file) continue; // reopened or evicted meanwhile
+      if (sameFile(stats, file)) {
+        file.checkedAt = checkedAt; // also spares the next request its stat
+      } else {
+        this.#entries.delete(path);
+        this.#retire(file);
+      }
+    }
   }
 
   // Closes the least recently checked unused descriptors, never `keep` (not yet referenced).
@@ -152,4 +201,8 @@ export class OpenFiles {
     file.retired = true;
     if (file.refs === 0) fs.close(file.fd, () => {});
   }
+}
+
+function sameFile(stats: fs.Stats | undefined, file: OpenFile): boolean {
+  return stats !== undefined && stats.ino === file.ino && stats.size === file.size && stats.mtimeMs === file.mtimeMs;
 }

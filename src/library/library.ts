@@ -2,11 +2,13 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, errnoCode } from '../errors.ts';
 import { type Logger, partLogger } from '../logger.ts';
+import { fsPath, realPath } from './disk-names.ts';
 import { Limiter } from './limiter.ts';
 import { MediaFolder, type MediaItem, type MediaRootConfig, type SubtitleTrack } from './model.ts';
 import { naturalCompare } from './natural-order.ts';
+import { RootRetry } from './root-retry.ts';
 import { isInside, scanFolder, type ScanContext } from './scan.ts';
 import { FolderWatcher } from './watcher.ts';
 
@@ -63,6 +65,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
   readonly #subtitles = new Map<string, SubtitleTrack>();
   readonly #realRoots = new Map<string, string>();
   #watcher: FolderWatcher | undefined;
+  readonly #retry: RootRetry;
   #timer: NodeJS.Timeout | undefined;
   // Scans run one at a time, so a watcher event cannot race the periodic rescan.
   #queue: Promise<void> = Promise.resolve();
@@ -74,6 +77,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
     this.#roots = validateRoots(options.roots);
     this.#logger = partLogger(options.logger);
     this.#key = options.key ? createSecretKey(options.key) : undefined;
+    this.#retry = new RootRetry({ logger: this.#logger, onBack: (root) => this.#rescanRoot(root) });
   }
 
   /** Scans every root, then starts watching and the periodic rescan. */
@@ -102,6 +106,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
     this.#closed = true;
     clearInterval(this.#timer);
     this.#watcher?.close();
+    this.#retry.close();
     await this.#queue;
   }
 
@@ -114,6 +119,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
       this.#subtitles.clear();
       for (const root of tree) this.#index(root);
       this.#watcher?.sync(this.#tree);
+      this.#retry.sync(this.#tree);
       for (const root of tree) this.emit('updated', { path: root.path });
     });
   }
@@ -180,27 +186,31 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
   }
 
   /**
-   * The real path of a file, checked again at open time: a symlink swapped in
-   * after the scan that leads outside the root gives `undefined`.
+   * The real path of a file (lossless, like `absolutePath`), checked again at open
+   * time: a symlink swapped in after the scan that leads outside the root gives
+   * `undefined`. A file gone from disk since the scan rejects with the system's
+   * error (`ENOENT`, `ENOTDIR`): it is missing, not outside.
    */
   async resolveInsideRoot(item: MediaItem | SubtitleTrack): Promise<string | undefined> {
     const realRoot = this.#realRoots.get(item.folder.root.name);
     if (!realRoot) return undefined;
+    let real: string;
     try {
-      const real = await fs.realpath(item.absolutePath);
-      return isInside(realRoot, real) ? real : undefined;
-    } catch {
+      real = await realPath(item.absolutePath);
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') throw error;
       return undefined;
     }
+    return isInside(realRoot, real) ? real : undefined;
   }
 
   async #scanRoot(root: MediaRootConfig): Promise<MediaFolder> {
     let realRoot: string;
     try {
-      realRoot = await fs.realpath(root.path);
-      if (!(await fs.stat(realRoot)).isDirectory()) throw new Error('not a folder');
+      realRoot = await realPath(root.path);
+      if (!(await fs.stat(fsPath(realRoot))).isDirectory()) throw new Error('not a folder');
     } catch (error) {
-      // An unmounted share: the root stays listed, empty, and comes back at a rescan.
+      // An unmounted share: the root stays listed, empty, and comes back when RootRetry or a rescan finds it.
       this.#logger.warn(`media folder '${root.name}' (${root.path}) is not available: ${(error as Error).message}`);
       return new MediaFolder(root, '', root.name, false);
     }
@@ -211,7 +221,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
   #rescanChanged(folders: readonly MediaFolder[]): void {
     this.#enqueue(async () => {
       for (const stale of folders) {
-        const current = this.#current(stale);
+        const current = this.#at(stale.root, stale.relativePath);
         if (!current) continue; // replaced meanwhile by a bigger rescan
         const realRoot = this.#realRoots.get(current.root.name);
         if (!realRoot) continue;
@@ -220,17 +230,39 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
         this.emit('updated', { path: fresh.path });
       }
       this.#watcher?.sync(this.#tree);
+      this.#retry.sync(this.#tree);
     }).catch((error: unknown) => this.#logger.error(`rescan after a change failed: ${String(error)}`));
+  }
+
+  // A root that went away can be read again: scan it alone, not the whole library.
+  #rescanRoot(root: MediaRootConfig): void {
+    if (this.#closed) return;
+    this.#enqueue(async () => {
+      const current = this.#tree.find((folder) => folder.root === root);
+      if (!current || current.available) return;
+      const fresh = await this.#scanRoot(root);
+      if (fresh.available) this.#logger.info(`media folder '${root.name}' is available again`);
+      this.#replace(current, fresh);
+      this.#watcher?.sync(this.#tree);
+      this.#retry.sync(this.#tree);
+      this.emit('updated', { path: fresh.path });
+    }).catch((error: unknown) => this.#logger.error(`rescan of media folder '${root.name}' failed: ${String(error)}`));
   }
 
   #scanContext(realRoot: string): ScanContext {
     return { key: this.#key, logger: this.#logger, limiter: this.#limiter, realRoot };
   }
 
-  // The folder now in the tree at the same place as `folder` (which may be an old copy).
-  #current(folder: MediaFolder): MediaFolder | undefined {
-    const found = this.folder(folder.path);
-    return found?.root === folder.root ? found : undefined;
+  // The folder now in the tree at this place (found by relative path, not by the
+  // virtual one: names that are not UTF-8 can look alike there).
+  #at(root: MediaRootConfig, relativePath: string): MediaFolder | undefined {
+    let found = this.#tree.find((folder) => folder.root === root);
+    let prefix = '';
+    for (const part of relativePath === '' ? [] : relativePath.split('/')) {
+      prefix = prefix === '' ? part : `${prefix}/${part}`;
+      found = found?.folders.find((child) => child.relativePath === prefix);
+    }
+    return found;
   }
 
   #replace(old: MediaFolder, fresh: MediaFolder): void {
@@ -240,7 +272,8 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
       this.#tree = this.#tree.map((root) => (root === old ? fresh : root));
       return;
     }
-    const parent = this.folder(path.posix.dirname(old.path));
+    const parentPath = path.posix.dirname(old.relativePath);
+    const parent = this.#at(old.root, parentPath === '.' ? '' : parentPath);
     if (!parent) return;
     if (fresh.available) {
       parent.folders = parent.folders.map((child) => (child === old ? fresh : child));

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { displayName } from './disk-names.ts';
 import type { MediaKind, SubtitleFormat } from './media-types.ts';
 import { stemOf } from './subtitle-names.ts';
 
@@ -12,6 +13,9 @@ export interface MediaRootConfig {
 
 const NO_SUBTITLES: readonly SubtitleTrack[] = Object.freeze([]);
 
+// Names on disk that are not UTF-8, by file: a side table, so the common file pays nothing for them.
+const diskNames = new WeakMap<MediaItem | SubtitleTrack, string>();
+
 /**
  * A folder of the library. Folders act as playlists: `items` are in natural order.
  * Paths are virtual: `<root name>/<sub>/<sub>`, never the path on disk.
@@ -24,9 +28,12 @@ export class MediaFolder {
 
   /** The root this folder belongs to. */
   readonly root: MediaRootConfig;
-  /** Path inside the root, with `/` separators; `''` for the root itself. */
+  /**
+   * Path inside the root, with `/` separators; `''` for the root itself. Lossless: a
+   * byte of a name that is not UTF-8 is kept as U+DC80–U+DCFF (see `fromDiskBytes`).
+   */
   readonly relativePath: string;
-  /** Folder name (the root's display name for a root). */
+  /** Folder name (the root's display name for a root), with U+FFFD for bytes that are not UTF-8. */
   readonly name: string;
   /** Whether the folder could be read at the last scan. */
   readonly available: boolean;
@@ -40,10 +47,10 @@ export class MediaFolder {
 
   /** The virtual path used by the API: `<root name>[/<relative path>]`. */
   get path(): string {
-    return this.relativePath === '' ? this.root.name : `${this.root.name}/${this.relativePath}`;
+    return this.relativePath === '' ? this.root.name : `${this.root.name}/${displayName(this.relativePath)}`;
   }
 
-  /** The folder's absolute path on disk. */
+  /** The folder's absolute path on disk, lossless like `relativePath` (open it through `fsPath`). */
   get absolutePath(): string {
     return path.join(this.root.path, this.relativePath);
   }
@@ -56,7 +63,7 @@ export class MediaItem {
 
   /** Stable opaque id (see `mediaId`). */
   readonly id: string;
-  /** File name, with its extension. */
+  /** File name, with its extension; U+FFFD for bytes that are not UTF-8 (see `diskName`). */
   readonly name: string;
   readonly kind: MediaKind;
   readonly mime: string;
@@ -67,7 +74,7 @@ export class MediaItem {
   /** The folder that holds it. */
   readonly folder: MediaFolder;
 
-  constructor(id: string, name: string, kind: MediaKind, mime: string, size: number, modified: number, folder: MediaFolder) {
+  constructor(id: string, name: string, kind: MediaKind, mime: string, size: number, modified: number, folder: MediaFolder, diskName = name) {
     this.id = id;
     this.name = name;
     this.kind = kind;
@@ -75,6 +82,12 @@ export class MediaItem {
     this.size = size;
     this.modified = modified;
     this.folder = folder;
+    if (diskName !== name) diskNames.set(this, diskName);
+  }
+
+  /** The name on disk, lossless (see `MediaFolder.relativePath`); `name` unless it is not UTF-8. */
+  get diskName(): string {
+    return diskNames.get(this) ?? this.name;
   }
 
   /** The name without its extension, for display. */
@@ -87,9 +100,9 @@ export class MediaItem {
     return `${this.folder.path}/${this.name}`;
   }
 
-  /** The absolute path on disk. */
+  /** The absolute path on disk, lossless (open it through `fsPath`). */
   get absolutePath(): string {
-    return path.join(this.folder.absolutePath, this.name);
+    return path.join(this.folder.absolutePath, this.diskName);
   }
 }
 
@@ -102,16 +115,22 @@ export class SubtitleTrack {
   readonly format: SubtitleFormat;
   readonly folder: MediaFolder;
 
-  constructor(id: string, name: string, lang: string | undefined, format: SubtitleFormat, folder: MediaFolder) {
+  constructor(id: string, name: string, lang: string | undefined, format: SubtitleFormat, folder: MediaFolder, diskName = name) {
     this.id = id;
     this.name = name;
     this.lang = lang;
     this.format = format;
     this.folder = folder;
+    if (diskName !== name) diskNames.set(this, diskName);
   }
 
-  /** The absolute path on disk. */
+  /** The name on disk, lossless; `name` unless it is not UTF-8. */
+  get diskName(): string {
+    return diskNames.get(this) ?? this.name;
+  }
+
+  /** The absolute path on disk, lossless (open it through `fsPath`). */
   get absolutePath(): string {
-    return path.join(this.folder.absolutePath, this.name);
+    return path.join(this.folder.absolutePath, this.diskName);
   }
 }

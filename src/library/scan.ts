@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { displayName, fromDiskBytes, fsPath, realPath } from './disk-names.ts';
 import { mediaId } from './ids.ts';
 import { Limiter } from './limiter.ts';
 import { mediaTypeOf, subtitleFormatOf } from './media-types.ts';
@@ -40,48 +41,51 @@ export async function scanFolder(
 ): Promise<MediaFolder> {
   // A shallow rescan after a change keeps the subfolders already scanned: their own
   // watches report their own changes.
-  const keep = new Map(options.previous?.folders.filter((child) => child.available).map((child) => [child.name, child]));
-  const folder = new MediaFolder(root, relativePath, relativePath === '' ? root.name : path.posix.basename(relativePath));
+  const scanned = options.previous?.folders.filter((child) => child.available) ?? [];
+  const keep = new Map(scanned.map((child) => [path.posix.basename(child.relativePath), child]));
+  const folder = new MediaFolder(root, relativePath, relativePath === '' ? root.name : displayName(path.posix.basename(relativePath)));
   const absolute = folder.absolutePath;
-  let entries: Dirent[];
+  let entries: Array<Dirent | Dirent<Buffer>>;
   let ancestors: Set<string>;
   try {
-    const real = await fs.realpath(absolute);
+    const real = await realPath(absolute);
     if (options.ancestors?.has(real)) return folder; // a symlink back up the tree: a loop
     ancestors = new Set(options.ancestors).add(real);
-    entries = await context.limiter.run(() => fs.readdir(absolute, { withFileTypes: true }));
+    entries = await context.limiter.run(() => readEntries(context, absolute, folder.path));
   } catch (error) {
     context.logger.warn(`cannot read folder '${folder.path}' (${fileErrorReason(error)}); skipped`);
     return new MediaFolder(root, relativePath, folder.name, false);
   }
 
-  const subtitles: Array<{ name: string; base: string; lang: string | undefined }> = [];
+  const subtitles: SubtitleFile[] = [];
   const subfolders: Array<Promise<MediaFolder>> = [];
   const files: Array<Promise<MediaItem | undefined>> = [];
 
   for (const entry of entries) {
-    const name = entry.name;
+    // `disk` opens the file, `name` is shown: they differ only for names that are not UTF-8.
+    const disk = typeof entry.name === 'string' ? entry.name : fromDiskBytes(entry.name);
+    const name = displayName(disk);
     if (isHiddenName(name)) continue;
-    const childRelative = relativePath === '' ? name : `${relativePath}/${name}`;
+    const childRelative = relativePath === '' ? disk : `${relativePath}/${disk}`;
     let isDirectory = entry.isDirectory();
     if (entry.isSymbolicLink()) {
-      const target = await resolveLink(context, path.join(absolute, name), folder.path + '/' + name);
+      const target = await resolveLink(context, path.join(absolute, disk), folder.path + '/' + name);
       if (!target) continue;
       isDirectory = target.isDirectory();
     } else if (!isDirectory && !entry.isFile()) {
       continue; // sockets, FIFOs, devices
     }
     if (isDirectory) {
-      const kept = keep.get(name);
+      const kept = keep.get(disk);
       subfolders.push(kept ? Promise.resolve(kept) : scanFolder(context, root, childRelative, { ancestors }));
     } else if (subtitleFormatOf(name)) {
-      subtitles.push({ name, ...parseSubtitleName(name) });
+      subtitles.push({ name, disk, ...parseSubtitleName(disk) });
     } else {
       const type = mediaTypeOf(name);
       if (!type) continue;
       files.push(
         context.limiter.run(async () => {
-          const stats = await statOrWarn(context, path.join(absolute, name), `${folder.path}/${name}`);
+          const stats = await statOrWarn(context, path.join(absolute, disk), `${folder.path}/${name}`);
           if (!stats) return undefined;
           return new MediaItem(
             mediaId(root.name, childRelative, context.key),
@@ -91,6 +95,7 @@ export async function scanFolder(
             stats.size,
             stats.mtimeMs,
             folder,
+            disk,
           );
         }),
       );
@@ -105,29 +110,46 @@ export async function scanFolder(
   return folder;
 }
 
-function attachSubtitles(
-  context: ScanContext,
-  folder: MediaFolder,
-  subtitles: Array<{ name: string; base: string; lang: string | undefined }>,
-): void {
+/** A subtitle file found in a folder: shown name, name on disk, and what its name says. */
+interface SubtitleFile {
+  readonly name: string;
+  readonly disk: string;
+  readonly base: string;
+  readonly lang: string | undefined;
+}
+
+/**
+ * Names in a folder. One that is not UTF-8 comes back from a plain readdir with
+ * U+FFFD and could not be opened by it: such a folder is read again as bytes (rare,
+ * so every other folder keeps the cheaper string read).
+ */
+async function readEntries(context: ScanContext, absolute: string, shown: string): Promise<Array<Dirent | Dirent<Buffer>>> {
+  const entries = await fs.readdir(fsPath(absolute), { withFileTypes: true });
+  if (!entries.some((entry) => entry.name.includes('\uFFFD'))) return entries;
+  context.logger.debug(`folder '${shown}' has names that are not UTF-8; they are listed with U+FFFD and served as they are`);
+  return fs.readdir(fsPath(absolute), { withFileTypes: true, encoding: 'buffer' });
+}
+
+function attachSubtitles(context: ScanContext, folder: MediaFolder, subtitles: readonly SubtitleFile[]): void {
   if (subtitles.length === 0) return;
   const videos = new Map<string, MediaItem>();
   for (const item of folder.items) {
     if (item.kind !== 'video') continue;
-    videos.set(stemOf(item.name), item);
-    videos.set(stemOf(item.name).toLowerCase(), item);
+    videos.set(stemOf(item.diskName), item);
+    videos.set(stemOf(item.diskName).toLowerCase(), item);
   }
   const tracks = new Map<MediaItem, SubtitleTrack[]>();
   for (const subtitle of subtitles) {
     const video = videos.get(subtitle.base) ?? videos.get(subtitle.base.toLowerCase());
     if (!video) continue;
-    const relative = folder.relativePath === '' ? subtitle.name : `${folder.relativePath}/${subtitle.name}`;
+    const relative = folder.relativePath === '' ? subtitle.disk : `${folder.relativePath}/${subtitle.disk}`;
     const track = new SubtitleTrack(
       mediaId(folder.root.name, relative, context.key),
       subtitle.name,
       subtitle.lang,
       subtitleFormatOf(subtitle.name)!,
       folder,
+      subtitle.disk,
     );
     const list = tracks.get(video) ?? [];
     list.push(track);
@@ -141,12 +163,12 @@ function attachSubtitles(
 
 async function resolveLink(context: ScanContext, absolute: string, shown: string): Promise<Stats | undefined> {
   try {
-    const real = await fs.realpath(absolute);
+    const real = await realPath(absolute);
     if (!isInside(context.realRoot, real)) {
       context.logger.warn(`'${shown}' is a symlink that leads outside its root; skipped`);
       return undefined;
     }
-    return await fs.stat(real);
+    return await fs.stat(fsPath(real));
   } catch (error) {
     context.logger.warn(`cannot follow symlink '${shown}' (${fileErrorReason(error)}); skipped`);
     return undefined;
@@ -155,7 +177,7 @@ async function resolveLink(context: ScanContext, absolute: string, shown: string
 
 async function statOrWarn(context: ScanContext, absolute: string, shown: string): Promise<Stats | undefined> {
   try {
-    const stats = await fs.stat(absolute);
+    const stats = await fs.stat(fsPath(absolute));
     if (!isReadable(stats)) {
       context.logger.warn(`cannot read '${shown}' (permission denied); skipped`);
       return undefined;

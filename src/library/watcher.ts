@@ -1,6 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { errnoCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { fsPath } from './disk-names.ts';
 import type { MediaFolder } from './model.ts';
 
 export interface FolderWatcherOptions {
@@ -67,7 +68,7 @@ export class FolderWatcher {
   #watch(key: string, folder: MediaFolder): void {
     let watcher: FSWatcher;
     try {
-      watcher = watch(key, { persistent: false }, () => this.#changed(key));
+      watcher = watch(fsPath(key), { persistent: false }, () => this.#changed(key));
     } catch (error) {
       if (errnoCode(error) === 'ENOSPC' || errnoCode(error) === 'EMFILE') this.#warnLimit('the inotify limit');
       else this.#options.logger.debug(`cannot watch '${folder.path}': ${String(error)}`);

@@ -6,6 +6,9 @@ import { namesDevice, type DeviceSummary } from '../protocol/devices.ts';
 import type { DirectoryEvents, PlayerDirectory } from './directory.ts';
 import { ReceiverPlayer } from './receiver-player.ts';
 
+/** How long the player of a browser target that left is kept for its page to come back (a cut channel). */
+const FORGET_AFTER_MS = 10 * 60_000;
+
 /** The hub's device keys of browser targets start with this. */
 export const BROWSER_PREFIX = 'browser:';
 
@@ -31,6 +34,7 @@ export class BrowserTargets extends EventEmitter<DirectoryEvents> implements Pla
   readonly #hub: ControlHub;
   readonly #logger: Logger;
   readonly #players = new Map<string, ReceiverPlayer>();
+  readonly #forgetting = new Map<string, NodeJS.Timeout>();
 
   constructor(hub: ControlHub, options: { logger?: Logger } = {}) {
     super();
@@ -38,12 +42,17 @@ export class BrowserTargets extends EventEmitter<DirectoryEvents> implements Pla
     this.#logger = partLogger(options.logger);
     hub.on('receiver-up', (device, name) => {
       if (!isBrowserTarget(device)) return;
+      clearTimeout(this.#forgetting.get(device));
+      this.#forgetting.delete(device);
       this.#logger.info(`Browser target "${name ?? device}" connected`);
       this.emit('online', summary(device, name, true));
     });
     hub.on('receiver-down', (device) => {
       if (!isBrowserTarget(device)) return;
       this.#logger.info(`Browser target "${device.slice(BROWSER_PREFIX.length)}" went away`);
+      // Its player (and queue) waits a while for the page to come back, then goes.
+      clearTimeout(this.#forgetting.get(device));
+      this.#forgetting.set(device, setTimeout(() => this.#forget(device), FORGET_AFTER_MS).unref());
       this.emit('online', summary(device, undefined, false));
     });
   }
@@ -69,8 +78,16 @@ export class BrowserTargets extends EventEmitter<DirectoryEvents> implements Pla
 
   /** Stops following the hub. */
   dispose(): void {
+    for (const timer of this.#forgetting.values()) clearTimeout(timer);
+    this.#forgetting.clear();
     for (const player of this.#players.values()) player.dispose();
     this.#players.clear();
+  }
+
+  #forget(device: string): void {
+    this.#forgetting.delete(device);
+    this.#players.get(device)?.dispose();
+    this.#players.delete(device);
   }
 
   #find(device: string): DeviceSummary | undefined {
