@@ -90,7 +90,7 @@ export function controlCommands(program: Command): void {
       });
     });
 
-  withTargetOptions(program.command('volume').description('set the volume, 0-100, or change it by +n / -n').argument('<device>').argument('<level>', '0-100, +n or -n', parseLevel))
+  withTargetOptions(program.command('volume').description('set the volume, 0-100, or change it by +n / -n').argument('<device>').argument('<level>', '0-100 (50 or 50%), +n or -n', parseLevel))
     .addHelpText('after', '\nExamples:\n  $ nascast volume Kitchen 30\n  $ nascast volume Kitchen +10\n  $ nascast volume Kitchen -- -10')
     .action(async (device: string, wanted: LevelArgument, options: TargetOptions) => {
       await withTarget(options, async (target) => {
@@ -132,7 +132,8 @@ export function controlCommands(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  $ nascast token\n  $ nascast token --rotate')
     .action(async (options: JsonOption & { rotate?: boolean; storage: string }) => {
-      const secrets = await loadSecrets(options.storage);
+      const logger = consoleLogger();
+      const secrets = await loadSecrets(options.storage, { warn: (message) => logger.warn(message) });
       // A new signing key too: grants handed out with the old one end with the token.
       const next = options.rotate ? { token: generateToken(), signingKey: randomBytes(32) } : secrets;
       if (options.rotate) await saveSecrets(options.storage, next);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import './limit-heap.ts'; // first: ES modules run in import order
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { errorMessage } from '../api.ts';
 import { castCommand } from './cast.ts';
@@ -16,9 +17,13 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// The package's own manifest, by its name: the same from src/ and dist/src/, and installed.
+const { version } = JSON.parse(readFileSync(new URL(import.meta.resolve('homebridge-nascast/package.json')), 'utf8')) as { version: string };
+
 const program = new Command()
   .name('nascast')
   .description('Cast the media on your NAS to Chromecasts.')
+  .version(version, '-V, --version', 'print the version')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 

@@ -1,7 +1,8 @@
+import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { consoleLogger, defaultStorageDir, type MediaRootConfig, NasCast } from '../api.ts';
-import { collect, parseMedia, parsePort, parseSeconds, untilSignal } from './options.ts';
-import { forgetServer, noteServer } from './server-file.ts';
+import { consoleLogger, defaultStorageDir, errnoCode, errorMessage, loadSecrets, type Logger, type MediaRootConfig, NasCast, type StaticHost } from '../api.ts';
+import { collectDevice, parseMedia, parsePort, parseSeconds, untilSignal } from './options.ts';
+import { forgetServer, noteServer, SERVER_FILE } from './server-file.ts';
 import { StandInSimulator } from './stand-in.ts';
 import { givenToken, withTokenOptions, type TokenOptions } from './token-options.ts';
 
@@ -12,7 +13,7 @@ interface ServeOptions extends TokenOptions {
   publicUrl?: string;
   storage: string;
   discovery: boolean;
-  device: string[];
+  device: StaticHost[];
   interface?: string;
   simulateIfNone?: number;
   appId?: string;
@@ -31,7 +32,7 @@ export function serveCommand(program: Command): void {
     .option('--public-url <url>', 'base URL devices use to reach this server (reverse proxy, NAT)')
     .option('--storage <dir>', 'folder for the token file', defaultStorageDir())
     .option('--no-discovery', 'do not look for Chromecasts on the network')
-    .option('--device <[name=]host[:port]>', 'a Chromecast to reach by address where multicast does not pass, repeatable', collect, [])
+    .option('--device <[name=]host[:port]>', 'a Chromecast to reach by address where multicast does not pass, repeatable', collectDevice, [])
     .option('--interface <address>', 'the interface address to look for Chromecasts on')
     .option('--app-id <id>', 'the Cast app id registered for the NasCast receiver (default: the Default Media Receiver)')
     .addOption(new Option('--simulate-if-none [seconds]', 'start a simulated Chromecast if none is found within this time').preset('3').argParser(parseSeconds))
@@ -49,27 +50,36 @@ Examples:
     .action(async (options: ServeOptions) => {
       const logger = consoleLogger({ debug: options.debug ?? false });
       const token = await givenToken(options);
-      const nascast = new NasCast({
-        media: options.media,
-        port: options.port,
-        host: options.host,
-        storage: options.storage,
-        discovery: options.discovery,
-        devices: options.device,
-        logger,
-        ...(token ? { token } : {}),
-        ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
-        ...(options.interface ? { interface: options.interface } : {}),
-        ...(options.appId ? { appId: options.appId } : {}),
-      });
-      const standIn = new StandInSimulator(nascast.discovery, logger);
+      let nascast: NasCast | undefined;
+      let standIn: StandInSimulator | undefined;
       await untilSignal(logger, {
         start: async () => {
+          // Loaded here rather than by NasCast, so that a mode it cannot tighten is our warning.
+          const secrets = await loadSecrets(options.storage, { warn: (message) => logger.warn(message) });
+          nascast = new NasCast({
+            media: options.media,
+            port: options.port,
+            host: options.host,
+            storage: options.storage,
+            secrets,
+            discovery: options.discovery,
+            devices: options.device,
+            logger,
+            ...(token ? { token } : {}),
+            ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+            ...(options.interface ? { interface: options.interface } : {}),
+            ...(options.appId ? { appId: options.appId } : {}),
+          });
+          standIn = new StandInSimulator(nascast.discovery, logger);
           await nascast.start();
           logger.debug(`${nascast.library.size} media files; token file in ${options.storage}`);
-          // Other subcommands on this machine find the server through this note.
+          // Other subcommands on this machine find the server through this note; it is a
+          // convenience, and a read-only storage folder must not stop the server.
           const local = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
-          await noteServer(options.storage, { controlUrl: `ws://${local}:${nascast.server.port}/control`, pid: process.pid });
+          const localUrl = `http://${local}:${nascast.server.port}`;
+          await noteServer(options.storage, { controlUrl: `ws://${local}:${nascast.server.port}/control`, pid: process.pid }).catch((error: unknown) => {
+            logger.warn(`cannot leave the note ${path.join(options.storage, SERVER_FILE)} (${errnoCode(error) ?? errorMessage(error)}): other nascast commands on this machine reach this server only with --server ${localUrl}`);
+          });
           console.log(`NasCast listening on ${nascast.url}`);
           console.log(`Control channel: ${nascast.control.url()}`);
           // A link with a register-only token: it lets a screen join as a device, and controls nothing.
@@ -82,9 +92,26 @@ Examples:
         },
         stop: async () => {
           await forgetServer(options.storage).catch(() => {});
-          await standIn.stop();
-          await nascast.stop();
+          await standIn?.stop();
+          await nascast?.stop();
         },
+        // Run by npm (`npm start`), the server lives as long as npm does: a supervisor that
+        // stops npm alone, or with a signal npm does not pass on, must not leave it running.
+        ...(process.env.npm_lifecycle_event === undefined ? {} : { done: parentGone(logger) }),
       });
     });
+}
+
+/** Resolves once the process that started this one is gone (this one has a new parent then). */
+function parentGone(logger: Logger): Promise<void> {
+  const parent = process.ppid;
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (process.ppid === parent) return;
+      clearInterval(timer);
+      logger.info(`The process that started this server (pid ${parent}) is gone: stopping`);
+      resolve();
+    }, 500);
+    timer.unref();
+  });
 }

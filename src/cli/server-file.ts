@@ -15,7 +15,11 @@ export interface RunningServer {
 
 /** Notes the running server; the file is removed by {@link forgetServer}. */
 export async function noteServer(storage: string, server: RunningServer): Promise<void> {
-  await fs.mkdir(storage, { recursive: true, mode: 0o700 });
+  // The folder is there already (the secrets are in it); a recursive mkdir would retry
+  // for ever where the kernel answers ENOENT under a folder that exists (/proc).
+  await fs.mkdir(storage, { mode: 0o700 }).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  });
   await fs.writeFile(path.join(storage, SERVER_FILE), JSON.stringify(server) + '\n');
 }
 

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { consoleLogger, errnoCode } from '../api.ts';
 import { ChromecastSimulator } from '../simulator/index.ts';
-import { collect, parsePort, untilSignal } from './options.ts';
+import { collect, parseName, parsePort, untilSignal } from './options.ts';
 
 interface SimulateOptions {
   name: string;
@@ -30,7 +30,7 @@ export function simulateCommand(program: Command): void {
   program
     .command('simulate')
     .description('run a simulated Chromecast that senders (NasCast, castnow, catt, phones) find and cast to')
-    .option('-n, --name <name>', 'the name it is found by', 'NasCast Simulator')
+    .option('-n, --name <name>', 'the name it is found by', parseName, 'NasCast Simulator')
     .option('-p, --port <port>', 'castv2 port (default: 8009, or a free port for a group)', parsePort)
     .option('--host <address>', 'address to listen on', '0.0.0.0')
     .option('--group', 'simulate a Cast group (md: Google Cast Group) rather than a device')

@@ -4,8 +4,8 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { consoleLogger, ControlClient, ControlError, defaultStorageDir, type DeviceSummary, isMediaUrl, type LibraryListing, loadSecrets, type Logger, type MediaPlayer, type MediaRootConfig, namesDevice, NasCast, unknownDevice } from '../api.ts';
-import { collect, parseMedia, parseSeconds } from './options.ts';
+import { consoleLogger, ControlClient, ControlError, defaultStorageDir, type DeviceSummary, isMediaUrl, type LibraryListing, loadSecrets, type Logger, type MediaPlayer, type MediaRootConfig, namesDevice, NasCast, type StaticHost, unknownDevice } from '../api.ts';
+import { collectDevice, parseMedia, parseSeconds } from './options.ts';
 import { controlUrlOf, readServer } from './server-file.ts';
 import { givenToken, withTokenOptions, type TokenOptions } from './token-options.ts';
 
@@ -14,7 +14,7 @@ export interface TargetOptions extends TokenOptions {
   server?: string;
   storage: string;
   media: MediaRootConfig[];
-  device: string[];
+  device: StaticHost[];
   discovery: boolean;
   wait: number;
   debug?: boolean;
@@ -25,7 +25,7 @@ export function withTargetOptions(command: Command): Command {
   return withTokenOptions(command.option('--server <url>', 'a NasCast server to drive (http://nas:8585); default: the one `nascast serve` runs here, else none'), "the server's token (default: $NASCAST_TOKEN, else the one in the storage folder)")
     .option('--storage <dir>', 'the folder of the token file', defaultStorageDir())
     .option('-m, --media <[name=]dir>', 'with no server: a media folder to serve for this command, repeatable', parseMedia, [])
-    .option('--device <[name=]host[:port]>', 'with no server: a Chromecast to reach by address ([name=]host[:port]), repeatable', collect, [])
+    .option('--device <[name=]host[:port]>', 'with no server: a Chromecast to reach by address ([name=]host[:port]), repeatable', collectDevice, [])
     .option('--no-discovery', 'with no server: do not look for Chromecasts over mDNS')
     .addOption(new Option('--wait <seconds>', 'with no server: how long to look for devices').argParser(parseSeconds).default(5))
     .option('--debug', 'log debug messages');
@@ -54,7 +54,7 @@ export async function openTarget(options: TargetOptions, how: { inProcess?: bool
   const noted = options.server ? undefined : await readServer(options.storage);
   if (options.server || noted) {
     const url = options.server ? controlUrlOf(options.server) : noted!.controlUrl;
-    const token = (await givenToken(options)) ?? (await loadSecrets(options.storage)).token;
+    const token = (await givenToken(options)) ?? (await loadSecrets(options.storage, { warn: (message) => logger.warn(message) })).token;
     return remoteTarget(url, token);
   }
   return localTarget(options, logger);

@@ -19,7 +19,12 @@ export interface CliProcess {
 /** Runs `nascast <args>`; the process is killed when the test ends. */
 export function runCli(t: ExecutionContext, args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does)`);
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+  return runCommand(t, process.execPath, [CLI, ...args], env);
+}
+
+/** Runs `command <args>` (nascast under a wrapper, node with flags of its own); killed when the test ends. */
+export function runCommand(t: ExecutionContext, command: string, args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
+  const child = spawn(command, args, { env: { ...process.env, ...env } });
   const result: CliProcess = {
     child,
     stdout: '',
@@ -61,4 +66,13 @@ export function runCli(t: ExecutionContext, args: string[], env: NodeJS.ProcessE
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   return result;
+}
+
+/** The exit code; rejects if the process still runs after `ms` (the teardown kills it). */
+export function exitedWithin(cli: CliProcess, ms: number): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still running after ${ms} ms; stdout: ${cli.stdout} stderr: ${cli.stderr}`)), ms);
+  });
+  return Promise.race([cli.exited, late]).finally(() => clearTimeout(timer));
 }
