@@ -1,0 +1,202 @@
+// Resource campaigns: many hostile or careless clients at once, with bounded counts and
+// time, measuring what they cost the server. test/resource-campaigns.test.ts asserts
+// the bounds; `npm run bench` runs them bigger and prints the figures with the targets.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { WebSocket } from 'ws';
+import { limitHeapGrowth } from '../../src/heap.ts';
+import { MediaServer } from '../../src/http/server.ts';
+import { MediaLibrary } from '../../src/library/library.ts';
+import { mountControl } from '../../src/players/mount.ts';
+
+/** What one campaign cost. */
+export interface CampaignFigures {
+  readonly clients: number;
+  /** RSS after the campaign (its clients gone, or while they stall) minus before, MiB. */
+  readonly rssGrowthMiB: number;
+  /** `/healthz` latency while the campaign ran, ms. */
+  readonly healthzP99Ms: number;
+  /** Open descriptors after the campaign minus before. */
+  readonly fdGrowth: number;
+  readonly seconds: number;
+  /** V8's heap in use after a full collection, after minus before, MiB: what is really kept. */
+  readonly heapGrowthMiB: number;
+}
+
+const MiB = 1024 * 1024;
+
+// What a campaign leaves behind is what a full collection does not free: measure after one.
+v8.setFlagsFromString('--expose-gc');
+const collect = vm.runInNewContext('gc') as () => void;
+
+/** RSS and V8's heap in use, after a full collection. */
+function settled(): { rss: number; heap: number } {
+  collect();
+  const usage = process.memoryUsage();
+  return { rss: usage.rss, heap: usage.heapUsed };
+}
+
+interface Served {
+  readonly server: MediaServer;
+  readonly library: MediaLibrary;
+  readonly control: ReturnType<typeof mountControl>;
+  readonly dir: string;
+  close(): Promise<void>;
+}
+
+async function serve(files: Record<string, Buffer>, sendTimeoutMs?: number): Promise<Served> {
+  // As NasCast.start() and `nascast serve` run it: V8's heap kept from growing with churn.
+  limitHeapGrowth();
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'nascast-campaign-'));
+  for (const [name, body] of Object.entries(files)) await fsp.writeFile(path.join(dir, name), body);
+  const secrets = { token: randomBytes(24).toString('base64url'), signingKey: randomBytes(32) };
+  const library = new MediaLibrary({ roots: [{ name: 'Media', path: dir }], key: secrets.signingKey, rescanInterval: 0, watch: false });
+  const server = new MediaServer({ library, secrets, port: 0, host: '127.0.0.1', ...(sendTimeoutMs ? { sendTimeoutMs } : {}) });
+  const control = mountControl(server, { secrets });
+  await library.start();
+  await server.start();
+  return {
+    server,
+    library,
+    control,
+    dir,
+    async close() {
+      await control.close();
+      await server.stop();
+      await library.close();
+      await fsp.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** /healthz, asked every 20 ms until `until` settles: the latencies. */
+async function healthLatencies(port: number, until: Promise<unknown>): Promise<number[]> {
+  const latencies: number[] = [];
+  let done = false;
+  void until.finally(() => (done = true));
+  while (!done) {
+    const started = performance.now();
+    await fetch(`http://127.0.0.1:${port}/healthz`).then((response) => response.arrayBuffer());
+    latencies.push(performance.now() - started);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return latencies;
+}
+
+function p99(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0;
+}
+
+const openFds = (): number => fs.readdirSync('/proc/self/fd').length;
+
+async function until(condition: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`campaign: timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * `count` browser targets, in waves under the receiver limit, each registering with the
+ * token `serve` prints, sending ten statuses with long URLs and leaving.
+ */
+export async function departedReceivers(count: number): Promise<CampaignFigures> {
+  const served = await serve({ 'a.mp4': Buffer.alloc(16) });
+  const url = `ws://127.0.0.1:${served.server.port}/control`;
+  const hub = served.control.hub;
+  const wave = async (from: number, size: number): Promise<void> => {
+    await Promise.all(
+      Array.from({ length: size }, async (_, offset) => {
+        const socket = new WebSocket(url);
+        socket.on('error', () => {});
+        await new Promise<void>((resolve, reject) => {
+          socket.once('open', () => resolve());
+          socket.once('error', reject);
+        });
+        const welcomed = new Promise<void>((resolve) => socket.once('message', () => resolve()));
+        // Tokens issued in the same second are one token: a fresh second per 16 receivers.
+        const token = served.control.receiverTokens.issue('*', Date.now() - Math.floor((from + offset) / 16) * 1000);
+        socket.send(JSON.stringify({ v: 1, type: 'hello', token, role: 'receiver', name: `Screen ${from + offset}` }));
+        await welcomed;
+        for (let second = 0; second < 10; second++) {
+          socket.send(JSON.stringify({ v: 1, type: 'status', state: 'PLAYING', position: second, volume: 1, muted: false, media: { url: `http://nas/media/${'x'.repeat(4000)}`, title: 'A film' } }));
+        }
+        socket.close();
+        await new Promise((resolve) => socket.once('close', resolve));
+      }),
+    );
+    await until(() => hub.receivers.length === 0, 10_000, 'the receivers to leave');
+  };
+  try {
+    await wave(0, 50); // warm-up: first-use allocations are not the campaign's
+    const fdsBefore = openFds();
+    const before = settled();
+    const started = performance.now();
+    const campaign = (async () => {
+      for (let from = 50; from < count + 50; from += 50) await wave(from, Math.min(50, count + 50 - from));
+    })();
+    const latencies = await healthLatencies(served.server.port, campaign);
+    await campaign;
+    const after = settled();
+    return { clients: count, rssGrowthMiB: (after.rss - before.rss) / MiB, heapGrowthMiB: (after.heap - before.heap) / MiB, healthzP99Ms: p99(latencies), fdGrowth: openFds() - fdsBefore, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    await served.close();
+  }
+}
+
+/** `count` clients asking for a 24 MiB file and reading nothing, until the server closes them. */
+export async function slowReaders(count: number, sendTimeoutMs = 3000): Promise<CampaignFigures> {
+  const body = Buffer.alloc(24 * MiB, 7);
+  const served = await serve({ 'big.mp4': body }, sendTimeoutMs);
+  const item = served.library.find('big')!;
+  const target = new URL(served.server.mediaUrl(item));
+  let requests = 0;
+  let closed = 0;
+  served.server.httpServer.on('request', () => requests++);
+  served.server.httpServer.on('connection', (socket) => socket.once('close', () => closed++));
+  const sockets: net.Socket[] = [];
+  /** Opens `clients` stalled requests; resolves once every one has reached the server, with a promise of their closing. */
+  const stall = async (clients: number): Promise<{ closing: Promise<void> }> => {
+    const goal = requests + clients;
+    const closedGoal = closed + clients;
+    for (let index = 0; index < clients; index++) {
+      const socket = net.connect(served.server.port, '127.0.0.1');
+      socket.on('error', () => {});
+      socket.pause();
+      socket.write(`GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=0-\r\n\r\n`);
+      sockets.push(socket);
+    }
+    await until(() => requests >= goal, 20_000, 'every request to reach the server');
+    return { closing: until(() => closed >= closedGoal, sendTimeoutMs * 4 + 20_000, 'the server to close the stalled connections') };
+  };
+  const dropClients = (): void => {
+    for (const socket of sockets.splice(0)) socket.destroy();
+  };
+  try {
+    await (await stall(Math.min(20, count))).closing; // warm-up: the read buffer pools fill once
+    dropClients();
+    const fdsBefore = openFds();
+    const before = settled();
+    const started = performance.now();
+    const { closing } = await stall(count);
+    // Every response has written until its socket pushed back: what they hold now is the cost.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const stalled = settled();
+    const latencies = await healthLatencies(served.server.port, closing);
+    await closing;
+    dropClients();
+    await until(() => openFds() <= fdsBefore + 2, 5000, 'the client sockets to close');
+    return { clients: count, rssGrowthMiB: (stalled.rss - before.rss) / MiB, heapGrowthMiB: (stalled.heap - before.heap) / MiB, healthzP99Ms: p99(latencies), fdGrowth: openFds() - fdsBefore, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    dropClients();
+    await served.close();
+  }
+}
