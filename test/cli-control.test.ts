@@ -76,9 +76,14 @@ test('cast a folder as a queue, then pause, resume, seek, volume, mute, next, pr
   t.is(kitchen.mediaStatus()?.playerState, 'PLAYING');
   t.is((await run('seek', 'Kitchen', '1:30')).code, 0);
   t.true(Math.abs(Number(kitchen.mediaStatus()?.currentTime) - 90) < 2);
-  // A negative time comes after `--`, so that it is not read as an option.
+  // A negative time comes after `--`, so that it is not read as an option. Paused, so
+  // that the time the commands take does not move the position the seek counts from.
+  t.is((await run('pause', 'Kitchen')).code, 0);
+  const pausedAt = Number(kitchen.mediaStatus()?.currentTime);
+  t.true(Math.abs(pausedAt - 90) < 5, `paused at ${pausedAt}`);
   t.is((await nascast(t, ['seek', '--storage', storage, 'Kitchen', '--', '-30'])).code, 0);
-  t.true(Math.abs(Number(kitchen.mediaStatus()?.currentTime) - 60) < 3, `at ${String(kitchen.mediaStatus()?.currentTime)}`);
+  t.true(Math.abs(Number(kitchen.mediaStatus()?.currentTime) - (pausedAt - 30)) < 0.5, `at ${String(kitchen.mediaStatus()?.currentTime)}, paused at ${pausedAt}`);
+  t.is((await run('resume', 'Kitchen')).code, 0);
   t.is((await run('volume', 'Kitchen', '30')).code, 0);
   t.is(kitchen.volume.level, 0.3);
   t.is((await run('volume', 'Kitchen', '+10')).code, 0);

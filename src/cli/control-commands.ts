@@ -85,8 +85,8 @@ export function controlCommands(program: Command): void {
     .action(async (device: string, wanted: TimeArgument, options: TargetOptions) => {
       await withTarget(options, async (target) => {
         const player = await target.player(device);
-        const position = 'absolute' in wanted ? wanted.absolute : Math.max(0, player.status().position + wanted.relative);
-        await player.seek(position);
+        // A relative seek is measured where the device is (it may not have said lately).
+        await ('absolute' in wanted ? player.seek(wanted.absolute) : player.seekBy(wanted.relative));
       });
     });
 
