@@ -1,8 +1,10 @@
+import http from 'node:http';
+import path from 'node:path';
 import test from 'ava';
 import { ControlError } from '../src/errors.ts';
 import { CLOSE_CODES } from '../src/protocol/index.ts';
 import { connect, hello, startHub, statusAt, type Json } from './helpers/control.ts';
-import { eventually } from './helpers/media-server.ts';
+import { eventually, tempDir } from './helpers/media-server.ts';
 
 test('handshake: welcome with session and heartbeat; no hello, a bad token, a request first or an expired receiver token close', async (t) => {
   const { url, token, tokens } = await startHub(t, { helloTimeoutMs: 200, heartbeatMs: 10_000 });
@@ -234,4 +236,19 @@ test('request ids belong to their controller: two controllers using the same id 
   d.send({ type: 'stop', id: 'same', device: 'tv-1' });
   t.like(await d.next((message) => message.id === 'same'), { result: { echo: 'stop' } });
   t.deepEqual(handled.map((request) => request.type), ['seek', 'seek', 'pause', 'stop']);
+});
+
+test('a trusted listener (a Unix socket of mode 0600) lets controllers in without the token; the TCP port still asks for it', async (t) => {
+  const { hub, url } = await startHub(t);
+  const dir = await tempDir(t);
+  const socketPath = path.join(dir, 'nascast.sock');
+  const local = http.createServer((_request, response) => response.writeHead(404).end());
+  hub.attach(local, { trusted: true });
+  await new Promise<void>((resolve) => local.listen(socketPath, resolve));
+  t.teardown(() => new Promise<void>((resolve) => local.close(() => resolve())));
+  const trusted = await hello(t, `ws+unix:${socketPath}:/control`, { token: 'local', role: 'controller' });
+  t.like(trusted.received[0], { type: 'welcome' });
+  const outside = await connect(t, url);
+  outside.send({ type: 'hello', token: 'local', role: 'controller' });
+  t.is((await outside.closed).code, CLOSE_CODES.unauthorized);
 });

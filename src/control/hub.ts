@@ -130,13 +130,17 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
     });
   }
 
-  /** Routes `/control` upgrades of `server` to the hub; other upgrade paths get 404. */
-  attach(server: Server): void {
-    this.#sockets.attach(server);
+  /**
+   * Routes `/control` upgrades of `server` to the hub; other upgrade paths get 404.
+   * `trusted`: a server whose clients are authenticated by where it listens (a Unix
+   * socket of mode 0600 in the storage folder): their controllers need no token.
+   */
+  attach(server: Server, options: { trusted?: boolean } = {}): void {
+    this.#sockets.attach(server, options);
   }
 
-  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.#sockets.handleUpgrade(request, socket, head);
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, options: { trusted?: boolean } = {}): void {
+    this.#sockets.handleUpgrade(request, socket, head, options);
   }
 
   /** The devices that have a receiver page connected, with the names browser targets gave. */
@@ -230,7 +234,7 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
       peer.device = admission.device;
       secret = admission.secret;
       admission.replaced?.socket.close(CLOSE_CODES.goingAway, 'replaced by the same screen reconnecting');
-    } else if (!tokensMatch(message.token, this.#options.token)) {
+    } else if (!peer.trusted && !tokensMatch(message.token, this.#options.token)) {
       return peer.socket.close(CLOSE_CODES.unauthorized, 'wrong or expired token');
     }
     this.#sockets.welcomed(peer);

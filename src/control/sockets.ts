@@ -18,6 +18,11 @@ export interface Peer {
   readonly rooms: Set<string>;
   /** Who request ids belong to: the controller's `client` from its hello, else this socket's session. */
   requester?: string;
+  /**
+   * It came through a trusted listener (the local socket in the storage folder, mode
+   * 0600, whose file permissions are the authentication): a controller needs no token.
+   */
+  readonly trusted: boolean;
 }
 
 /** Options of {@link ControlSockets}: its limits, and where frames and closes go. */
@@ -58,7 +63,6 @@ export class ControlSockets {
     this.#options = options;
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload, perMessageDeflate: false });
     this.#wss.on('error', (error) => options.logger.warn(`control channel: ${error.message}`));
-    this.#wss.on('connection', (socket: WebSocket) => this.#accept(socket));
     this.#heartbeat = setInterval(() => this.#beat(), options.heartbeatMs);
   }
 
@@ -72,18 +76,18 @@ export class ControlSockets {
   }
 
   /** Routes `/control` upgrades of `server` here; other upgrade paths get 404. */
-  attach(server: Server): void {
-    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(request, socket, head));
+  attach(server: Server, options: { trusted?: boolean } = {}): void {
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(request, socket, head, options));
   }
 
-  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, options: { trusted?: boolean } = {}): void {
     socket.on('error', () => {}); // a reset during the handshake is the client's business
     const path = (request.url ?? '').split('?')[0];
     if (path !== '/control') {
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
-    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#wss.emit('connection', ws, request));
+    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, options.trusted === true));
   }
 
   /** The peer said a good `hello`: its deadline no longer applies. */
@@ -116,8 +120,8 @@ export class ControlSockets {
     for (const peer of this.#peers.keys()) peer.socket.terminate();
   }
 
-  #accept(socket: WebSocket): void {
-    const peer: Peer = { socket, session: randomUUID(), rooms: new Set() };
+  #accept(socket: WebSocket, trusted: boolean): void {
+    const peer: Peer = { socket, session: randomUUID(), rooms: new Set(), trusted };
     const liveness: Liveness = {
       missedPongs: 0,
       rate: new TokenBucket(this.#options.ratePerSecond),
