@@ -5,6 +5,7 @@ import { DeviceDiscovery, type StaticHost } from './discovery/discovery.ts';
 import { NotStartedError } from './errors.ts';
 import { limitHeapGrowth } from './heap.ts';
 import { MediaServer } from './http/server.ts';
+import { loadTls, type TlsMaterial, type TlsOptions } from './http/tls.ts';
 import { MediaLibrary } from './library/library.ts';
 import type { MediaItem, MediaRootConfig } from './library/model.ts';
 import { partLogger, type Logger } from './logger.ts';
@@ -34,6 +35,12 @@ export interface NasCastOptions {
   secrets?: Secrets;
   /** The Cast app id registered for the NasCast receiver; empty: the Default Media Receiver. */
   appId?: string;
+  /**
+   * HTTPS and `wss://` for people and controllers on the same port (devices keep plain
+   * HTTP for media): `true` for a self-signed certificate made at first start and kept
+   * in `storage`, or your own certificate and key files. Default off.
+   */
+  tls?: boolean | TlsOptions;
   /** Look for Chromecasts over mDNS. Default true. */
   discovery?: boolean;
   /** Chromecasts reached by address (`host[:port]`), where multicast does not pass. */
@@ -75,6 +82,7 @@ interface Parts {
   readonly control: MountedControl;
   readonly chromecasts: Chromecasts;
   readonly directory: PlayerDirectory;
+  readonly tls: TlsMaterial | undefined;
 }
 
 /**
@@ -124,6 +132,17 @@ export class NasCast extends EventEmitter<NasCastEvents> {
   /** The server's base URL, as devices reach it. */
   get url(): string {
     return this.#started().server.url;
+  }
+
+  /** With `tls`: the certificate's SHA-256 fingerprint (`AB:CD:…`), for clients to pin; undefined without. */
+  get fingerprint(): string | undefined {
+    return this.#started().tls?.fingerprint;
+  }
+
+  /** The address people and controllers use: `https://…` with `tls`, else the devices' `http://…`. */
+  get peopleUrl(): string {
+    const { server, tls } = this.#started();
+    return tls ? server.url.replace(/^http:/, 'https:') : server.url;
   }
 
   /** Scans the library, starts the server and the control channel, then looks for devices. */
@@ -198,8 +217,9 @@ export class NasCast extends EventEmitter<NasCastEvents> {
     const stored = options.secrets ?? (await loadSecrets(options.storage ?? defaultStorageDir()));
     const secrets = options.token ? { ...stored, token: options.token } : stored;
     const logger = this.#logger;
+    const tls = options.tls ? await loadTls(options.tls === true ? {} : options.tls, options.storage ?? defaultStorageDir()) : undefined;
     const library = new MediaLibrary({ roots: options.media, key: secrets.signingKey, logger, ...(options.rescanInterval === undefined ? {} : { rescanInterval: options.rescanInterval }) });
-    const server = new MediaServer({ library, secrets, port: options.port ?? 8585, host: options.host ?? '0.0.0.0', logger, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });
+    const server = new MediaServer({ library, secrets, port: options.port ?? 8585, host: options.host ?? '0.0.0.0', logger, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}), ...(tls ? { tls } : {}) });
     server.on('error', (error) => this.#fail(error));
     let chromecasts!: Chromecasts;
     let directory!: PlayerDirectory;
@@ -225,7 +245,7 @@ export class NasCast extends EventEmitter<NasCastEvents> {
       await library.close();
       throw error;
     }
-    this.#parts = { library, server, control, chromecasts, directory };
+    this.#parts = { library, server, control, chromecasts, directory, tls };
     this.discovery.start();
   }
 

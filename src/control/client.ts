@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { WebSocket } from 'ws';
 import { ClientPlayer } from './client-player.ts';
 import { ControlError } from '../errors.ts';
@@ -19,6 +20,13 @@ export interface ControlClientOptions {
   maxDelayMs?: number;
   /** With no frame for this long the client pings, and reconnects if that goes unanswered. Default: the hub's heartbeat. */
   idleMs?: number;
+  /**
+   * With `wss://`: the SHA-256 fingerprint of the server's certificate (`AB:CD:…`, as
+   * `nascast serve` prints it), trusted instead of a certificate authority: a
+   * self-signed certificate is accepted when it matches, and any other is refused
+   * before the token is sent.
+   */
+  fingerprint?: string;
 }
 
 /** Events of {@link ControlClient}. */
@@ -84,7 +92,7 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
     this.#channel = new ControlChannel({
       url: options.url,
       hello: { token: options.token, role: 'controller', client: randomUUID() },
-      createSocket: (url) => openSocket(url),
+      createSocket: (url) => openSocket(url, options.fingerprint, (reason) => this.#refuse(new ControlError('UNAUTHORIZED', `the server at ${options.url} is not the one pinned: ${reason}`))),
       initialDelayMs: options.initialDelayMs,
       maxDelayMs: options.maxDelayMs,
       idleMs: options.idleMs,
@@ -263,6 +271,15 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
     if (this.listenerCount('error') > 0) this.emit('error', error);
   }
 
+  /** Stops for good with `error`: what no retry can mend (a certificate that is not the pinned one). */
+  #refuse(error: ControlError): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#channel.close();
+    this.#failAll(error);
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+
   #failAll(error: ControlError): void {
     this.#opened?.reject(error);
     this.#opened = undefined;
@@ -274,9 +291,36 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
   }
 }
 
-function openSocket(url: string): WebSocketLike {
-  const socket = new WebSocket(url, { perMessageDeflate: false });
+function openSocket(url: string, fingerprint: string | undefined, mismatch: (reason: string) => void): WebSocketLike {
+  const pinned = fingerprint !== undefined && url.startsWith('wss:') ? pinnedConnection(fingerprint, mismatch) : {};
+  const socket = new WebSocket(url, { perMessageDeflate: false, ...pinned });
   // ws emits 'error' as an event too; the channel listens through onerror/onclose.
   socket.on('error', () => {});
   return socket;
+}
+
+/**
+ * A TLS connection that trusts one certificate by its fingerprint: the chain is not
+ * checked (a self-signed certificate has none), the fingerprint is, as soon as the
+ * handshake ends and before the WebSocket request (and later the token) is sent.
+ */
+function pinnedConnection(fingerprint: string, mismatch: (reason: string) => void): { createConnection: (options: ConnectionOptions) => TLSSocket } {
+  const wanted = normaliseFingerprint(fingerprint);
+  return {
+    createConnection: (options) => {
+      const socket = tlsConnect({ ...options, rejectUnauthorized: false });
+      socket.once('secureConnect', () => {
+        const found = (socket.getPeerCertificate() as { fingerprint256?: string } | null)?.fingerprint256 ?? 'none';
+        if (normaliseFingerprint(found) === wanted) return;
+        socket.destroy(new Error('certificate fingerprint mismatch'));
+        mismatch(`its certificate's fingerprint is ${found}, not ${fingerprint}`);
+      });
+      return socket;
+    },
+  };
+}
+
+/** `ab:cd…`, `ABCD…` and `AB:CD…` are the same fingerprint. */
+function normaliseFingerprint(value: string): string {
+  return value.replace(/[^0-9a-f]/gi, '').toUpperCase();
 }

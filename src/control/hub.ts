@@ -73,6 +73,11 @@ export interface ControlHubOptions {
   maxReceiversPerToken?: number;
   /** Devices one controller may subscribe to. Default 256. */
   maxSubscriptions?: number;
+  /**
+   * The install's token only over TLS (`wss://`) or a trusted listener: with HTTPS on,
+   * a hello that sends it in clear is refused (4401). Receiver tokens may use `ws://`.
+   */
+  tokenOverTlsOnly?: boolean;
   logger?: Logger;
 }
 
@@ -227,6 +232,9 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
   }
 
   #hello(peer: Peer, message: HelloMessage): void {
+    if (this.#options.tokenOverTlsOnly && !peer.encrypted && !peer.trusted && tokensMatch(message.token, this.#options.token)) {
+      return peer.socket.close(CLOSE_CODES.unauthorized, 'the token must not cross the network in clear: connect with wss://');
+    }
     let secret: string | undefined;
     if (message.role === 'receiver') {
       const admission = this.#receivers.admit(peer, message);

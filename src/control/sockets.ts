@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Logger } from '../logger.ts';
 import { CLOSE_CODES, PROTOCOL_VERSION } from '../protocol/index.ts';
@@ -23,6 +24,8 @@ export interface Peer {
    * 0600, whose file permissions are the authentication): a controller needs no token.
    */
   readonly trusted: boolean;
+  /** It came over TLS (`wss://`). */
+  readonly encrypted: boolean;
 }
 
 /** Options of {@link ControlSockets}: its limits, and where frames and closes go. */
@@ -87,7 +90,8 @@ export class ControlSockets {
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
-    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, options.trusted === true));
+    const encrypted = (request.socket as Partial<TLSSocket>).encrypted === true;
+    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, options.trusted === true, encrypted));
   }
 
   /** The peer said a good `hello`: its deadline no longer applies. */
@@ -120,8 +124,8 @@ export class ControlSockets {
     for (const peer of this.#peers.keys()) peer.socket.terminate();
   }
 
-  #accept(socket: WebSocket, trusted: boolean): void {
-    const peer: Peer = { socket, session: randomUUID(), rooms: new Set(), trusted };
+  #accept(socket: WebSocket, trusted: boolean, encrypted: boolean): void {
+    const peer: Peer = { socket, session: randomUUID(), rooms: new Set(), trusted, encrypted };
     const liveness: Liveness = {
       missedPongs: 0,
       rate: new TokenBucket(this.#options.ratePerSecond),

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { CastMedia } from '../cast/player.ts';
 import { ConfigError, ListenError } from '../errors.ts';
@@ -14,6 +15,9 @@ import { admitRequest, answerClientError, refuseConnect, upgradesTo } from './co
 import type { RouteContext } from './context.ts';
 import { primaryLanAddress, urlHost } from './lan-address.ts';
 import { serveMedia } from './media-route.ts';
+import { oneListener } from './one-port.ts';
+import { plainRefusal } from './plain-policy.ts';
+import type { TlsMaterial } from './tls.ts';
 import { OpenFiles } from './open-files.ts';
 import { DEFAULT_RANGE_LIMITS, type RangeLimits } from './range.ts';
 import { PREFLIGHT_HEADERS, sendError, sendJson } from './respond.ts';
@@ -44,6 +48,12 @@ export interface MediaServerOptions {
    * Range when it resumes), or one that never sends its request. Default 60000 ms.
    */
   readonly sendTimeoutMs?: number;
+  /**
+   * HTTPS (and `wss://`) for people and controllers, on the same port: the web page and
+   * the API redirect to it, and a token sent over plain HTTP is refused. Devices keep
+   * plain HTTP for media. See `loadTls`.
+   */
+  readonly tls?: TlsMaterial;
 }
 
 /** Events of {@link MediaServer}. */
@@ -56,6 +66,7 @@ export interface MediaServerEvents {
 // by reading every export, and http's lazy `WebSocket` getters then load undici,
 // http2, tls, zlib and worker_threads: 14 MiB of RSS (measured) nobody here uses.
 const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 // Where WebSocket upgrades are listened for: the control hub's path (src/control/sockets.ts).
@@ -79,6 +90,10 @@ const CLOSE: ReadonlyArray<readonly [string, string]> = [['Connection', 'close']
 export class MediaServer extends EventEmitter<MediaServerEvents> {
   /** The underlying `node:http` server, for routes added by other parts (WebSocket upgrade). */
   readonly httpServer: Server;
+  /** With `tls`: the HTTPS server on the same port (its WebSocket upgrades too). */
+  readonly httpsServer: Server | undefined;
+  /** What listens: the HTTP server, or with `tls` the one port both share. */
+  readonly #listener: Server | net.Server;
   /** Signs the URLs of library items on this server's address (what `play` and the listings hand out). */
   readonly signedMedia: SignedMedia;
   readonly #options: MediaServerOptions;
@@ -111,18 +126,31 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
       rangeLimits: options.rangeLimits ?? DEFAULT_RANGE_LIMITS,
       signedMedia: this.signedMedia,
     };
-    this.httpServer = http.createServer(
-      {
-        keepAliveTimeout: 30_000,
-        // Node 24.9+: any other request with an Upgrade header is served as a plain one, not handed to the hub.
-        shouldUpgradeCallback: (request) => this.httpServer.listenerCount('upgrade') > 0 && upgradesTo(request, UPGRADE_PATHS),
-      },
-      (request, response) => this.#handle(request, response),
-    );
+    const sendTimeoutMs = options.sendTimeoutMs ?? 60_000;
+    this.httpServer = this.#configure(http.createServer({ keepAliveTimeout: 30_000, shouldUpgradeCallback: (request) => this.#upgrades(this.httpServer, request) }, (request, response) => this.#handle(request, response)), sendTimeoutMs);
+    const tls = options.tls;
+    this.httpsServer = tls
+      ? this.#configure(https.createServer({ cert: tls.cert, key: tls.key, keepAliveTimeout: 30_000, shouldUpgradeCallback: (request) => this.#upgrades(this.httpsServer!, request) }, (request, response) => this.#handle(request, response)), sendTimeoutMs)
+      : undefined;
+    this.#listener = this.httpsServer ? oneListener(this.httpServer, this.httpsServer, sendTimeoutMs) : this.httpServer;
+  }
+
+  /** The servers whose WebSocket upgrades the control hub takes: HTTP, and HTTPS when on. */
+  get upgradeServers(): readonly Server[] {
+    return this.httpsServer ? [this.httpServer, this.httpsServer] : [this.httpServer];
+  }
+
+  #configure(server: Server, sendTimeoutMs: number): Server {
     // Socket inactivity, counted by Node as a write that makes no progress: it destroys the socket.
-    this.httpServer.timeout = options.sendTimeoutMs ?? 60_000;
-    this.httpServer.on('clientError', answerClientError);
-    this.httpServer.on('connect', (_request, socket) => refuseConnect(socket));
+    server.timeout = sendTimeoutMs;
+    server.on('clientError', answerClientError);
+    server.on('connect', (_request, socket) => refuseConnect(socket));
+    return server;
+  }
+
+  // Node 24.9+: any other request with an Upgrade header is served as a plain one, not handed to the hub.
+  #upgrades(server: Server, request: IncomingMessage): boolean {
+    return server.listenerCount('upgrade') > 0 && upgradesTo(request, UPGRADE_PATHS);
   }
 
   /** Starts listening; rejects with a `ListenError` if it cannot. */
@@ -130,12 +158,16 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     const host = this.#options.host ?? '0.0.0.0';
     const port = this.#options.port ?? 8585;
     await new Promise<void>((resolve, reject) => {
+      const listener = this.#listener;
       const onError = (error: Error): void => reject(new ListenError(host, port, { cause: error }));
-      this.httpServer.once('error', onError);
-      this.httpServer.listen(port, host, () => {
-        this.httpServer.off('error', onError);
+      listener.once('error', onError);
+      listener.listen(port, host, () => {
+        listener.off('error', onError);
         // After listening, a server error must not crash the process.
-        this.httpServer.on('error', (error) => this.#logger.error(`HTTP server: ${error.message}`));
+        listener.on('error', (error) => this.#logger.error(`HTTP server: ${error.message}`));
+        // Behind the one port, neither server listens itself: Node sets up their connection
+        // tracking (closeAllConnections, the header and request deadlines) on 'listening'.
+        if (listener !== this.httpServer) for (const server of this.upgradeServers) server.emit('listening');
         resolve();
       });
     });
@@ -143,9 +175,11 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
 
   /** Stops listening, ends open connections and closes cached descriptors. */
   async stop(): Promise<void> {
-    if (!this.httpServer.listening) return;
-    const closed = new Promise<void>((resolve) => this.httpServer.close(() => resolve()));
-    this.httpServer.closeAllConnections();
+    if (!this.#listener.listening) return;
+    const closed = new Promise<void>((resolve) => this.#listener.close(() => resolve()));
+    for (const server of this.upgradeServers) server.closeAllConnections();
+    // Their deadline checks stop with close(), which says they never listened: nothing to wait for.
+    if (this.#listener !== this.httpServer) for (const server of this.upgradeServers) server.close(() => {});
     await closed;
     this.#openFiles.close();
   }
@@ -157,7 +191,7 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
 
   /** The port listened on (after `start`). */
   get port(): number {
-    return (this.httpServer.address() as AddressInfo | null)?.port ?? this.#options.port ?? 8585;
+    return (this.#listener.address() as AddressInfo | null)?.port ?? this.#options.port ?? 8585;
   }
 
   /** Descriptors held open by the media cache now (for diagnostics and tests). */
@@ -185,7 +219,7 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     }
     const value = `http://${urlHost(address)}:${this.port}`;
     // Only once listening: before that the port may still be 0.
-    if (this.httpServer.listening) this.#cachedUrl = { value, at: now };
+    if (this.#listener.listening) this.#cachedUrl = { value, at: now };
     return value;
   }
 
@@ -227,6 +261,14 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     const query = new URLSearchParams(mark < 0 ? '' : url.slice(mark + 1));
     const method = request.method ?? 'GET';
 
+    if (this.httpsServer) {
+      const refusal = plainRefusal(request, pathname, query);
+      if (refusal && 'refuse' in refusal) return sendError(response, 'FORBIDDEN', refusal.refuse);
+      if (refusal) {
+        response.writeHead(308, { Location: refusal.redirect, 'Content-Length': '0' });
+        return void response.end();
+      }
+    }
     if (method === 'OPTIONS') {
       response.writeHead(204, PREFLIGHT_HEADERS.flat());
       return void response.end();

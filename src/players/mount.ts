@@ -40,6 +40,7 @@ export function mountControl(
     token: secrets.token,
     receiverTokens,
     selfNamed: BROWSER_TARGET_KEYS,
+    tokenOverTlsOnly: server.httpsServer !== undefined,
     handler: { handle: (request) => late.handler!.handle(request), deviceKey: (device) => late.handler!.deviceKey(device) },
   });
   const browserTargets = new BrowserTargets(hub, { ...(options.logger ? { logger: options.logger } : {}) });
@@ -47,7 +48,7 @@ export function mountControl(
   // Media ids are looked up in the library and signed in media/ directly, not through the server.
   const media = { library: server.library, castMedia: server.signedMedia.castMedia.bind(server.signedMedia), listing: server.listing.bind(server) };
   late.handler = new PlayerHandler(media, directory ? directory(browserTargets, { hub, receiverTokens, url }) : browserTargets);
-  hub.attach(server.httpServer);
+  for (const upgrades of server.upgradeServers) hub.attach(upgrades);
   return {
     hub,
     receiverTokens,
