@@ -23,7 +23,7 @@ export type { FolderEntry, ItemEntry, LibraryListing } from './http/api-route.ts
 export type { HttpErrorCode } from './http/respond.ts';
 export { decideRange, type ByteRange, type RangeDecision, type RangeLimits } from './http/range.ts';
 export { addressTowards, primaryLanAddress } from './http/lan-address.ts';
-export { loadTls, TLS_CERT_FILE, TLS_KEY_FILE, type TlsMaterial, type TlsOptions } from './http/tls.ts';
+export { certificateFingerprint, loadTls, TLS_CERT_FILE, TLS_KEY_FILE, type TlsMaterial, type TlsOptions } from './http/tls.ts';
 export * from './media/index.ts';
 export * from './cast/index.ts';
 export * from './discovery/index.ts';

@@ -51,10 +51,10 @@ test("the README's example passes the schema and the plugin's own checks", (t) =
 });
 
 test('every setting the plugin reads is in the schema, and nothing else is', (t) => {
-  const example = { ...readmeExample(), publicUrl: 'http://nas.lan:8585', appId: '5C3F0A3C', devices: ['10.0.20.31'], interface: '192.168.1.10', forgetAfterHours: 24 };
+  const example = { ...readmeExample(), publicUrl: 'http://nas.lan:8585', https: true, certFile: '/etc/ssl/nas.pem', keyFile: '/etc/ssl/nas.key', appId: '5C3F0A3C', devices: ['10.0.20.31'], interface: '192.168.1.10', forgetAfterHours: 24 };
   t.deepEqual(errorsOf(example), []);
   t.truthy(parsePlatformConfig(example));
-  const read = ['name', 'media', 'port', 'publicUrl', 'appId', 'devices', 'interface', 'inputs', 'televisions', 'scenes', 'forgetAfterHours'];
+  const read = ['name', 'media', 'port', 'publicUrl', 'https', 'certFile', 'keyFile', 'appId', 'devices', 'interface', 'inputs', 'televisions', 'scenes', 'forgetAfterHours'];
   t.deepEqual(Object.keys(pluginSchema.schema.properties).sort(), read.sort());
 });
 
@@ -78,6 +78,8 @@ const MISTAKES: Array<[string, Record<string, unknown>, string]> = [
   ['a scene volume over 100', { scenes: [{ name: 'Night', device: 'TV', input: 'Films', volume: 120 }] }, '/scenes/0/volume'],
   ['a scene with no input', { scenes: [{ name: 'Night', device: 'TV' }] }, '/scenes/0'],
   ['forgetting after zero hours', { forgetAfterHours: 0 }, '/forgetAfterHours'],
+  ['a relative certificate file', { https: true, certFile: 'nas.pem', keyFile: '/etc/ssl/nas.key' }, '/certFile'],
+  ['https as text', { https: 'yes' }, '/https'],
 ];
 
 for (const [what, change, field] of MISTAKES) {

@@ -49,6 +49,8 @@ export interface PlatformSettings {
   readonly media: readonly MediaRootConfig[];
   readonly port: number;
   readonly publicUrl?: string;
+  /** HTTPS for people and controllers: `true` for a self-signed certificate, or your certificate and key files. */
+  readonly tls?: true | { readonly certFile: string; readonly keyFile: string };
   readonly appId?: string;
   /** Chromecasts reached by address (`host[:port]`). */
   readonly devices: readonly string[];
@@ -91,6 +93,7 @@ export function parsePlatformConfig(raw: Raw): PlatformSettings | undefined {
   }
   const publicUrl = optionalText(raw, 'publicUrl', 'publicUrl');
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new ConfigError(`publicUrl must be an http(s) URL such as http://nas.lan:8585, not '${publicUrl}'`);
+  const tls = tlsSettings(raw);
   const appId = optionalText(raw, 'appId', 'appId');
   const networkInterface = optionalText(raw, 'interface', 'interface');
   if (appId !== undefined && !/^[0-9A-F]{8}$/i.test(appId)) throw new ConfigError(`appId must be the 8-character id the Cast console gave your receiver app (like 5C3F0A3C), or empty for the Default Media Receiver`);
@@ -99,6 +102,7 @@ export function parsePlatformConfig(raw: Raw): PlatformSettings | undefined {
     media,
     port: integer(raw, 'port', 'port', 8585, 0, 65_535),
     ...(publicUrl === undefined ? {} : { publicUrl: publicUrl.replace(/\/+$/, '') }),
+    ...(tls === undefined ? {} : { tls }),
     ...(appId === undefined ? {} : { appId: appId.toUpperCase() }),
     devices: raw.devices === undefined ? [] : list(raw, 'devices', 'devices', (entry, at) => hostPort(entry, at)),
     ...(networkInterface === undefined ? {} : { interface: networkInterface }),
@@ -198,4 +202,18 @@ function integer(raw: Raw, key: string, at: string, fallback: number, min: numbe
   if (value === undefined || value === null || value === '') return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${at} must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
   return value;
+}
+
+function tlsSettings(raw: Raw): PlatformSettings['tls'] {
+  const certFile = optionalText(raw, 'certFile', 'certFile');
+  const keyFile = optionalText(raw, 'keyFile', 'keyFile');
+  if (!flag(raw, 'https', 'https')) {
+    if (certFile !== undefined || keyFile !== undefined) throw new ConfigError('certFile and keyFile are for HTTPS: turn on https, or leave them empty');
+    return undefined;
+  }
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new ConfigError('https: give both certFile and keyFile, or neither for a self-signed certificate');
+  for (const [key, value] of [['certFile', certFile], ['keyFile', keyFile]] as const) {
+    if (value !== undefined && !value.startsWith('/')) throw new ConfigError(`${key} must be an absolute path, not '${value}'`);
+  }
+  return certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : true;
 }

@@ -112,6 +112,7 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
       devices: settings.devices,
       logger: this.#log,
       ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
+      ...(settings.tls ? { tls: settings.tls } : {}),
       ...(settings.appId ? { appId: settings.appId } : {}),
       ...(settings.interface ? { interface: settings.interface } : {}),
     });
@@ -150,6 +151,7 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
       return;
     }
     this.#log.info(`NasCast serves ${nascast.library.size} media files at ${nascast.url}`);
+    if (nascast.fingerprint) this.#log.info(`HTTPS for the web page and controllers at ${nascast.peopleUrl}; certificate fingerprint (SHA-256) ${nascast.fingerprint}`);
     if (attempt > 1) this.#log.info('NasCast started');
   }
 

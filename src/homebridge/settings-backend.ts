@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, ControlClient, type DeviceSummary, SECRETS_FILE } from '../api.ts';
+import { certificateFingerprint, ConfigError, ControlClient, type DeviceSummary, errorMessage, SECRETS_FILE, TLS_CERT_FILE } from '../api.ts';
 import { PLATFORM_NAME } from './platform.ts';
 
 /** What the settings page learns of the running plugin. */
@@ -10,6 +10,8 @@ export interface PluginState {
   readonly url?: string;
   /** Why it is not reachable, in words for the settings page. */
   readonly message?: string;
+  /** With HTTPS on: the certificate's SHA-256 fingerprint, for clients to pin. */
+  readonly fingerprint?: string;
 }
 
 /**
@@ -42,6 +44,7 @@ export class SettingsBackend {
   readonly #options: SettingsBackendOptions;
   #client: ControlClient | undefined;
   #url: string | undefined;
+  #fingerprint: string | undefined;
 
   constructor(options: SettingsBackendOptions) {
     this.#options = options;
@@ -51,7 +54,7 @@ export class SettingsBackend {
   async state(): Promise<PluginState> {
     try {
       await this.#connected();
-      return { running: true, url: this.#url! };
+      return { running: true, url: this.#url!, ...(this.#fingerprint ? { fingerprint: this.#fingerprint } : {}) };
     } catch (error) {
       return { running: false, message: (error as Error).message };
     }
@@ -88,9 +91,10 @@ export class SettingsBackend {
   async #connected(): Promise<ControlClient> {
     if (this.#client?.connected) return this.#client;
     this.close();
-    const { port, token } = await this.#plugin();
-    const url = `ws://127.0.0.1:${port}/control`;
-    const client = new ControlClient({ url, token, requestTimeoutMs: 30_000 });
+    const { port, token, fingerprint } = await this.#plugin();
+    // With HTTPS on, the token goes only over wss://, to the certificate the plugin made or was given.
+    const url = `${fingerprint ? 'wss' : 'ws'}://127.0.0.1:${port}/control`;
+    const client = new ControlClient({ url, token, requestTimeoutMs: 30_000, ...(fingerprint ? { fingerprint } : {}) });
     client.on('error', () => {}); // failures reach the caller through the request that met them
     const timeoutMs = this.#options.connectTimeoutMs ?? 3000;
     let timer: NodeJS.Timeout | undefined;
@@ -109,11 +113,12 @@ export class SettingsBackend {
     }
     this.#client = client;
     this.#url = url;
+    this.#fingerprint = fingerprint;
     return client;
   }
 
-  /** The saved port and the plugin's token. */
-  async #plugin(): Promise<{ port: number; token: string }> {
+  /** The saved port, the plugin's token, and with HTTPS its certificate's fingerprint. */
+  async #plugin(): Promise<{ port: number; token: string; fingerprint: string | undefined }> {
     let config: { platforms?: Array<Record<string, unknown>> };
     try {
       config = JSON.parse(await readFile(this.#options.configPath, 'utf8')) as typeof config;
@@ -131,6 +136,15 @@ export class SettingsBackend {
       throw new SettingsRequestError('NasCast has not started yet (it makes its token at first start): save the settings and restart Homebridge');
     }
     if (typeof token !== 'string') throw new SettingsRequestError(`${secretsFile} is damaged: delete it and restart Homebridge`);
-    return { port, token };
+    return { port, token, fingerprint: block.https === true ? await this.#readFingerprint(block) : undefined };
+  }
+
+  async #readFingerprint(block: Record<string, unknown>): Promise<string> {
+    const certFile = typeof block.certFile === 'string' && block.certFile !== '' ? block.certFile : path.join(this.#options.storagePath, 'nascast', TLS_CERT_FILE);
+    try {
+      return certificateFingerprint(await readFile(certFile, 'utf8'));
+    } catch (error) {
+      throw new SettingsRequestError(`cannot read NasCast's certificate ${certFile} (${errorMessage(error)}): save the settings and restart Homebridge`);
+    }
   }
 }

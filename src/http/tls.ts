@@ -57,6 +57,15 @@ export async function loadTls(options: TlsOptions, storage: string): Promise<Tls
   return material(made.cert, made.key, true);
 }
 
+/** The SHA-256 fingerprint of a PEM certificate (`AB:CD:…`), as clients pin it. Throws `ConfigError` for what is not one. */
+export function certificateFingerprint(pem: string): string {
+  try {
+    return new X509Certificate(pem).fingerprint256;
+  } catch (error) {
+    throw new ConfigError(`tls: the certificate is not a PEM certificate (${errorMessage(error)})`, { cause: error });
+  }
+}
+
 function material(cert: string, key: string, selfSigned: boolean): TlsMaterial {
   let certificate: X509Certificate;
   try {
