@@ -19,12 +19,14 @@ export function requireTestNamespace(t: ExecutionContext): boolean {
 }
 
 /** Headless Chromium with a fresh profile, closed and removed when the test ends. */
-export async function launchChromium(t: ExecutionContext): Promise<BrowserContext> {
+export async function launchChromium(t: ExecutionContext, options: { ignoreHTTPSErrors?: boolean } = {}): Promise<BrowserContext> {
   const profile = await fs.mkdtemp(path.join(os.tmpdir(), 'nascast-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: [...QUIET_CHROMIUM_ARGS],
+    // A self-signed certificate: as a person who accepted the browser's warning once.
+    ...(options.ignoreHTTPSErrors ? { ignoreHTTPSErrors: true } : {}),
   });
   t.teardown(async () => {
     await context.close();
