@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchCampaigns } from './campaigns.ts';
 import { benchCast } from './cast.ts';
 import { benchControl } from './control.ts';
 import { benchHomebridge } from './homebridge.ts';
@@ -28,6 +29,9 @@ try {
   const homebridgeReport = benchHomebridge();
   console.log(homebridgeReport.table + '\n');
   checks.push(...homebridgeReport.checks);
+  const campaigns = benchCampaigns();
+  console.log(campaigns.table + '\n');
+  checks.push(...campaigns.checks);
   const httpReport = await benchHttp(work, { seconds, rounds });
   console.log(httpReport.table + '\n');
   checks.push(...httpReport.checks);

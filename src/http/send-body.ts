@@ -59,7 +59,6 @@ class Loans {
 
   lend(buffer: Buffer): void {
     this.#lent.add(buffer);
-    if (buffer.length > SMALL_CHUNK) largeLent += buffer.length;
   }
 
   give(buffer: Buffer): void {
@@ -72,15 +71,23 @@ class Loans {
   }
 }
 
+/**
+ * A buffer for the next read: `chunk` bytes, or small ones when big buffers would pass
+ * the budget. Counted from the read on (reads of many responses are in flight at once),
+ * until {@link returned}.
+ */
+function readBuffer(chunk: number, remaining: number): Buffer {
+  const wanted = Math.min(chunk, remaining);
+  const length = wanted > SMALL_CHUNK && largeLent + wanted > LARGE_BUDGET ? SMALL_CHUNK : wanted;
+  if (length > SMALL_CHUNK) largeLent += length;
+  // Small tails get their own buffer; pool-sized reads come from the pool.
+  return pools.has(length) ? takeBuffer(length) : Buffer.allocUnsafe(length);
+}
+
+/** A read buffer back from its socket (or from a read nobody wants any more). */
 function returned(buffer: Buffer): void {
   if (buffer.length > SMALL_CHUNK) largeLent -= buffer.length;
   giveBuffer(buffer);
-}
-
-/** How much to read next: `chunk`, or a small read when big buffers would pass the budget. */
-function readSize(chunk: number, remaining: number): number {
-  const wanted = Math.min(chunk, remaining);
-  return wanted > SMALL_CHUNK && largeLent + wanted > LARGE_BUDGET ? SMALL_CHUNK : wanted;
 }
 
 /** One piece of a response body: bytes of the file, or literal text (multipart framing). */
@@ -128,13 +135,12 @@ export function sendBody(response: ServerResponse, fd: number, parts: readonly B
       position = part.start;
       end = part.end;
     }
-    const length = readSize(chunk, end - position + 1);
-    // Small tails get their own buffer; pool-sized reads come from the pool.
-    const buffer = pools.has(length) ? takeBuffer(length) : Buffer.allocUnsafe(length);
+    const buffer = readBuffer(chunk, end - position + 1);
+    const length = buffer.length;
     fs.read(fd, buffer, 0, length, position, (error, bytesRead) => {
-      if (finished) return giveBuffer(buffer); // the client left while we read
+      if (finished) return returned(buffer); // the client left while we read
       if (error || bytesRead === 0) {
-        giveBuffer(buffer);
+        returned(buffer);
         // The file shrank or the disk failed mid-body: the length is already
         // promised, so the only honest answer is to cut the connection.
         response.destroy(error ?? new Error('file shorter than announced'));

@@ -1,15 +1,14 @@
 // Resource campaigns: many hostile or careless clients at once, with bounded counts and
 // time, measuring what they cost the server. test/resource-campaigns.test.ts asserts
 // the bounds; `npm run bench` runs them bigger and prints the figures with the targets.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { WebSocket } from 'ws';
 import { limitHeapGrowth } from '../../src/heap.ts';
 import { MediaServer } from '../../src/http/server.ts';
 import { MediaLibrary } from '../../src/library/library.ts';
@@ -104,45 +103,72 @@ async function until(condition: () => boolean, ms: number, what: string): Promis
   }
 }
 
+/** /healthz of an idle server, asked `count` times: the reference the campaigns' figures are read against. */
+export async function idleHealthz(count: number): Promise<{ healthzP99Ms: number }> {
+  const served = await serve({ 'a.mp4': Buffer.alloc(16) });
+  try {
+    const latencies: number[] = [];
+    for (let sample = 0; sample < count; sample++) {
+      const started = performance.now();
+      await fetch(`http://127.0.0.1:${served.server.port}/healthz`).then((response) => response.arrayBuffer());
+      latencies.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return { healthzP99Ms: p99(latencies) };
+  } finally {
+    await served.close();
+  }
+}
+
+// The receivers run in a process of their own, like the stalled clients below: their
+// sockets and buffers are not the server's to count.
+const RECEIVERS = `
+const { WebSocket } = require('ws');
+const [url, from, count, tokens] = process.argv.slice(1);
+const issued = JSON.parse(tokens);
+const one = async (index) => {
+  const socket = new WebSocket(url);
+  socket.on('error', () => {});
+  await new Promise((resolve, reject) => { socket.once('open', resolve); socket.once('error', reject); });
+  const welcomed = new Promise((resolve) => socket.once('message', resolve));
+  socket.send(JSON.stringify({ v: 1, type: 'hello', token: issued[Math.floor(index / 16) % issued.length], role: 'receiver', name: 'Screen ' + index }));
+  await welcomed;
+  for (let second = 0; second < 10; second++) {
+    socket.send(JSON.stringify({ v: 1, type: 'status', state: 'PLAYING', position: second, volume: 1, muted: false, media: { url: 'http://nas/media/' + 'x'.repeat(4000), title: 'A film' } }));
+  }
+  socket.close();
+  await new Promise((resolve) => socket.once('close', resolve));
+};
+(async () => {
+  for (let start = Number(from); start < Number(from) + Number(count); start += 50) {
+    await Promise.all(Array.from({ length: Math.min(50, Number(from) + Number(count) - start) }, (_, offset) => one(start + offset)));
+    process.stdout.write('wave\\n');
+  }
+})().then(() => process.exit(0), (error) => { console.error(error); process.exit(1); });
+`;
+
 /**
- * `count` browser targets, in waves under the receiver limit, each registering with the
- * token `serve` prints, sending ten statuses with long URLs and leaving.
+ * `count` browser targets, in waves of 50 (under the receiver limit), each registering
+ * with a receiver token, sending ten statuses with long URLs and leaving.
  */
 export async function departedReceivers(count: number): Promise<CampaignFigures> {
   const served = await serve({ 'a.mp4': Buffer.alloc(16) });
   const url = `ws://127.0.0.1:${served.server.port}/control`;
   const hub = served.control.hub;
-  const wave = async (from: number, size: number): Promise<void> => {
-    await Promise.all(
-      Array.from({ length: size }, async (_, offset) => {
-        const socket = new WebSocket(url);
-        socket.on('error', () => {});
-        await new Promise<void>((resolve, reject) => {
-          socket.once('open', () => resolve());
-          socket.once('error', reject);
-        });
-        const welcomed = new Promise<void>((resolve) => socket.once('message', () => resolve()));
-        // Tokens issued in the same second are one token: a fresh second per 16 receivers.
-        const token = served.control.receiverTokens.issue('*', Date.now() - Math.floor((from + offset) / 16) * 1000);
-        socket.send(JSON.stringify({ v: 1, type: 'hello', token, role: 'receiver', name: `Screen ${from + offset}` }));
-        await welcomed;
-        for (let second = 0; second < 10; second++) {
-          socket.send(JSON.stringify({ v: 1, type: 'status', state: 'PLAYING', position: second, volume: 1, muted: false, media: { url: `http://nas/media/${'x'.repeat(4000)}`, title: 'A film' } }));
-        }
-        socket.close();
-        await new Promise((resolve) => socket.once('close', resolve));
-      }),
-    );
+  // Tokens issued in the same second are one token, and one token has at most 16 receivers.
+  const tokens = Array.from({ length: Math.ceil((count + 50) / 16) }, (_, index) => served.control.receiverTokens.issue('*', Date.now() - index * 1000));
+  const run = async (from: number, clients: number): Promise<void> => {
+    const child = spawn(process.execPath, ['-e', RECEIVERS, url, String(from), String(clients), JSON.stringify(tokens)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+    if (code !== 0) throw new Error(`campaign: the receivers' process ended with ${String(code)}`);
     await until(() => hub.receivers.length === 0, 10_000, 'the receivers to leave');
   };
   try {
-    await wave(0, 50); // warm-up: first-use allocations are not the campaign's
+    await run(0, 50); // warm-up: first-use allocations are not the campaign's
     const fdsBefore = openFds();
     const before = settled();
     const started = performance.now();
-    const campaign = (async () => {
-      for (let from = 50; from < count + 50; from += 50) await wave(from, Math.min(50, count + 50 - from));
-    })();
+    const campaign = run(50, count);
     const latencies = await healthLatencies(served.server.port, campaign);
     await campaign;
     const after = settled();
@@ -151,6 +177,23 @@ export async function departedReceivers(count: number): Promise<CampaignFigures>
     await served.close();
   }
 }
+
+// The stalled clients run in a process of their own: a paused socket still reads up to
+// its high-water mark into its process, which would be counted as the server's.
+const STALLED_CLIENTS = `
+const net = require('node:net');
+const [port, target, count] = process.argv.slice(1);
+const sockets = [];
+for (let index = 0; index < Number(count); index++) {
+  const socket = net.connect(Number(port), '127.0.0.1');
+  socket.on('error', () => {});
+  socket.pause();
+  socket.write('GET ' + target + ' HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nRange: bytes=0-\\r\\n\\r\\n');
+  sockets.push(socket);
+}
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));
+`;
 
 /** `count` clients asking for a 24 MiB file and reading nothing, until the server closes them. */
 export async function slowReaders(count: number, sendTimeoutMs = 3000): Promise<CampaignFigures> {
@@ -162,27 +205,29 @@ export async function slowReaders(count: number, sendTimeoutMs = 3000): Promise<
   let closed = 0;
   served.server.httpServer.on('request', () => requests++);
   served.server.httpServer.on('connection', (socket) => socket.once('close', () => closed++));
-  const sockets: net.Socket[] = [];
-  /** Opens `clients` stalled requests; resolves once every one has reached the server, with a promise of their closing. */
+  const children: ChildProcess[] = [];
+  /** Starts `clients` stalled requests; resolves once every one has reached the server, with a promise of their closing. */
   const stall = async (clients: number): Promise<{ closing: Promise<void> }> => {
     const goal = requests + clients;
     const closedGoal = closed + clients;
-    for (let index = 0; index < clients; index++) {
-      const socket = net.connect(served.server.port, '127.0.0.1');
-      socket.on('error', () => {});
-      socket.pause();
-      socket.write(`GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=0-\r\n\r\n`);
-      sockets.push(socket);
-    }
+    const child = spawn(process.execPath, ['-e', STALLED_CLIENTS, String(served.server.port), `${target.pathname}${target.search}`, String(clients)], { stdio: ['pipe', 'ignore', 'inherit'] });
+    children.push(child);
     await until(() => requests >= goal, 20_000, 'every request to reach the server');
     return { closing: until(() => closed >= closedGoal, sendTimeoutMs * 4 + 20_000, 'the server to close the stalled connections') };
   };
-  const dropClients = (): void => {
-    for (const socket of sockets.splice(0)) socket.destroy();
+  const dropClients = async (): Promise<void> => {
+    await Promise.all(
+      children.splice(0).map(async (child) => {
+        if (child.exitCode !== null) return;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+      }),
+    );
   };
   try {
     await (await stall(Math.min(20, count))).closing; // warm-up: the read buffer pools fill once
-    dropClients();
+    await dropClients();
     const fdsBefore = openFds();
     const before = settled();
     const started = performance.now();
@@ -192,11 +237,11 @@ export async function slowReaders(count: number, sendTimeoutMs = 3000): Promise<
     const stalled = settled();
     const latencies = await healthLatencies(served.server.port, closing);
     await closing;
-    dropClients();
-    await until(() => openFds() <= fdsBefore + 2, 5000, 'the client sockets to close');
+    await dropClients();
+    await until(() => openFds() <= fdsBefore + 2, 5000, 'the client process to go');
     return { clients: count, rssGrowthMiB: (stalled.rss - before.rss) / MiB, heapGrowthMiB: (stalled.heap - before.heap) / MiB, healthzP99Ms: p99(latencies), fdGrowth: openFds() - fdsBefore, seconds: (performance.now() - started) / 1000 };
   } finally {
-    dropClients();
+    await dropClients();
     await served.close();
   }
 }
