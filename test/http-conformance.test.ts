@@ -5,9 +5,10 @@ import test, { type ExecutionContext } from 'ava';
 import fc from 'fast-check';
 import { ControlHub } from '../src/control/hub.ts';
 import { ReceiverTokens } from '../src/control/receiver-tokens.ts';
-import { DEFAULT_RANGE_LIMITS, decideRange, type ByteRange } from '../src/http/range.ts';
+import { DEFAULT_RANGE_LIMITS, decideRange } from '../src/http/range.ts';
 import { hello } from './helpers/control.ts';
 import { patternBytes, startMediaServer, type TestServer } from './helpers/media-server.ts';
+import { overlapsPast, rfc9110Ranges } from './helpers/range-reference.ts';
 
 const SIZE = 1000;
 const bytes = patternBytes(SIZE);
@@ -191,45 +192,6 @@ test('18b: positions past 2^53 are compared exactly, not rounded', async (t) => 
   }
 });
 
-/** RFC 9110 §14.1.2 in BigInt, for any size: the satisfiable ranges, 'empty' when a suffix selects an empty file, or null if invalid. */
-function reference(value: string, size: number): ByteRange[] | 'empty' | null {
-  const match = /^\s*bytes\s*=(.*)$/i.exec(value);
-  if (!match) return null;
-  const total = BigInt(size);
-  const ranges: ByteRange[] = [];
-  let specs = 0;
-  let emptySuffix = false;
-  for (const raw of match[1]!.split(',')) {
-    const item = raw.trim();
-    if (!item) continue;
-    specs++;
-    const parts = /^(\d*)\s*-\s*(\d*)$/.exec(item);
-    if (!parts || (parts[1] === '' && parts[2] === '')) return null;
-    if (parts[1] === '') {
-      const n = BigInt(parts[2]!);
-      if (n > 0n && size === 0) emptySuffix = true;
-      else if (n > 0n) ranges.push({ start: Number(n >= total ? 0n : total - n), end: size - 1 });
-    } else {
-      const first = BigInt(parts[1]!);
-      const last = parts[2] === '' ? undefined : BigInt(parts[2]!);
-      if (last !== undefined && last < first) return null;
-      if (first < total) ranges.push({ start: Number(first), end: Number(last === undefined || last >= total ? total - 1n : last) });
-    }
-  }
-  if (specs === 0) return null;
-  return ranges.length === 0 && emptySuffix ? 'empty' : ranges;
-}
-
-function overlapsPast(ranges: readonly ByteRange[], limit: number): boolean {
-  const sorted = [...ranges].sort((a, b) => a.start - b.start);
-  let overlaps = 0;
-  let reach = -1;
-  for (const range of sorted) {
-    if (range.start <= reach) overlaps++;
-    reach = Math.max(reach, range.end);
-  }
-  return overlaps > limit;
-}
 
 const LARGE = Number.MAX_SAFE_INTEGER;
 const fileSize = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: LARGE - 10, max: LARGE }));
@@ -258,7 +220,7 @@ function rangeHeader(size: number): fc.Arbitrary<string> {
 /** Whether `decideRange` answers `header` on `size` bytes as the exact reference does; only the amplification caps may differ. */
 function agrees(size: number, header: string): boolean {
   const decision = decideRange(header, size);
-  const expected = reference(header, size);
+  const expected = rfc9110Ranges(header, size);
   if (expected === null || expected === 'empty') return decision.kind === 'whole';
   if (expected.length === 0) return decision.kind === 'unsatisfiable';
   if (decision.kind === 'partial') return isDeepStrictEqual(decision.ranges, expected);
