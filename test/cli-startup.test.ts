@@ -9,6 +9,7 @@ import { loadSecrets, SECRETS_FILE } from '../src/secrets.ts';
 import { CLI, exitedWithin, runCli, runCommand } from './helpers/cli.ts';
 import { tempDir, writeTree } from './helpers/media-server.ts';
 import { request } from './helpers/raw-http.ts';
+import { freePort } from './helpers/ports.ts';
 
 // How `nascast serve` starts where its storage folder is odd: read-only, not a folder
 // at all, or with something other than a file where the secrets belong.
@@ -46,17 +47,19 @@ test('a read-only storage folder: the server starts and serves, with a warning f
   const warnings = cli.stderr.trim().split('\n');
   t.is(warnings.length, 2, cli.stderr);
   t.regex(warnings[0]!, /^warning: cannot tighten .*nascast-secrets\.json to mode 0600 \(EROFS\): other users on this machine may be able to read the token$/);
-  t.regex(warnings[1]!, /^warning: cannot leave the note .*nascast-server\.json \(EROFS\): other nascast commands on this machine reach this server only with --server http:\/\/127\.0\.0\.1:\d+$/);
+  t.regex(warnings[1]!, /^warning: cannot leave the note .*nascast-server-\d+\.json \(EROFS\): other nascast commands on this machine reach this server only with --server http:\/\/127\.0\.0\.1:\d+$/);
   t.is((await fs.stat(path.join(storage, SECRETS_FILE))).mode & 0o777, 0o640);
 });
 
 test('a note that cannot be written (a folder in its place) is a warning, and the server runs', async (t) => {
   const storage = await withSecrets(t, 0o600);
-  await fs.mkdir(path.join(storage, 'nascast-server.json'));
-  const cli = runCli(t, serveArgs(await media(t), storage));
+  // The note is named by the port: a folder in its place for a port known in advance.
+  const port = await freePort();
+  await fs.mkdir(path.join(storage, `nascast-server-${port}.json`));
+  const cli = runCli(t, [...serveArgs(await media(t), storage), '--port', String(port)]);
   const [, url] = await cli.line(/^NasCast listening on (\S+)\n/m);
   t.is((await request(url!, '/healthz')).status, 200);
-  t.regex(cli.stderr, /^warning: cannot leave the note .*nascast-server\.json \(EISDIR\)/);
+  t.regex(cli.stderr, /^warning: cannot leave the note .*nascast-server-\d+\.json \(EISDIR\)/);
   cli.child.kill('SIGTERM');
   t.is(await exitedWithin(cli, 10_000), 0, cli.stderr);
 });

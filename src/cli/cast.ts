@@ -1,10 +1,13 @@
 // `nascast cast <device> <media>`: play, then follow with a live progress line until Ctrl-C.
 import { isatty } from 'node:tty';
 import { Option, type Command } from 'commander';
-import { consoleLogger, type MediaPlayer, NasCastError, type PlayerStatus, positionNow } from '../api.ts';
+import { consoleLogger, type MediaPlayer, NasCastError, PathOutsideRootError, type PlayerStatus, positionNow } from '../api.ts';
 import { parseStart, progressLine } from './format.ts';
+import { nasCastTarget } from './in-process.ts';
+import { describeRoots, libraryPathIn, localPath, servedFromHere } from './local-media.ts';
 import { untilSignal, UsageError } from './options.ts';
-import { localMedia, openTarget, withTargetOptions, type Target, type TargetOptions } from './target.ts';
+import { runningServers } from './server-file.ts';
+import { notedServerTarget, openTarget, withTargetOptions, type Target, type TargetOptions } from './target.ts';
 
 interface CastOptions extends TargetOptions {
   subtitles?: string;
@@ -35,8 +38,12 @@ export function castCommand(program: Command): void {
     .addHelpText(
       'after',
       `
-A folder plays as a queue, in natural order. With no server running, NasCast serves
-the media from this process while the command runs (until Ctrl-C, or the end).
+A folder plays as a queue, in natural order. A file or folder of this machine plays
+through the \`nascast serve\` running here, by its library path, if it is in one of the
+folders that server serves (and is refused if not). With no server running, NasCast
+serves it from this process while the command runs (until Ctrl-C, or the end), but
+never a system folder (/etc, /usr, …), a whole home folder or /, nor a relative path
+whose '..' climbs out of the current folder.
 
 Examples:
   $ nascast cast "Living Room TV" ~/Videos/Film.mp4 --subtitles en
@@ -45,13 +52,13 @@ Examples:
   $ nascast cast Kitchen https://example.com/clip.mp4`,
     )
     .action(async (device: string, media: string, options: CastOptions) => {
-      const local = localMedia(media);
+      const local = await localPath(media);
       if (!local && /^(\/|\.\.?\/|~)/.test(media)) throw new MissingFileError(media);
       if (local && options.server) throw new UsageError(`${media} is a file on this machine, and ${options.server} plays its own library: give a library path (see \`nascast ls --server …\`), or leave out --server`);
-      const target = local ? await openTarget({ ...options, media: [...options.media, local.root] }, { inProcess: true }) : await openTarget(options);
+      const { target, play } = local ? await localTarget(media, local, options) : { target: await openTarget(options), play: media };
       try {
         const player = await target.player(device);
-        const result = await player.load(local?.libraryPath ?? media, { ...(options.start ? { startAt: options.start } : {}), ...(options.subtitles ? { subtitles: options.subtitles } : {}) });
+        const result = await player.load(play, { ...(options.start ? { startAt: options.start } : {}), ...(options.subtitles ? { subtitles: options.subtitles } : {}) });
         const status = player.status();
         if (options.json) {
           console.log(JSON.stringify({ device, state: result.state, elapsedMs: Math.round(result.elapsedMs), title: status.media?.title, served: target.inProcess ? 'in this process' : target.where }, null, 2));
@@ -65,6 +72,26 @@ Examples:
         await target.close();
       }
     });
+}
+
+/**
+ * Where a file or folder of this machine plays from: the server running here that serves
+ * it, by its library path (any that does can play it: the first by port, the same each
+ * time); refused if servers run and none serves it; else served from this process.
+ */
+async function localTarget(argument: string, absolute: string, options: CastOptions): Promise<{ target: Target; play: string }> {
+  const servers = await runningServers(options.storage);
+  for (const server of servers) {
+    const play = await libraryPathIn(absolute, server.roots);
+    if (play !== undefined) return { target: await notedServerTarget(server, options), play };
+  }
+  if (servers.length > 0) {
+    const which = servers.length === 1 ? 'the nascast server running here serves' : 'the nascast servers running here serve';
+    throw new PathOutsideRootError(`${argument} is not in a folder ${which} (${describeRoots(servers.flatMap((server) => server.roots))}): cast a file from one of them, or add its folder to \`nascast serve --media\``);
+  }
+  const { root, libraryPath } = await servedFromHere(argument, absolute, options.media);
+  const target = await nasCastTarget({ ...options, media: root ? [...options.media, root] : options.media }, consoleLogger({ debug: options.debug ?? false }));
+  return { target, play: libraryPath };
 }
 
 /** The live progress line (or, off a terminal, a line per state) until Ctrl-C or the end of the media. */

@@ -1,11 +1,11 @@
 // `nascast devices | ls | pause | resume | stop | next | prev | seek | volume | mute | status | token`.
-import { randomBytes } from 'node:crypto';
 import { isatty } from 'node:tty';
 import type { Command } from 'commander';
-import { consoleLogger, defaultStorageDir, type DeviceSummary, formatSize, formatTime, generateToken, loadSecrets, type MediaPlayer, type PlayerStatus, saveSecrets } from '../api.ts';
+import { consoleLogger, type DeviceSummary, formatSize, formatTime, type MediaPlayer, type PlayerStatus } from '../api.ts';
 import { formatTable, parseLevel, parseTime, type LevelArgument, type TimeArgument } from './format.ts';
 import { untilSignal } from './options.ts';
 import { openTarget, withTargetOptions, type Target, type TargetOptions } from './target.ts';
+import { tokenCommand } from './token-command.ts';
 
 interface JsonOption {
   json?: boolean;
@@ -124,23 +124,7 @@ export function controlCommands(program: Command): void {
       });
     });
 
-  program
-    .command('token')
-    .description('show the API token, or make a new one')
-    .option('--rotate', 'replace the token (restart `nascast serve`; the old one stops working)')
-    .option('--storage <dir>', 'the folder of the token file', defaultStorageDir())
-    .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  $ nascast token\n  $ nascast token --rotate')
-    .action(async (options: JsonOption & { rotate?: boolean; storage: string }) => {
-      const logger = consoleLogger();
-      const secrets = await loadSecrets(options.storage, { warn: (message) => logger.warn(message) });
-      // A new signing key too: grants handed out with the old one end with the token.
-      const next = options.rotate ? { token: generateToken(), signingKey: randomBytes(32) } : secrets;
-      if (options.rotate) await saveSecrets(options.storage, next);
-      if (options.json) printJson({ token: next.token, rotated: Boolean(options.rotate), storage: options.storage });
-      else console.log(next.token);
-      if (options.rotate) console.error('The token was replaced: restart `nascast serve` (and update Homebridge and your scripts) to use it.');
-    });
+  tokenCommand(program);
 }
 
 /** `devices --watch`: redraws the table (or prints a JSON line) whenever the list changes. */

@@ -1,10 +1,11 @@
-import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { consoleLogger, defaultStorageDir, errnoCode, errorMessage, loadSecrets, type Logger, type MediaRootConfig, NasCast, type StaticHost } from '../api.ts';
+import { realRoots } from './local-media.ts';
+import { listenLocally, type LocalSocket, SocketInUseError } from './local-socket.ts';
 import { collectDevice, parseMedia, parsePort, parseSeconds, untilSignal } from './options.ts';
-import { forgetServer, noteServer, SERVER_FILE } from './server-file.ts';
+import { forgetServer, notePath, noteServer, socketPath } from './server-file.ts';
 import { StandInSimulator } from './stand-in.ts';
-import { givenToken, withTokenOptions, type TokenOptions } from './token-options.ts';
+import { givenToken, tokenSource, withTokenOptions, type TokenOptions } from './token-options.ts';
 
 interface ServeOptions extends TokenOptions {
   media: MediaRootConfig[];
@@ -30,7 +31,7 @@ export function serveCommand(program: Command): void {
     .option('--host <address>', 'address to listen on', '0.0.0.0');
   withTokenOptions(command, 'the API token to use instead of the stored one')
     .option('--public-url <url>', 'base URL devices use to reach this server (reverse proxy, NAT)')
-    .option('--storage <dir>', 'folder for the token file', defaultStorageDir())
+    .option('--storage <dir>', 'folder for the token file, and the note and socket other nascast commands here find this server by', defaultStorageDir())
     .option('--no-discovery', 'do not look for Chromecasts on the network')
     .option('--device <[name=]host[:port]>', 'a Chromecast to reach by address where multicast does not pass, repeatable', collectDevice, [])
     .option('--interface <address>', 'the interface address to look for Chromecasts on')
@@ -52,6 +53,8 @@ Examples:
       const token = await givenToken(options);
       let nascast: NasCast | undefined;
       let standIn: StandInSimulator | undefined;
+      let local: LocalSocket | undefined;
+      let port: number | undefined;
       await untilSignal(logger, {
         start: async () => {
           // Loaded here rather than by NasCast, so that a mode it cannot tighten is our warning.
@@ -72,14 +75,9 @@ Examples:
           });
           standIn = new StandInSimulator(nascast.discovery, logger);
           await nascast.start();
+          port = nascast.server.port;
           logger.debug(`${nascast.library.size} media files; token file in ${options.storage}`);
-          // Other subcommands on this machine find the server through this note; it is a
-          // convenience, and a read-only storage folder must not stop the server.
-          const local = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
-          const localUrl = `http://${local}:${nascast.server.port}`;
-          await noteServer(options.storage, { controlUrl: `ws://${local}:${nascast.server.port}/control`, pid: process.pid }).catch((error: unknown) => {
-            logger.warn(`cannot leave the note ${path.join(options.storage, SERVER_FILE)} (${errnoCode(error) ?? errorMessage(error)}): other nascast commands on this machine reach this server only with --server ${localUrl}`);
-          });
+          local = await announceLocally(nascast, options, port, logger);
           console.log(`NasCast listening on ${nascast.url}`);
           console.log(`Control channel: ${nascast.control.url()}`);
           // A link with a register-only token: it lets a screen join as a device, and controls nothing.
@@ -91,15 +89,50 @@ Examples:
           standIn.arm({ afterMs: options.simulateIfNone * 1000, ...(receiverApps ? { receiverApps } : {}) });
         },
         stop: async () => {
-          await forgetServer(options.storage).catch(() => {});
+          if (port !== undefined) await forgetServer(options.storage, port).catch(() => {});
+          // The hub's stop ends the sockets that came through the local socket: both at once.
+          const closing = local?.close().catch((error: unknown) => logger.debug(`closing the local socket: ${errorMessage(error)}`));
           await standIn?.stop();
           await nascast?.stop();
+          await closing;
         },
         // Run by npm (`npm start`), the server lives as long as npm does: a supervisor that
         // stops npm alone, or with a signal npm does not pass on, must not leave it running.
         ...(process.env.npm_lifecycle_event === undefined ? {} : { done: parentGone(logger) }),
       });
     });
+}
+
+/**
+ * Listens on the local socket and leaves the note other commands on this machine find
+ * this server by: conveniences both, so that a read-only storage folder does not stop
+ * the server, which then says how it can be reached.
+ */
+async function announceLocally(nascast: NasCast, options: ServeOptions, port: number, logger: Logger): Promise<LocalSocket | undefined> {
+  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
+  const url = `http://${host}:${port}`;
+  const socket = socketPath(options.storage, port);
+  let local: LocalSocket | undefined;
+  let problem: string | undefined;
+  try {
+    local = await listenLocally(socket, (server) => nascast.control.hub.attach(server, { trusted: true }));
+  } catch (error) {
+    // Its note, of the same name, is that server's, not ours to write over.
+    if (error instanceof SocketInUseError) {
+      logger.warn(`another nascast server with this storage folder has port ${port} (on another address) and its local socket: other nascast commands on this machine reach this server only with --server ${url}`);
+      return undefined;
+    }
+    problem = errnoCode(error) ?? errorMessage(error);
+  }
+  const tokenGiven = tokenSource(options);
+  try {
+    await noteServer(options.storage, { pid: process.pid, port, url, controlUrl: `ws://${host}:${port}/control`, roots: await realRoots(options.media), ...(local ? { socket: local.path } : {}), ...(tokenGiven ? { tokenGiven } : {}) });
+  } catch (error) {
+    logger.warn(`cannot leave the note ${notePath(options.storage, port)} (${errnoCode(error) ?? errorMessage(error)}): other nascast commands on this machine reach this server only with --server ${url}`);
+    return local;
+  }
+  if (problem) logger.warn(`cannot listen on the local socket ${socket} (${problem}): other nascast commands on this machine reach this server over its port, with its token`);
+  return local;
 }
 
 /** Resolves once the process that started this one is gone (this one has a new parent then). */

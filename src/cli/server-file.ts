@@ -1,45 +1,99 @@
-// How the other subcommands find a running `nascast serve`: it leaves a note in its
-// storage folder (beside the token file) while it runs.
+// How the other subcommands find a running `nascast serve`: each server leaves a note
+// of its own in its storage folder (beside the token file) while it runs, named by its
+// port, so that two servers sharing the folder never write over or delete each other's.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { errnoCode } from '../api.ts';
+import { socketAnswers } from './local-socket.ts';
 
-/** The note's name in the storage folder. */
-export const SERVER_FILE = 'nascast-server.json';
+/** A server's note and its local socket, in the storage folder: `nascast-server-<port>.json` and `.sock`. */
+const NOTE = /^nascast-server-(\d+)\.json$/;
 
-/** What `nascast serve` writes while it runs. No secret: the token stays in its own file. */
-export interface RunningServer {
-  /** The control channel as this machine reaches it. */
-  readonly controlUrl: string;
-  readonly pid: number;
+export function notePath(storage: string, port: number): string {
+  return path.join(storage, `nascast-server-${port}.json`);
 }
 
-/** Notes the running server; the file is removed by {@link forgetServer}. */
+export function socketPath(storage: string, port: number): string {
+  return path.join(storage, `nascast-server-${port}.sock`);
+}
+
+/** A media folder a server serves: its name in the library, and its real path on this machine. */
+export interface NotedRoot {
+  readonly name: string;
+  readonly path: string;
+}
+
+/**
+ * What `nascast serve` writes while it runs. No secret: the token stays in its own file,
+ * and a token given otherwise is named only by how it was given. Paths are no secret
+ * from the same user, and the note is mode 0600 like the token file beside it.
+ */
+export interface RunningServer {
+  readonly pid: number;
+  readonly port: number;
+  /** Its HTTP address as this machine reaches it. */
+  readonly url: string;
+  /** The control channel over TCP (with the token). */
+  readonly controlUrl: string;
+  /** The Unix socket whose controllers need no token; absent if it could not be made. */
+  readonly socket?: string;
+  readonly roots: readonly NotedRoot[];
+  /** How the token was given (`--token`, `--token-file <file>`, `$NASCAST_TOKEN`); absent: the stored one. */
+  readonly tokenGiven?: string;
+}
+
+/** Notes the running server (written whole, then renamed: a reader never sees half a note). */
 export async function noteServer(storage: string, server: RunningServer): Promise<void> {
   // The folder is there already (the secrets are in it); a recursive mkdir would retry
   // for ever where the kernel answers ENOENT under a folder that exists (/proc).
   await fs.mkdir(storage, { mode: 0o700 }).catch((error: unknown) => {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (errnoCode(error) !== 'EEXIST') throw error;
   });
-  await fs.writeFile(path.join(storage, SERVER_FILE), JSON.stringify(server) + '\n');
+  const file = notePath(storage, server.port);
+  const partial = `${file}.${process.pid}.partial`;
+  try {
+    await fs.writeFile(partial, JSON.stringify(server) + '\n', { mode: 0o600 });
+    await fs.rename(partial, file);
+  } catch (error) {
+    await fs.rm(partial, { force: true }).catch(() => {});
+    throw error;
+  }
 }
 
-/** Removes the note, if it is this process's. */
-export async function forgetServer(storage: string): Promise<void> {
-  const found = await readServer(storage, { alive: false });
-  if (found?.pid === process.pid) await fs.rm(path.join(storage, SERVER_FILE), { force: true });
+/** Removes this process's note on `port`; another server's is left alone. */
+export async function forgetServer(storage: string, port: number): Promise<void> {
+  const file = notePath(storage, port);
+  if ((await readNote(file))?.pid === process.pid) await fs.rm(file, { force: true });
 }
 
-/** The noted server, if there is one (and, unless `alive: false`, its process still runs). */
-export async function readServer(storage: string, options: { alive?: boolean } = {}): Promise<RunningServer | undefined> {
+/**
+ * The servers that run with this storage folder, by port. A note outlives a server that
+ * was killed: one whose process is gone, or whose socket no longer answers (its pid
+ * reused since), is not a server.
+ */
+export async function runningServers(storage: string): Promise<RunningServer[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(storage);
+  } catch {
+    return [];
+  }
+  const notes = await Promise.all(names.filter((name) => NOTE.test(name)).map((name) => readNote(path.join(storage, name))));
+  const alive = await Promise.all(notes.map(async (note) => (note && processRuns(note.pid) && (note.socket === undefined || (await socketAnswers(note.socket))) ? note : undefined)));
+  return alive.filter((note) => note !== undefined).sort((a, b) => a.port - b.port);
+}
+
+async function readNote(file: string): Promise<RunningServer | undefined> {
   let parsed: Partial<RunningServer>;
   try {
-    parsed = JSON.parse(await fs.readFile(path.join(storage, SERVER_FILE), 'utf8')) as Partial<RunningServer>;
+    parsed = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<RunningServer>;
   } catch {
     return undefined;
   }
-  if (typeof parsed.controlUrl !== 'string' || typeof parsed.pid !== 'number') return undefined;
-  if (options.alive !== false && !processRuns(parsed.pid)) return undefined;
-  return { controlUrl: parsed.controlUrl, pid: parsed.pid };
+  const { pid, port, url, controlUrl, socket, roots, tokenGiven } = parsed;
+  if (typeof pid !== 'number' || typeof port !== 'number' || typeof url !== 'string' || typeof controlUrl !== 'string' || !Array.isArray(roots)) return undefined;
+  if (!(roots as unknown[]).every((root) => typeof (root as Partial<NotedRoot> | null)?.name === 'string' && typeof (root as Partial<NotedRoot>).path === 'string')) return undefined;
+  return { pid, port, url, controlUrl, roots, ...(typeof socket === 'string' ? { socket } : {}), ...(typeof tokenGiven === 'string' ? { tokenGiven } : {}) };
 }
 
 function processRuns(pid: number): boolean {
@@ -48,7 +102,7 @@ function processRuns(pid: number): boolean {
     return true;
   } catch (error) {
     // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return errnoCode(error) === 'EPERM';
   }
 }
 

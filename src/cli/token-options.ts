@@ -3,6 +3,7 @@
 // (readable only by the same user, in /proc/<pid>/environ).
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { errnoCode, errorMessage } from '../api.ts';
 import { UsageError } from './options.ts';
@@ -32,6 +33,13 @@ export async function givenToken(options: TokenOptions, env: NodeJS.ProcessEnv =
   if (options.tokenFile !== undefined) return checked(await firstLine(options.tokenFile), `--token-file ${options.tokenFile}`);
   const fromEnv = env[TOKEN_ENV];
   return fromEnv === undefined || fromEnv === '' ? undefined : checked(fromEnv, `$${TOKEN_ENV}`);
+}
+
+/** How the token {@link givenToken} takes was given (`--token`, `--token-file <file>`, `$NASCAST_TOKEN`), never the token; undefined if none was. */
+export function tokenSource(options: TokenOptions, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (options.token !== undefined) return '--token';
+  if (options.tokenFile !== undefined) return `--token-file ${path.resolve(options.tokenFile)}`;
+  return env[TOKEN_ENV] === undefined || env[TOKEN_ENV] === '' ? undefined : `$${TOKEN_ENV}`;
 }
 
 function parseToken(value: string): string {

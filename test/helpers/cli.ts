@@ -76,3 +76,17 @@ export function exitedWithin(cli: CliProcess, ms: number): Promise<number | null
   });
   return Promise.race([cli.exited, late]).finally(() => clearTimeout(timer));
 }
+
+/** What a command that ran to its end did. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `nascast <args>` to its end; rejects if it still runs after `ms` (the teardown kills it). */
+export async function runToEnd(t: ExecutionContext, args: string[], env: NodeJS.ProcessEnv = {}, ms = 20_000): Promise<CliRun> {
+  const cli = runCli(t, args, env);
+  const code = await exitedWithin(cli, ms);
+  return { code, stdout: cli.stdout, stderr: cli.stderr };
+}
