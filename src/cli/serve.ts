@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { consoleLogger, defaultStorageDir, errnoCode, errorMessage, loadSecrets, type Logger, type MediaRootConfig, NasCast, type StaticHost } from '../api.ts';
 import { realRoots } from './local-media.ts';
 import { listenLocally, type LocalSocket, SocketInUseError } from './local-socket.ts';
-import { collectDevice, parseMedia, parsePort, parseSeconds, untilSignal } from './options.ts';
+import { collectDevice, parseMedia, parsePort, parseSeconds, untilSignal, UsageError } from './options.ts';
 import { forgetServer, notePath, noteServer, socketPath } from './server-file.ts';
 import { StandInSimulator } from './stand-in.ts';
 import { givenToken, tokenSource, withTokenOptions, type TokenOptions } from './token-options.ts';
@@ -19,6 +19,9 @@ interface ServeOptions extends TokenOptions {
   simulateIfNone?: number;
   appId?: string;
   debug?: boolean;
+  tls?: boolean;
+  cert?: string;
+  key?: string;
 }
 
 /** Adds `nascast serve`. */
@@ -30,6 +33,9 @@ export function serveCommand(program: Command): void {
     .option('-p, --port <port>', 'port for HTTP and the control channel', parsePort, 8585)
     .option('--host <address>', 'address to listen on', '0.0.0.0');
   withTokenOptions(command, 'the API token to use instead of the stored one')
+    .option('--tls', 'HTTPS and wss:// for the web page, the API and controllers (devices keep HTTP for media): a self-signed certificate, made once and kept in the storage folder')
+    .option('--cert <file>', 'with HTTPS: your PEM certificate (with its chain) instead of a self-signed one; needs --key')
+    .option('--key <file>', 'the PEM private key of --cert')
     .option('--public-url <url>', 'base URL devices use to reach this server (reverse proxy, NAT)')
     .option('--storage <dir>', 'folder for the token file, and the note and socket other nascast commands here find this server by', defaultStorageDir())
     .option('--no-discovery', 'do not look for Chromecasts on the network')
@@ -72,6 +78,7 @@ Examples:
             ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
             ...(options.interface ? { interface: options.interface } : {}),
             ...(options.appId ? { appId: options.appId } : {}),
+            ...(tlsOf(options) === undefined ? {} : { tls: tlsOf(options)! }),
           });
           standIn = new StandInSimulator(nascast.discovery, logger);
           await nascast.start();
@@ -79,7 +86,9 @@ Examples:
           logger.debug(`${nascast.library.size} media files; token file in ${options.storage}`);
           local = await announceLocally(nascast, options, port, logger);
           console.log(`NasCast listening on ${nascast.url}`);
-          console.log(`Control channel: ${nascast.control.url()}`);
+          // With HTTPS, controllers (and their token) use wss://; receiver pages keep ws:// with receiver tokens.
+          console.log(`Control channel: ${nascast.fingerprint ? `${nascast.peopleUrl.replace(/^https/, 'wss')}/control` : nascast.control.url()}`);
+          if (nascast.fingerprint) console.log(`HTTPS for the web page and controllers: ${nascast.peopleUrl}/ (certificate SHA-256 fingerprint ${nascast.fingerprint}: pin it with --fingerprint)`);
           // A link with a register-only token: it lets a screen join as a device, and controls nothing.
           console.log(`Open this on any screen to cast to it: ${nascast.control.receiverPageUrl('Browser')}`);
           if (!options.discovery) return logger.debug('discovery is off');
@@ -147,4 +156,11 @@ function parentGone(logger: Logger): Promise<void> {
     }, 500);
     timer.unref();
   });
+}
+
+/** --tls, or --cert and --key (your certificate), as NasCast's tls option. */
+function tlsOf(options: ServeOptions): true | { certFile: string; keyFile: string } | undefined {
+  if (options.cert === undefined && options.key === undefined) return options.tls ? true : undefined;
+  if (options.cert === undefined || options.key === undefined) throw new UsageError('--cert and --key go together: the certificate and its private key');
+  return { certFile: options.cert, keyFile: options.key };
 }

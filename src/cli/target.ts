@@ -10,6 +10,8 @@ import { givenToken, withTokenOptions, type TokenOptions } from './token-options
 
 /** The options every subcommand that talks to NasCast takes. */
 export interface TargetOptions extends TokenOptions {
+  /** With --server https://…: the SHA-256 fingerprint of its certificate. */
+  fingerprint?: string;
   server?: string;
   storage: string;
   media: MediaRootConfig[];
@@ -21,7 +23,7 @@ export interface TargetOptions extends TokenOptions {
 
 /** Adds the options of {@link TargetOptions} to `command`. */
 export function withTargetOptions(command: Command): Command {
-  return withTokenOptions(command.option('--server <url>', 'a NasCast server to drive (http://nas:8585); default: the one `nascast serve` runs here, else none'), "the server's token (default: $NASCAST_TOKEN, else the one in the storage folder; none for the server running here)")
+  return withTokenOptions(command.option('--server <url>', 'a NasCast server to drive (http://nas:8585, https://nas:8585); default: the one `nascast serve` runs here, else none').option('--fingerprint <sha256>', "with an https:// server: its certificate's SHA-256 fingerprint, as `nascast serve --tls` prints it"), "the server's token (default: $NASCAST_TOKEN, else the one in the storage folder; none for the server running here)")
     .option('--storage <dir>', 'the folder of the token file, where a server running here leaves its note and socket', defaultStorageDir())
     .option('-m, --media <[name=]dir>', 'with no server: a media folder to serve for this command, repeatable', parseMedia, [])
     .option('--device <[name=]host[:port]>', 'with no server: a Chromecast to reach by address ([name=]host[:port]), repeatable', collectDevice, [])
@@ -71,7 +73,7 @@ export function severalServers(servers: readonly RunningServer[], storage: strin
 /** The server given with --server, over TCP, with the token given or stored. */
 export async function givenServerTarget(options: TargetOptions): Promise<Target> {
   const url = controlUrlOf(options.server!);
-  return connectedTarget(url, await tokenOf(options), `the server at ${url}`);
+  return connectedTarget(url, await tokenOf(options), `the server at ${url}`, options.fingerprint);
 }
 
 /** A server running here: over its socket, with no token; over its port, with the token, if it has no socket. */
@@ -86,8 +88,8 @@ async function tokenOf(options: TargetOptions): Promise<string> {
   return (await givenToken(options)) ?? (await loadSecrets(options.storage, { warn: (message) => logger.warn(message) })).token;
 }
 
-async function connectedTarget(url: string, token: string, where: string): Promise<Target> {
-  const client = new ControlClient({ url, token, requestTimeoutMs: 30_000 });
+async function connectedTarget(url: string, token: string, where: string, fingerprint?: string): Promise<Target> {
+  const client = new ControlClient({ url, token, requestTimeoutMs: 30_000, ...(fingerprint ? { fingerprint } : {}) });
   // The client retries forever by design; a command gives up after a few seconds.
   const refused = new Promise<never>((_, reject) => client.once('error', reject));
   let timer: NodeJS.Timeout | undefined;
@@ -98,6 +100,8 @@ async function connectedTarget(url: string, token: string, where: string): Promi
     await Promise.race([client.connect(), refused, deadline]);
   } catch (error) {
     client.close();
+    if (error instanceof ControlError && error.code === 'UNAUTHORIZED' && /not the one pinned/.test(error.message)) throw error;
+    if (error instanceof ControlError && error.code === 'UNAUTHORIZED' && /in clear/.test(error.message)) throw new ControlError('UNAUTHORIZED', `${where} takes the token only over HTTPS: give --server https://… (and --fingerprint, as \`nascast serve --tls\` prints it)`);
     if (error instanceof ControlError && error.code === 'UNAUTHORIZED') throw new ControlError('UNAUTHORIZED', `${where} refused the token: give the right one with --token, --token-file or $NASCAST_TOKEN (\`nascast token\` on that machine shows it)`);
     throw error;
   } finally {
