@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import type { ChromecastSimulator } from '../src/simulator/index.ts';
-import { runCli } from './helpers/cli.ts';
+import { type CliRun, runCli, runToEnd } from './helpers/cli.ts';
 import { eventually, tempDir, writeTree } from './helpers/media-server.ts';
 import { startSimulator } from './helpers/simulator.ts';
 
@@ -10,16 +10,8 @@ import { startSimulator } from './helpers/simulator.ts';
 // simulators by address, no mDNS), and each subcommand a child process of its own that
 // finds the server through the note in the storage folder.
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-async function nascast(t: ExecutionContext, args: string[]): Promise<Run> {
-  const cli = runCli(t, args);
-  const code = await cli.exited;
-  return { code, stdout: cli.stdout, stderr: cli.stderr };
+function nascast(t: ExecutionContext, args: string[]): Promise<CliRun> {
+  return runToEnd(t, args);
 }
 
 function title(simulator: ChromecastSimulator): string | undefined {
@@ -35,7 +27,7 @@ async function served(t: ExecutionContext) {
   const server = runCli(t, ['serve', '--media', `Films=${media}/Films`, '--port', '0', '--host', '127.0.0.1', '--storage', storage, '--no-discovery', '--device', `Kitchen=${kitchen.host}:${kitchen.port}`, '--device', `Living Room TV=${living.host}:${living.port}`]);
   await server.line(/^NasCast listening on/);
   // `--storage` is how each command finds this server (and its token).
-  const run = (...args: string[]): Promise<Run> => nascast(t, [...args, '--storage', storage]);
+  const run = (...args: string[]): Promise<CliRun> => nascast(t, [...args, '--storage', storage]);
   await eventually(async () => (JSON.parse((await run('devices', '--json')).stdout || '[]') as unknown[]).length === 2, 10_000, 'both devices listed');
   return { media, storage, kitchen, living, server, run };
 }

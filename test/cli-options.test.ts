@@ -2,24 +2,16 @@ import fs from 'node:fs/promises';
 import test, { type ExecutionContext } from 'ava';
 import { parseLevel } from '../src/cli/format.ts';
 import { collectDevice } from '../src/cli/options.ts';
-import { exitedWithin, runCli } from './helpers/cli.ts';
+import { type CliRun, runToEnd } from './helpers/cli.ts';
 import { tempDir } from './helpers/media-server.ts';
 import { startSimulator } from './helpers/simulator.ts';
 
 // Options that used to be taken as they came: each mistake is a usage error (exit 2)
 // that says what is wrong, before anything starts.
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-async function nascast(t: ExecutionContext, args: string[]): Promise<Run> {
-  const cli = runCli(t, args);
+function nascast(t: ExecutionContext, args: string[]): Promise<CliRun> {
   // A command that took the mistake would start serving: a deadline, not the test's timeout.
-  const code = await exitedWithin(cli, 10_000);
-  return { code, stdout: cli.stdout, stderr: cli.stderr };
+  return runToEnd(t, args, {}, 10_000);
 }
 
 async function usageError(t: ExecutionContext, args: string[], message: RegExp): Promise<void> {
@@ -70,7 +62,7 @@ test('volume takes 50% as 50 (and +10% as +10), and refuses 50%% and abc', async
   const storage = await tempDir(t);
   const folder = await tempDir(t);
   // No server: NasCast in the command's own process, reaching the simulator by address.
-  const volume = (level: string): Promise<Run> => nascast(t, ['volume', 'Kitchen', level, '--media', folder, '--device', `Kitchen=${kitchen.host}:${kitchen.port}`, '--no-discovery', '--storage', storage]);
+  const volume = (level: string): Promise<CliRun> => nascast(t, ['volume', 'Kitchen', level, '--media', folder, '--device', `Kitchen=${kitchen.host}:${kitchen.port}`, '--no-discovery', '--storage', storage]);
   const half = await volume('50%');
   t.is(half.code, 0, half.stderr);
   t.is(kitchen.volume.level, 0.5);

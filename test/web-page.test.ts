@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
+import type { Page } from 'playwright-core';
 import { NasCast } from '../src/nascast.ts';
 import { launchChromium, requireTestNamespace } from './helpers/chromium.ts';
 import { makeMp4 } from './helpers/ffmpeg.ts';
@@ -12,6 +13,15 @@ import { startSimulator } from './helpers/simulator.ts';
 // browse, cast to a simulator, use each control and see the device and the page change.
 
 const SCREENSHOTS = path.resolve('test-output', 'web');
+
+/** Logs in with the token; resolves once the library, the device and the live link show. */
+async function logIn(page: Page, token: string, device: string): Promise<void> {
+  await page.fill('#token', token);
+  await page.click('#login button[type=submit]');
+  await page.waitForSelector('#entries button:has-text("Films")');
+  await page.waitForSelector(`.device[data-device] .device-name:has-text("${device}")`);
+  await page.waitForSelector('#link.open');
+}
 
 test('the web page: a wrong token is refused; log in, browse, cast, and every control takes effect and shows', async (t) => {
   if (!requireTestNamespace(t)) return;
@@ -40,11 +50,7 @@ test('the web page: a wrong token is refused; log in, browse, cast, and every co
   t.true(await page.isHidden('#app'));
 
   // The right one: the library and the device appear; the link is live.
-  await page.fill('#token', token);
-  await page.click('#login button[type=submit]');
-  await page.waitForSelector('#entries button:has-text("Films")');
-  await page.waitForSelector('.device[data-device] .device-name:has-text("Kitchen")');
-  await page.waitForSelector('#link.open');
+  await logIn(page, token, 'Kitchen');
   await page.click('#entries button:has-text("Films")');
   await page.click('#entries button:has-text("Cartoons")');
   await page.waitForSelector('#entries button:has-text("Episode 2")');
@@ -108,5 +114,34 @@ test('the web page: a wrong token is refused; log in, browse, cast, and every co
   // The token is kept: a reload logs in by itself.
   await page.reload();
   await page.waitForSelector('#app:not([hidden])');
+  t.deepEqual(errors, []);
+});
+
+test('the web page over HTTPS (plain HTTP redirects to it): log in, cast, and the device still fetches the media over plain HTTP', async (t) => {
+  if (!requireTestNamespace(t)) return;
+  t.timeout(120_000);
+  const dir = await tempDir(t);
+  await fs.mkdir(path.join(dir, 'Films'), { recursive: true });
+  await makeMp4(path.join(dir, 'Films', 'Clip.mp4'), { seconds: 20, faststart: true });
+  const tv = await startSimulator(t, { name: 'Kitchen' });
+  const token = randomBytes(24).toString('base64url');
+  const cast = new NasCast({ media: [{ name: 'Films', path: path.join(dir, 'Films') }], port: 0, host: '127.0.0.1', storage: await tempDir(t), secrets: { token, signingKey: randomBytes(32) }, discovery: false, devices: [`Kitchen=${tv.host}:${tv.port}`], rescanInterval: 0, tls: true });
+  t.teardown(() => cast.stop());
+  await cast.start();
+
+  const browser = await launchChromium(t, { ignoreHTTPSErrors: true });
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`http://127.0.0.1:${cast.server.port}/`);
+  t.is(page.url(), `https://127.0.0.1:${cast.server.port}/`, 'plain HTTP sent the page to HTTPS');
+  await logIn(page, token, 'Kitchen');
+  await page.click('#entries button:has-text("Films")');
+  await page.click('#entries button:has-text("Clip")');
+  await page.click('#cast');
+  await eventually(() => tv.mediaStatus()?.playerState === 'PLAYING', 15_000, 'the device playing');
+  const contentId = String((tv.mediaStatus()?.media as { contentId?: unknown } | undefined)?.contentId);
+  t.regex(contentId, /^http:\/\/127\.0\.0\.1:\d+\/media\//, 'devices keep plain HTTP (grants, never the token)');
+  await page.waitForSelector('.device[data-device] .now-state:has-text("PLAYING")');
   t.deepEqual(errors, []);
 });
