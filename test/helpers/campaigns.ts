@@ -226,7 +226,10 @@ export async function slowReaders(count: number, sendTimeoutMs = 3000): Promise<
     );
   };
   try {
-    await (await stall(Math.min(20, count))).closing; // warm-up: the read buffer pools fill once
+    // Warm-up: the read buffer pools (bounded, 20 MiB in all) fill once, as any served
+    // film fills them; what the campaign then adds is what stalled readers cost.
+    await Promise.all(Array.from({ length: 12 }, () => fetch(served.server.mediaUrl(item).replace(/^http:\/\/[^/]+/, `http://127.0.0.1:${served.server.port}`)).then((response) => response.arrayBuffer())));
+    await (await stall(Math.min(20, count))).closing;
     await dropClients();
     const fdsBefore = openFds();
     const before = settled();
