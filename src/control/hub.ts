@@ -330,9 +330,14 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
 
   #toRoom(device: string, event: Record<string, unknown>): void {
     this.#history.add(device, event);
-    // Serialised once for the whole room: 1,000 subscribers must not mean 1,000 stringify calls.
-    const frame = JSON.stringify({ v: PROTOCOL_VERSION, ...event });
-    for (const peer of this.#sockets.peers) if (peer.rooms.has(device)) this.#sockets.sendFrame(peer, frame);
+    // Serialised once for the whole room (1,000 subscribers must not mean 1,000 stringify
+    // calls), and not at all for a room nobody follows: a page reports every second.
+    let frame: string | undefined;
+    for (const peer of this.#sockets.peers) {
+      if (!peer.rooms.has(device)) continue;
+      frame ??= JSON.stringify({ v: PROTOCOL_VERSION, ...event });
+      this.#sockets.sendFrame(peer, frame);
+    }
   }
 
   #ok(peer: Peer, id: string | undefined, result?: Record<string, unknown>): void {

@@ -3,6 +3,7 @@
 // the bounds; `npm run bench` runs them bigger and prints the figures with the targets.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -123,8 +124,8 @@ export async function idleHealthz(count: number): Promise<{ healthzP99Ms: number
 // The receivers run in a process of their own, like the stalled clients below: their
 // sockets and buffers are not the server's to count.
 const RECEIVERS = `
-const { WebSocket } = require('ws');
-const [url, from, count, tokens] = process.argv.slice(1);
+const [ws, url, from, count, tokens] = process.argv.slice(1);
+const { WebSocket } = require(ws);
 const issued = JSON.parse(tokens);
 const one = async (index) => {
   const socket = new WebSocket(url);
@@ -158,7 +159,8 @@ export async function departedReceivers(count: number): Promise<CampaignFigures>
   // Tokens issued in the same second are one token, and one token has at most 16 receivers.
   const tokens = Array.from({ length: Math.ceil((count + 50) / 16) }, (_, index) => served.control.receiverTokens.issue('*', Date.now() - index * 1000));
   const run = async (from: number, clients: number): Promise<void> => {
-    const child = spawn(process.execPath, ['-e', RECEIVERS, url, String(from), String(clients), JSON.stringify(tokens)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    // ws by its path: the child runs wherever the caller's working folder is.
+    const child = spawn(process.execPath, ['-e', RECEIVERS, createRequire(import.meta.url).resolve('ws'), url, String(from), String(clients), JSON.stringify(tokens)], { stdio: ['ignore', 'ignore', 'inherit'] });
     const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
     if (code !== 0) throw new Error(`campaign: the receivers' process ended with ${String(code)}`);
     await until(() => hub.receivers.length === 0, 10_000, 'the receivers to leave');
