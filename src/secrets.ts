@@ -3,7 +3,7 @@ import { constants, type Stats } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { errnoCode, SecretsError } from './errors.ts';
+import { errnoCode, errorMessage, SecretsError } from './errors.ts';
 
 /** The install's secrets: never logged, kept in a 0600 file. */
 export interface Secrets {
@@ -63,7 +63,7 @@ async function readSecrets(file: string, warn: (message: string) => void): Promi
     handle = await fs.open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return undefined;
-    throw new SecretsError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
+    throw new SecretsError(`cannot read ${file}: ${errorMessage(error)}`, { cause: error });
   }
   try {
     const stats = await handle.stat();
@@ -74,12 +74,12 @@ async function readSecrets(file: string, warn: (message: string) => void): Promi
     const secrets = parseSecrets(file, buffer.subarray(0, bytesRead).toString('utf8'));
     if ((stats.mode & 0o077) !== 0) {
       // The secrets are readable all the same: a folder mounted read-only must not stop the start.
-      await handle.chmod(0o600).catch((error: unknown) => warn(`cannot tighten ${file} to mode 0600 (${errnoCode(error) ?? (error as Error).message}): other users on this machine may be able to read the token`));
+      await handle.chmod(0o600).catch((error: unknown) => warn(`cannot tighten ${file} to mode 0600 (${errnoCode(error) ?? errorMessage(error)}): other users on this machine may be able to read the token`));
     }
     return secrets;
   } catch (error) {
     if (error instanceof SecretsError) throw error;
-    throw new SecretsError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
+    throw new SecretsError(`cannot read ${file}: ${errorMessage(error)}`, { cause: error });
   } finally {
     await handle.close();
   }
@@ -90,7 +90,7 @@ function parseSecrets(file: string, text: string): Secrets {
   try {
     parsed = JSON.parse(text) as { token?: unknown; signingKey?: unknown };
   } catch (error) {
-    throw new SecretsError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
+    throw new SecretsError(`cannot read ${file}: ${errorMessage(error)}`, { cause: error });
   }
   if (typeof parsed?.token !== 'string' || parsed.token.length < 16 || typeof parsed.signingKey !== 'string') {
     throw new SecretsError(`${file} is damaged: delete it to make new secrets`);
@@ -122,7 +122,7 @@ export async function saveSecrets(storageDir: string, secrets: Secrets): Promise
     await fs.writeFile(temporary, body + '\n', { mode: 0o600 });
     await fs.rename(temporary, file);
   } catch (error) {
-    throw new SecretsError(`cannot write ${file}: ${(error as Error).message}`, { cause: error });
+    throw new SecretsError(`cannot write ${file}: ${errorMessage(error)}`, { cause: error });
   }
 }
 

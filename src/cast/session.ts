@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Client } from 'castv2-client';
 import type { ReceiverApplication, ReceiverStatus } from './receiver-types.ts';
-import { DeviceUnavailableError, LaunchError } from '../errors.ts';
+import { DeviceUnavailableError, errorMessage, LaunchError } from '../errors.ts';
 import { type Logger, partLogger } from '../logger.ts';
 import { backoffDelay } from '../protocol/backoff.ts';
 import { protocolReady } from './protocol-ready.ts';
@@ -318,7 +318,7 @@ export class CastSession extends EventEmitter<CastSessionEvents> {
     } catch (error) {
       // close() may have come while this attempt was in flight.
       if ((this.#state as CastSessionState) === 'closed') return;
-      this.#logger.debug(`Cast device ${this.host}:${this.port}: reconnect failed: ${(error as Error).message}`);
+      this.#logger.debug(`Cast device ${this.host}:${this.port}: reconnect failed: ${errorMessage(error)}`);
       this.#teardown();
       this.#appInfo = previous;
       this.#setState('reconnecting');

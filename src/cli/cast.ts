@@ -1,7 +1,7 @@
 // `nascast cast <device> <media>`: play, then follow with a live progress line until Ctrl-C.
 import { isatty } from 'node:tty';
 import { Option, type Command } from 'commander';
-import { consoleLogger, type MediaPlayer, NasCastError, PathOutsideRootError, type PlayerStatus, positionNow } from '../api.ts';
+import { consoleLogger, errorMessage, type MediaPlayer, NasCastError, PathOutsideRootError, type PlayerStatus, positionNow } from '../api.ts';
 import { parseStart, progressLine } from './format.ts';
 import { nasCastTarget } from './in-process.ts';
 import { describeRoots, libraryPathIn, localPath, servedFromHere } from './local-media.ts';
@@ -129,7 +129,7 @@ async function followPlayback(player: MediaPlayer<string>, target: Target, optio
       player.off('status', onStatus);
       if (tty) process.stdout.write('\n');
       if (options.stopOnExit) {
-        await player.stop().catch((error: unknown) => console.error(`nascast: could not stop: ${(error as Error).message}`));
+        await player.stop().catch((error: unknown) => console.error(`nascast: could not stop: ${errorMessage(error)}`));
         console.log('Stopped.');
       } else if (target.inProcess && status.state !== 'IDLE' && status.state !== 'ENDED') {
         console.log('Left playing; it was served from this process, so it stops once the device has played what it fetched (run `nascast serve` to keep serving).');

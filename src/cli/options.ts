@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { ConfigError, type Logger, type MediaRootConfig, type StaticHost } from '../api.ts';
+import { ConfigError, errorMessage, type Logger, type MediaRootConfig, type StaticHost } from '../api.ts';
 
 /** A mistake in how the command was called, found after parsing: printed, exit code 2. */
 export class UsageError extends ConfigError {
@@ -106,6 +106,6 @@ async function stopWithin(stopping: Promise<void>, starting: Promise<void>, logg
   starting.catch(() => {}); // settles, if ever, after the stop
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_DURING_START_MS)));
-  await Promise.race([stopping.catch((error: unknown) => logger.debug(`stopping during start-up: ${String(error)}`)), deadline]);
+  await Promise.race([stopping.catch((error: unknown) => logger.debug(`stopping during start-up: ${errorMessage(error)}`)), deadline]);
   clearTimeout(timer);
 }

@@ -3,6 +3,7 @@ import { Bonjour, type Browser, type Service } from 'bonjour-service';
 import { CastSession } from '../cast/session.ts';
 import { type Logger, partLogger } from '../logger.ts';
 import { deviceChanged, deviceFromTxt, type CastDevice } from './device.ts';
+import { errorMessage } from '../errors.ts';
 
 /** How to look for Cast devices. */
 export interface DiscoveryOptions {
@@ -175,7 +176,7 @@ export class DeviceDiscovery extends EventEmitter<DiscoveryEvents> {
       if (!this.#running) return; // stopped while the probe was out
       this.#upsert({ id, name: name ?? id, model: 'Chromecast', host, port, capabilities: 0, status: app?.statusText ?? '', isGroup: false, source: 'static' });
     } catch (error) {
-      this.#note(`static host ${id} did not answer: ${(error as Error).message}`);
+      this.#note(`static host ${id} did not answer: ${errorMessage(error)}`);
       if (this.#running && this.#devices.has(id)) this.#down(id, 'failed its probe');
     } finally {
       session.close();

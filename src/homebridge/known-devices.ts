@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DeviceSummary, Logger } from '../api.ts';
+import { errorMessage } from '../api.ts';
 
 /** What the platform remembers of a device between starts. */
 export interface KnownDevice {
@@ -51,7 +52,7 @@ export class KnownDevices {
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn(`cannot read ${file} (${(error as Error).message}); starting with no known devices`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn(`cannot read ${file} (${errorMessage(error)}); starting with no known devices`);
       return known;
     }
     try {
@@ -60,7 +61,7 @@ export class KnownDevices {
         if (typeof device.id === 'string' && typeof device.name === 'string' && typeof device.lastSeen === 'number') known.#devices.set(device.id, device);
       }
     } catch (error) {
-      logger.warn(`${file} is not valid JSON (${(error as Error).message}); kept as ${path.basename(file)}.bad, starting with no known devices`);
+      logger.warn(`${file} is not valid JSON (${errorMessage(error)}); kept as ${path.basename(file)}.bad, starting with no known devices`);
       await rename(file, `${file}.bad`).catch(() => {});
     }
     return known;
@@ -118,7 +119,7 @@ export class KnownDevices {
       await writeFile(temporary, `${JSON.stringify(snapshot, undefined, 2)}\n`, { mode: 0o600 });
       await rename(temporary, this.#file);
     } catch (error) {
-      this.#logger.warn(`cannot save ${this.#file}: ${(error as Error).message}`);
+      this.#logger.warn(`cannot save ${this.#file}: ${errorMessage(error)}`);
       await rm(temporary, { force: true }).catch(() => {});
     }
   }

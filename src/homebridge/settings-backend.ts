@@ -56,7 +56,7 @@ export class SettingsBackend {
       await this.#connected();
       return { running: true, url: this.#url!, ...(this.#fingerprint ? { fingerprint: this.#fingerprint } : {}) };
     } catch (error) {
-      return { running: false, message: (error as Error).message };
+      return { running: false, message: errorMessage(error) };
     }
   }
 
@@ -107,7 +107,7 @@ export class SettingsBackend {
       ]);
     } catch (error) {
       client.close();
-      throw error instanceof SettingsRequestError ? error : new SettingsRequestError(`NasCast refused the settings page: ${(error as Error).message}`);
+      throw error instanceof SettingsRequestError ? error : new SettingsRequestError(`NasCast refused the settings page: ${errorMessage(error)}`);
     } finally {
       clearTimeout(timer);
     }
@@ -123,7 +123,7 @@ export class SettingsBackend {
     try {
       config = JSON.parse(await readFile(this.#options.configPath, 'utf8')) as typeof config;
     } catch (error) {
-      throw new SettingsRequestError(`cannot read Homebridge's config (${(error as Error).message})`);
+      throw new SettingsRequestError(`cannot read Homebridge's config (${errorMessage(error)})`);
     }
     const block = config.platforms?.find((platform) => platform.platform === PLATFORM_NAME);
     if (!block) throw new SettingsRequestError('NasCast is not configured yet: add a media folder below and save');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errnoCode, PathOutsideRootError } from '../errors.ts';
+import { errnoCode, errorMessage, PathOutsideRootError } from '../errors.ts';
 import { isMediaId } from '../library/ids.ts';
 import type { MediaItem, SubtitleTrack } from '../library/model.ts';
 import { checkToken } from './auth.ts';
@@ -55,7 +55,7 @@ export async function openForResponse(
     } else if (errnoCode(error) === 'EACCES' || errnoCode(error) === 'EPERM') {
       sendError(response, 'FORBIDDEN', 'the file cannot be read (permission denied)');
     } else {
-      context.logger.error(`cannot open '${entry.name}': ${String(error)}`);
+      context.logger.error(`cannot open '${entry.name}': ${errorMessage(error)}`);
       sendError(response, 'INTERNAL', 'the file cannot be read');
     }
     return undefined;

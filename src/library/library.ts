@@ -2,7 +2,7 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, errnoCode } from '../errors.ts';
+import { ConfigError, errnoCode, errorMessage } from '../errors.ts';
 import { type Logger, partLogger } from '../logger.ts';
 import { fsPath, realPath } from './disk-names.ts';
 import { Limiter } from './limiter.ts';
@@ -95,7 +95,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
     const interval = this.#options.rescanInterval ?? 5 * 60_000;
     if (interval > 0) {
       this.#timer = setInterval(() => {
-        this.rescan().catch((error: unknown) => this.#logger.error(`periodic rescan failed: ${String(error)}`));
+        this.rescan().catch((error: unknown) => this.#logger.error(`periodic rescan failed: ${errorMessage(error)}`));
       }, interval);
       this.#timer.unref();
     }
@@ -211,7 +211,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
       if (!(await fs.stat(fsPath(realRoot))).isDirectory()) throw new Error('not a folder');
     } catch (error) {
       // An unmounted share: the root stays listed, empty, and comes back when RootRetry or a rescan finds it.
-      this.#logger.warn(`media folder '${root.name}' (${root.path}) is not available: ${(error as Error).message}`);
+      this.#logger.warn(`media folder '${root.name}' (${root.path}) is not available: ${errorMessage(error)}`);
       return new MediaFolder(root, '', root.name, false);
     }
     this.#realRoots.set(root.name, realRoot);
@@ -231,7 +231,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
       }
       this.#watcher?.sync(this.#tree);
       this.#retry.sync(this.#tree);
-    }).catch((error: unknown) => this.#logger.error(`rescan after a change failed: ${String(error)}`));
+    }).catch((error: unknown) => this.#logger.error(`rescan after a change failed: ${errorMessage(error)}`));
   }
 
   // A root that went away can be read again: scan it alone, not the whole library.
@@ -246,7 +246,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
       this.#watcher?.sync(this.#tree);
       this.#retry.sync(this.#tree);
       this.emit('updated', { path: fresh.path });
-    }).catch((error: unknown) => this.#logger.error(`rescan of media folder '${root.name}' failed: ${String(error)}`));
+    }).catch((error: unknown) => this.#logger.error(`rescan of media folder '${root.name}' failed: ${errorMessage(error)}`));
   }
 
   #scanContext(realRoot: string): ScanContext {

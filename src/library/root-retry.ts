@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import type { Logger } from '../logger.ts';
 import type { MediaFolder, MediaRootConfig } from './model.ts';
+import { errorMessage } from '../errors.ts';
 
 export interface RootRetryOptions {
   readonly logger: Logger;
@@ -71,7 +72,7 @@ export class RootRetry {
     const readable = await fs.opendir(waiting.root.path).then(
       (dir) => dir.close().then(() => true),
       (error: unknown) => {
-        this.#options.logger.debug(`media folder '${waiting.root.name}' is still not available: ${String(error)}`);
+        this.#options.logger.debug(`media folder '${waiting.root.name}' is still not available: ${errorMessage(error)}`);
         return false;
       },
     );

@@ -1,5 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { errnoCode } from '../errors.ts';
+import { errnoCode, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { fsPath } from './disk-names.ts';
 import type { MediaFolder } from './model.ts';
@@ -71,7 +71,7 @@ export class FolderWatcher {
       watcher = watch(fsPath(key), { persistent: false }, () => this.#changed(key));
     } catch (error) {
       if (errnoCode(error) === 'ENOSPC' || errnoCode(error) === 'EMFILE') this.#warnLimit('the inotify limit');
-      else this.#options.logger.debug(`cannot watch '${folder.path}': ${String(error)}`);
+      else this.#options.logger.debug(`cannot watch '${folder.path}': ${errorMessage(error)}`);
       return;
     }
     watcher.on('error', (error) => {

@@ -4,6 +4,7 @@ import { NS, PLATFORM_RECEIVER } from '../cast/namespaces.ts';
 import { protocolReady } from '../cast/protocol-ready.ts';
 import type { Logger } from '../logger.ts';
 import { selfSignedCertificate } from './certificate.ts';
+import { errorMessage } from '../errors.ts';
 
 type Json = Record<string, unknown>;
 
@@ -124,7 +125,7 @@ export class CastServer {
     try {
       this.#server.send(clientId, sourceId, destinationId, namespace, JSON.stringify(payload));
     } catch (error) {
-      this.#logger.debug(`simulator send to ${clientId} failed: ${(error as Error).message}`);
+      this.#logger.debug(`simulator send to ${clientId} failed: ${errorMessage(error)}`);
     }
   }
 
@@ -165,7 +166,7 @@ export class CastServer {
       try {
         this.#dispatch(clientId, sourceId, destinationId, namespace, data);
       } catch (error) {
-        this.#logger.warn(`simulator could not handle a ${namespace} message: ${(error as Error).message}`);
+        this.#logger.warn(`simulator could not handle a ${namespace} message: ${errorMessage(error)}`);
       }
     });
     await new Promise<void>((resolve, reject) => {

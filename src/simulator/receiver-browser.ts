@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { silentLogger, type Logger } from '../logger.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
+import { errorMessage } from '../errors.ts';
 
 /**
  * Flags for a headless Chromium that must not reach the outside: even with these it
@@ -89,7 +90,7 @@ export class ReceiverBrowser {
     await starting?.catch(() => {});
     const browser = this.#browser;
     this.#browser = undefined;
-    await browser?.close().catch((error: unknown) => this.#logger.debug(`simulator Chromium did not close cleanly: ${String(error)}`));
+    await browser?.close().catch((error: unknown) => this.#logger.debug(`simulator Chromium did not close cleanly: ${errorMessage(error)}`));
   }
 
   async #prepare(page: Page, url: string, bridge: ReceiverPageBridge, timeoutMs: number): Promise<ReceiverPage> {

@@ -187,7 +187,7 @@ export class ReceiverDevice {
       appMessage: (message) => {
         this.#options.appMessage(message);
         app.page?.deliver(message.namespace, message.senderId, message.data).catch((error: unknown) => {
-          this.#logger.debug(`simulator could not hand a ${message.namespace} message to the receiver page: ${String(error)}`);
+          this.#logger.debug(`simulator could not hand a ${message.namespace} message to the receiver page: ${errorMessage(error)}`);
         });
       },
     });
