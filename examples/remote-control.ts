@@ -2,10 +2,13 @@
 // ControlClient: the same calls as NasCast.player(), over the control channel.
 //
 //   node examples/remote-control.ts <server URL> <token> <device> [library path]
-//   node examples/remote-control.ts http://nas.lan:8585 "$(nascast token)" "Living Room TV" Films/Cartoons
+//   NASCAST_FINGERPRINT=AB:CD:… node examples/remote-control.ts https://nas.lan:8585 "$(nascast token)" "Living Room TV" Films/Cartoons
 //
 // The token is the server's (`nascast token` on that machine, or the Homebridge
-// plugin's settings page). Nothing else is needed on this machine.
+// plugin's settings page). With HTTPS (the default of `nascast serve` and the plugin),
+// $NASCAST_FINGERPRINT is the certificate's fingerprint that `nascast serve` prints (or
+// the settings page shows): the client checks it before it sends the token. Nothing else
+// is needed on this machine.
 import { ControlClient, ControlError } from 'homebridge-nascast';
 
 const [server, token, device, media] = process.argv.slice(2);
@@ -14,7 +17,8 @@ if (!server || !token || !device) {
   process.exit(2);
 }
 const url = new URL('/control', server.replace(/^http/, 'ws')).toString();
-const client = new ControlClient({ url, token });
+const fingerprint = process.env.NASCAST_FINGERPRINT;
+const client = new ControlClient({ url, token, ...(fingerprint ? { fingerprint } : {}) });
 client.on('reconnecting', ({ delayMs }) => console.log(`(connection lost; again in ${delayMs} ms)`));
 try {
   await client.connect();

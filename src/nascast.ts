@@ -217,7 +217,7 @@ export class NasCast extends EventEmitter<NasCastEvents> {
     const stored = options.secrets ?? (await loadSecrets(options.storage ?? defaultStorageDir()));
     const secrets = options.token ? { ...stored, token: options.token } : stored;
     const logger = this.#logger;
-    const tls = options.tls ? await loadTls(options.tls === true ? {} : options.tls, options.storage ?? defaultStorageDir()) : undefined;
+    const tls = options.tls ? await loadTls(options.tls === true ? {} : options.tls, options.storage ?? defaultStorageDir(), logger) : undefined;
     const library = new MediaLibrary({ roots: options.media, key: secrets.signingKey, logger, ...(options.rescanInterval === undefined ? {} : { rescanInterval: options.rescanInterval }) });
     const server = new MediaServer({ library, secrets, port: options.port ?? 8585, host: options.host ?? '0.0.0.0', logger, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}), ...(tls ? { tls } : {}) });
     server.on('error', (error) => this.#fail(error));

@@ -122,8 +122,9 @@ test('mistakes get one line that says what to do, and the exit code: 1 for error
   t.regex(refused.stderr, /^nascast: cannot reach the NasCast server at ws:\/\/127\.0\.0\.1:9\/control: is `nascast serve` running there\?\n$/);
   // Each server leaves a note of its own, named by its port.
   const noteName = (await fs.readdir(storage)).find((name) => /^nascast-server-\d+\.json$/.test(name))!;
-  const note = JSON.parse(await fs.readFile(path.join(storage, noteName), 'utf8')) as { controlUrl: string };
-  const badToken = await nascast(t, ['devices', '--server', note.controlUrl, '--token', 'x'.repeat(32)]);
+  const note = JSON.parse(await fs.readFile(path.join(storage, noteName), 'utf8')) as { controlUrl: string; fingerprint: string };
+  t.regex(note.controlUrl, /^wss:\/\//);
+  const badToken = await nascast(t, ['devices', '--server', note.controlUrl, '--fingerprint', note.fingerprint, '--token', 'x'.repeat(32)]);
   t.is(badToken.code, 1);
   t.regex(badToken.stderr, /refused the token: give the right one with --token/);
 });

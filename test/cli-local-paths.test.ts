@@ -30,7 +30,7 @@ test('cast of a file or folder in a folder the running server serves plays throu
   const { media, storage, kitchen, url } = await served(t);
   const file = await runToEnd(t, ['cast', 'Kitchen', path.join(media, 'Films', 'Clip.mp4'), '--json', '--storage', storage]);
   t.is(file.code, 0, file.stderr);
-  t.like(JSON.parse(file.stdout), { state: 'PLAYING', title: 'Clip', served: `the server at ${url.replace(/^http/, 'ws')}/control` });
+  t.like(JSON.parse(file.stdout), { state: 'PLAYING', title: 'Clip', served: `the server at ${url.replace(/^http/, 'wss')}/control` });
   t.true(contentId(kitchen)?.startsWith(`${url}/media/`), contentId(kitchen));
 
   const folder = await runToEnd(t, ['cast', 'Kitchen', path.join(media, 'Films', 'Cartoons'), '--json', '--storage', storage]);
@@ -43,7 +43,7 @@ test('cast of a file or folder in a folder the running server serves plays throu
   await fs.symlink(path.join(media, 'Films', 'Clip.mp4'), path.join(links, 'Clip.mp4'));
   const linked = await runToEnd(t, ['cast', 'Kitchen', path.join(links, 'Clip.mp4'), '--json', '--storage', storage]);
   t.is(linked.code, 0, linked.stderr);
-  t.like(JSON.parse(linked.stdout), { title: 'Clip', served: `the server at ${url.replace(/^http/, 'ws')}/control` });
+  t.like(JSON.parse(linked.stdout), { title: 'Clip', served: `the server at ${url.replace(/^http/, 'wss')}/control` });
 });
 
 test('cast of a file outside the folders the running server serves is refused, naming them', async (t) => {

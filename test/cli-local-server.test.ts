@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
-import { exitedWithin, runCli, runToEnd, type CliProcess } from './helpers/cli.ts';
+import { exitedWithin, runCli, runToEnd, servedAddresses, type CliProcess, type ServedAddresses } from './helpers/cli.ts';
 import { tempDir, writeTree } from './helpers/media-server.ts';
 import { startSimulator } from './helpers/simulator.ts';
 
@@ -13,10 +13,8 @@ import { startSimulator } from './helpers/simulator.ts';
 
 const TOKEN = 'a-token-of-our-own-0123456789';
 
-interface Served {
+interface Served extends ServedAddresses {
   readonly cli: CliProcess;
-  readonly url: string;
-  readonly port: number;
   readonly media: string;
 }
 
@@ -24,8 +22,7 @@ async function serve(t: ExecutionContext, storage: string, args: string[] = [], 
   const media = await tempDir(t);
   await writeTree(media, { 'Films/Clip.mp4': 'clip' });
   const cli = runCli(t, ['serve', '--media', `Films=${media}/Films`, '--port', '0', '--host', '127.0.0.1', '--storage', storage, '--no-discovery', ...args], env);
-  const [, url, port] = await cli.line(/^NasCast listening on (http:\/\/127\.0\.0\.1:(\d+))\n/m);
-  return { cli, url: url!, port: Number(port), media };
+  return { cli, ...(await servedAddresses(cli)), media };
 }
 
 async function stop(server: Served): Promise<void> {
@@ -67,7 +64,12 @@ test('the commands on this machine reach a server started on a token of its own 
   t.is(ls.code, 0, ls.stderr);
   t.deepEqual((JSON.parse(ls.stdout) as { folders: Array<{ name: string }> }).folders.map((folder) => folder.name), ['Films']);
   // Over TCP the stored token is refused: the socket is what lets the local command in.
-  const overPort = await runToEnd(t, ['ls', '--server', server.url, '--storage', storage]);
+  // (Named by its address with this storage folder, the server is reached over its socket
+  // too: the stored token goes to another folder to make the command take the port.)
+  const elsewhere = await storageDir(t);
+  await fs.mkdir(elsewhere, { mode: 0o700 });
+  await fs.copyFile(path.join(storage, 'nascast-secrets.json'), path.join(elsewhere, 'nascast-secrets.json'));
+  const overPort = await runToEnd(t, ['ls', '--server', server.httpsUrl, '--fingerprint', server.fingerprint, '--storage', elsewhere]);
   t.is(overPort.code, 1);
   t.regex(overPort.stderr, /refused the token/);
   await stop(server);

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import test from 'ava';
-import { runCli } from './helpers/cli.ts';
+import { runCli, servedAddresses } from './helpers/cli.ts';
 import { tempDir, writeTree } from './helpers/media-server.ts';
 import { request } from './helpers/raw-http.ts';
 
@@ -17,18 +17,20 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   test(`nascast serve says where it listens when ready, serves, and stops cleanly on ${signal}`, async (t) => {
     const { media, storage } = await setup(t);
     const cli = runCli(t, ['serve', '--media', `Films=${media}/Films`, '--port', '0', '--host', '127.0.0.1', '--storage', storage, '--no-discovery']);
-    const [, url] = await cli.line(/^NasCast listening on (http:\/\/127\.0\.0\.1:\d+)\n/);
+    const { url, httpsUrl } = await servedAddresses(cli);
     const [, receiverUrl] = await cli.line(/Open this on any screen to cast to it: (\S+)\n/);
-    t.regex(cli.stdout, /Control channel: ws:\/\/127\.0\.0\.1:\d+\/control\n/);
-    t.is(cli.stdout.trim().split('\n').length, 3, 'ready: where it listens, the control channel, the receiver link');
+    t.regex(cli.stdout, /Control channel: wss:\/\/127\.0\.0\.1:\d+\/control\n/);
+    t.is(cli.stdout.trim().split('\n').length, 4, 'ready: where it listens, the control channel, HTTPS and its fingerprint, the receiver link');
     // The receiver link opens the receiver page, with a register-only token (not the install's).
     const receiverPage = new URL(receiverUrl!);
     t.is(receiverPage.searchParams.get('name'), 'Browser');
     t.regex(receiverPage.searchParams.get('token') ?? '', /^r1\./);
-    const page = await request(url!, receiverPage.pathname + receiverPage.search);
+    // Devices keep plain HTTP: the receiver page and /healthz are served there.
+    t.is(receiverPage.origin, url);
+    const page = await request(url, receiverPage.pathname + receiverPage.search);
     t.is(page.status, 200);
     t.regex(page.body.toString(), /<video class="castMediaElement"/);
-    const health = await request(url!, '/healthz');
+    const health = await request(url, '/healthz');
     t.is(health.status, 200);
     t.is(JSON.parse(health.body.toString()).media, 1);
 
@@ -37,8 +39,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const { token } = JSON.parse(await fs.readFile(secretsFile, 'utf8')) as { token: string };
     t.is((await fs.stat(secretsFile)).mode & 0o777, 0o600);
     t.false(cli.stdout.includes(token) || cli.stderr.includes(token));
-    const listing = await request(url!, '/api/library', { headers: { authorization: `Bearer ${token}` } });
+    const listing = await request(httpsUrl, '/api/library', { headers: { authorization: `Bearer ${token}` } });
     t.is(JSON.parse(listing.body.toString()).folders[0].name, 'Films');
+    // The token over plain HTTP has crossed the network in clear: refused.
+    t.is((await request(url, '/api/library', { headers: { authorization: `Bearer ${token}` } })).status, 403);
 
     cli.child.kill(signal);
     t.is(await cli.exited, 0);
@@ -48,8 +52,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 test('--token replaces the stored token', async (t) => {
   const { media, storage } = await setup(t);
   const cli = runCli(t, ['serve', '--media', media, '--port', '0', '--host', '127.0.0.1', '--storage', storage, '--token', 'my-own-token-123456']);
-  const [, url] = await cli.line(/listening on (\S+)\n/);
-  t.is((await request(url!, '/api/library', { headers: { authorization: 'Bearer my-own-token-123456' } })).status, 200);
+  const { httpsUrl } = await servedAddresses(cli);
+  t.is((await request(httpsUrl, '/api/library', { headers: { authorization: 'Bearer my-own-token-123456' } })).status, 200);
   cli.child.kill('SIGTERM');
   t.is(await cli.exited, 0);
 });

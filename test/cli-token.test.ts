@@ -3,19 +3,18 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import test, { type ExecutionContext } from 'ava';
-import { runCli } from './helpers/cli.ts';
+import { runCli, servedAddresses, type ServedAddresses } from './helpers/cli.ts';
 import { tempDir, writeTree } from './helpers/media-server.ts';
 import { request } from './helpers/raw-http.ts';
 
 const TOKEN = 'a-token-of-our-own-0123456789';
 
-async function serve(t: ExecutionContext, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ url: string; storage: string }> {
+async function serve(t: ExecutionContext, args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServedAddresses & { storage: string }> {
   const media = await tempDir(t);
   await writeTree(media, { 'Films/film.mp4': 'film' });
   const storage = path.join(await tempDir(t), 'config');
   const cli = runCli(t, ['serve', '--media', media, '--port', '0', '--host', '127.0.0.1', '--storage', storage, '--no-discovery', ...args], env);
-  const [, url] = await cli.line(/listening on (\S+)\n/);
-  return { url: url!, storage };
+  return { ...(await servedAddresses(cli)), storage };
 }
 
 async function apiStatus(url: string, token: string): Promise<number> {
@@ -25,26 +24,26 @@ async function apiStatus(url: string, token: string): Promise<number> {
 test('serve takes its token from --token-file, so that it is not in ps', async (t) => {
   const file = path.join(await tempDir(t), 'token');
   await fs.writeFile(file, `${TOKEN}\nthe second line is not read\n`, { mode: 0o600 });
-  const { url } = await serve(t, ['--token-file', file]);
-  t.is(await apiStatus(url, TOKEN), 200);
-  t.is(await apiStatus(url, 'the-second-line-is-not-read'), 401);
+  const { httpsUrl } = await serve(t, ['--token-file', file]);
+  t.is(await apiStatus(httpsUrl, TOKEN), 200);
+  t.is(await apiStatus(httpsUrl, 'the-second-line-is-not-read'), 401);
 });
 
 test('serve takes its token from $NASCAST_TOKEN', async (t) => {
-  const { url } = await serve(t, [], { NASCAST_TOKEN: TOKEN });
-  t.is(await apiStatus(url, TOKEN), 200);
+  const { httpsUrl } = await serve(t, [], { NASCAST_TOKEN: TOKEN });
+  t.is(await apiStatus(httpsUrl, TOKEN), 200);
 });
 
 test('the control commands take the server token from --token-file too', async (t) => {
-  const { url, storage } = await serve(t, [], { NASCAST_TOKEN: TOKEN });
+  const { httpsUrl, fingerprint } = await serve(t, [], { NASCAST_TOKEN: TOKEN });
   const file = path.join(await tempDir(t), 'token');
   await fs.writeFile(file, TOKEN);
   // Another storage folder: the token can only come from the file.
   const elsewhere = await tempDir(t);
-  const ls = runCli(t, ['ls', '--server', url, '--token-file', file, '--storage', elsewhere, '--json']);
+  const ls = runCli(t, ['ls', '--server', httpsUrl, '--fingerprint', fingerprint, '--token-file', file, '--storage', elsewhere, '--json']);
   t.is(await ls.exited, 0, ls.stderr);
   t.like(JSON.parse(ls.stdout), { path: '' });
-  const wrong = runCli(t, ['ls', '--server', url, '--storage', storage], { NASCAST_TOKEN: 'not-the-token-at-all-0000' });
+  const wrong = runCli(t, ['ls', '--server', httpsUrl, '--fingerprint', fingerprint, '--storage', elsewhere], { NASCAST_TOKEN: 'not-the-token-at-all-0000' });
   t.is(await wrong.exited, 1);
   t.regex(wrong.stderr, /refused the token: give the right one with --token, --token-file or \$NASCAST_TOKEN/);
 });

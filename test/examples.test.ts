@@ -3,13 +3,13 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import test, { type ExecutionContext } from 'ava';
 import { NasCast } from '../src/nascast.ts';
-import { eventually } from './helpers/media-server.ts';
+import { eventually, tempDir } from './helpers/media-server.ts';
 import { request } from './helpers/raw-http.ts';
 import { startSimulator } from './helpers/simulator.ts';
 
 /** Runs `examples/<name>` to its end; resolves with its exit code and output. */
-async function runExample(t: ExecutionContext, name: string, args: string[] = []): Promise<{ code: number | null; output: string; errors: string }> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL(`../examples/${name}`, import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function runExample(t: ExecutionContext, name: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string; errors: string }> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL(`../examples/${name}`, import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   t.teardown(() => child.kill('SIGKILL'));
   let output = '';
   let errors = '';
@@ -85,21 +85,22 @@ test('examples/play-a-folder.ts plays a folder as a queue on the device it is gi
   t.is(tv.mediaStatus()?.playerState, 'IDLE', 'stopped at the end');
 });
 
-test('examples/remote-control.ts drives a NasCast through ControlClient with the token', async (t) => {
+test('examples/remote-control.ts drives a NasCast over HTTPS through ControlClient with the token and the pinned fingerprint', async (t) => {
   const tv = await startSimulator(t, { name: 'Den' });
   const token = randomBytes(24).toString('base64url');
-  const cast = new NasCast({ media: [{ name: 'Samples', path: fileURLToPath(new URL('../examples/media', import.meta.url)) }], port: 0, host: '127.0.0.1', secrets: { token, signingKey: randomBytes(32) }, discovery: false, devices: [`Den=${tv.host}:${tv.port}`], rescanInterval: 0 });
+  const cast = new NasCast({ media: [{ name: 'Samples', path: fileURLToPath(new URL('../examples/media', import.meta.url)) }], port: 0, host: '127.0.0.1', secrets: { token, signingKey: randomBytes(32) }, discovery: false, devices: [`Den=${tv.host}:${tv.port}`], rescanInterval: 0, tls: true, storage: await tempDir(t) });
   t.teardown(() => cast.stop());
   await cast.start();
   await eventually(() => cast.devices().length === 1, 5000, 'the device listed');
-  const { code, output, errors } = await runExample(t, 'remote-control.ts', [cast.url, token, 'Den', 'Samples/Music']);
+  const pinned = { NASCAST_FINGERPRINT: cast.fingerprint! };
+  const { code, output, errors } = await runExample(t, 'remote-control.ts', [cast.peopleUrl, token, 'Den', 'Samples/Music'], pinned);
   t.is(code, 0, errors);
   t.regex(output, /^devices: Den$/m);
   t.regex(output, /^library: Samples$/m);
   t.regex(output, /^playing Samples\/Music after \d+ ms$/m);
   t.regex(output, /^now: PLAYING at volume 25%$/m);
   t.is(tv.volume.level, 0.25);
-  const refused = await runExample(t, 'remote-control.ts', [cast.url, 'not-the-token-at-all', 'Den']);
+  const refused = await runExample(t, 'remote-control.ts', [cast.peopleUrl, 'not-the-token-at-all', 'Den'], pinned);
   t.is(refused.code, 1);
   t.regex(refused.errors, /^UNAUTHORIZED: /m);
 });

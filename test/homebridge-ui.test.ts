@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test, { type ExecutionContext } from 'ava';
+import { loadTls } from '../src/http/tls.ts';
 import { NasCast } from '../src/nascast.ts';
 import { launchChromium, requireTestNamespace } from './helpers/chromium.ts';
 import { makeMp4 } from './helpers/ffmpeg.ts';
@@ -75,7 +76,7 @@ async function runningPlugin(t: ExecutionContext): Promise<{ ui: UiProcess; tv: 
   await mkdir(path.join(media, 'Films', 'Cartoons'), { recursive: true });
   await makeMp4(path.join(media, 'Films', 'Cartoons', 'Episode 1.mp4'), { seconds: 10, faststart: true });
   const tv = await startSimulator(t, { name: 'Den' });
-  const nascast = new NasCast({ media: [{ name: 'Films', path: path.join(media, 'Films') }], port, host: '127.0.0.1', storage: path.join(env.HOMEBRIDGE_STORAGE_PATH!, 'nascast'), discovery: false, devices: [{ host: tv.host, port: tv.port, name: 'Den' }], rescanInterval: 0 });
+  const nascast = new NasCast({ media: [{ name: 'Films', path: path.join(media, 'Films') }], port, host: '127.0.0.1', storage: path.join(env.HOMEBRIDGE_STORAGE_PATH!, 'nascast'), discovery: false, devices: [{ host: tv.host, port: tv.port, name: 'Den' }], rescanInterval: 0, tls: true });
   t.teardown(() => nascast.stop());
   await nascast.start();
   await eventually(() => nascast.devices().length === 1, 10_000, 'the device found');
@@ -141,10 +142,11 @@ test('the settings page in Chromium, on the real server script: shows the device
 });
 
 test('the settings server lists the devices and the library of the running plugin, and its test cast plays', async (t) => {
-  // The plugin as it runs in Homebridge: its secrets in <storage>/nascast.
+  // The plugin as it runs in Homebridge: its secrets in <storage>/nascast, HTTPS on (the default).
   const { ui, tv, port } = await runningPlugin(t);
   const state = await ui.request('/state');
-  t.like(state, { success: true, data: { running: true, url: `ws://127.0.0.1:${port}/control` } });
+  t.like(state, { success: true, data: { running: true, url: `wss://127.0.0.1:${port}/control` } });
+  t.regex(String(state.data.fingerprint), /^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/);
   const devices = await ui.request('/devices');
   t.true(devices.success);
   t.like((devices.data as unknown as Array<{ name: string; online: boolean }>)[0], { name: 'Den', online: true });
@@ -173,6 +175,8 @@ test('with the plugin not running, or not configured, the page is told why in wo
   const env = await homebridgeStorage(t, port);
   await mkdir(path.join(env.HOMEBRIDGE_STORAGE_PATH!, 'nascast'));
   await writeFile(path.join(env.HOMEBRIDGE_STORAGE_PATH!, 'nascast', 'nascast-secrets.json'), JSON.stringify({ token: 'x'.repeat(32), signingKey: 'a' }));
+  // What a first start left besides the secrets: the self-signed certificate.
+  await loadTls({}, path.join(env.HOMEBRIDGE_STORAGE_PATH!, 'nascast'));
   const ui = new UiProcess(t, env);
   await ui.ready;
   const state = await ui.request('/state');

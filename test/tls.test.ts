@@ -68,6 +68,10 @@ test('tls: over plain HTTP, the web page and the API redirect to HTTPS, a token 
   t.is(clear.status, 403);
   t.regex(((await clear.json()) as { message: string }).message, /must not cross the network in clear: use https:\/\//);
   t.is((await fetch(`${origin}/healthz`)).status, 200);
+  // The receiver page's link (the one `serve` prints) is a device's, with a register-only token.
+  const receiverPage = await fetch(nascast.control.receiverPageUrl('Tablet'), { redirect: 'manual' });
+  t.is(receiverPage.status, 200);
+  t.true(nascast.control.receiverPageUrl('Tablet').startsWith(`${origin}/receiver/?`));
   const media = nascast.media(nascast.library.find('film')!);
   t.true(media.url.startsWith('http://'), 'devices get plain HTTP URLs');
   const film = await fetch(media.url.replace(/^http:\/\/[^/]+/, origin));

@@ -33,7 +33,8 @@ export function serveCommand(program: Command): void {
     .option('-p, --port <port>', 'port for HTTP and the control channel', parsePort, 8585)
     .option('--host <address>', 'address to listen on', '0.0.0.0');
   withTokenOptions(command, 'the API token to use instead of the stored one')
-    .option('--tls', 'HTTPS and wss:// for the web page, the API and controllers (devices keep HTTP for media): a self-signed certificate, made once and kept in the storage folder')
+    .option('--tls', 'HTTPS and wss:// for the web page, the API and controllers: the default')
+    .option('--no-tls', 'plain HTTP for the web page, the API and controllers too (by default they use HTTPS and wss:// with a self-signed certificate, made once and kept in the storage folder; devices keep HTTP for media)')
     .option('--cert <file>', 'with HTTPS: your PEM certificate (with its chain) instead of a self-signed one; needs --key')
     .option('--key <file>', 'the PEM private key of --cert')
     .option('--public-url <url>', 'base URL devices use to reach this server (reverse proxy, NAT)')
@@ -120,6 +121,8 @@ Examples:
 async function announceLocally(nascast: NasCast, options: ServeOptions, port: number, logger: Logger): Promise<LocalSocket | undefined> {
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${host}:${port}`;
+  // With HTTPS, a command reaching this server over its port needs https:// and the fingerprint.
+  const reach = nascast.fingerprint ? `https://${host}:${port} --fingerprint ${nascast.fingerprint}` : url;
   const socket = socketPath(options.storage, port);
   let local: LocalSocket | undefined;
   let problem: string | undefined;
@@ -128,16 +131,17 @@ async function announceLocally(nascast: NasCast, options: ServeOptions, port: nu
   } catch (error) {
     // Its note, of the same name, is that server's, not ours to write over.
     if (error instanceof SocketInUseError) {
-      logger.warn(`another nascast server with this storage folder has port ${port} (on another address) and its local socket: other nascast commands on this machine reach this server only with --server ${url}`);
+      logger.warn(`another nascast server with this storage folder has port ${port} (on another address) and its local socket: other nascast commands on this machine reach this server only with --server ${reach}`);
       return undefined;
     }
     problem = errnoCode(error) ?? errorMessage(error);
   }
   const tokenGiven = tokenSource(options);
   try {
-    await noteServer(options.storage, { pid: process.pid, port, url, controlUrl: `ws://${host}:${port}/control`, roots: await realRoots(options.media), ...(local ? { socket: local.path } : {}), ...(tokenGiven ? { tokenGiven } : {}) });
+    const tcp = nascast.fingerprint ? { controlUrl: `wss://${host}:${port}/control`, fingerprint: nascast.fingerprint } : { controlUrl: `ws://${host}:${port}/control` };
+    await noteServer(options.storage, { pid: process.pid, port, url, ...tcp, roots: await realRoots(options.media), ...(local ? { socket: local.path } : {}), ...(tokenGiven ? { tokenGiven } : {}) });
   } catch (error) {
-    logger.warn(`cannot leave the note ${notePath(options.storage, port)} (${errnoCode(error) ?? errorMessage(error)}): other nascast commands on this machine reach this server only with --server ${url}`);
+    logger.warn(`cannot leave the note ${notePath(options.storage, port)} (${errnoCode(error) ?? errorMessage(error)}): other nascast commands on this machine reach this server only with --server ${reach}`);
     return local;
   }
   if (problem) logger.warn(`cannot listen on the local socket ${socket} (${problem}): other nascast commands on this machine reach this server over its port, with its token`);
@@ -158,9 +162,10 @@ function parentGone(logger: Logger): Promise<void> {
   });
 }
 
-/** --tls, or --cert and --key (your certificate), as NasCast's tls option. */
+/** HTTPS unless --no-tls: self-signed, or --cert and --key (your certificate), as NasCast's tls option. */
 function tlsOf(options: ServeOptions): true | { certFile: string; keyFile: string } | undefined {
-  if (options.cert === undefined && options.key === undefined) return options.tls ? true : undefined;
+  if (options.cert === undefined && options.key === undefined) return options.tls === false ? undefined : true;
+  if (options.tls === false) throw new UsageError('--no-tls turns HTTPS off: leave out --cert and --key, or --no-tls');
   if (options.cert === undefined || options.key === undefined) throw new UsageError('--cert and --key go together: the certificate and its private key');
   return { certFile: options.cert, keyFile: options.key };
 }

@@ -33,8 +33,10 @@ export interface RunningServer {
   readonly port: number;
   /** Its HTTP address as this machine reaches it. */
   readonly url: string;
-  /** The control channel over TCP (with the token). */
+  /** The control channel over TCP (with the token): `wss://` with HTTPS on. */
   readonly controlUrl: string;
+  /** With HTTPS on: the SHA-256 fingerprint of its certificate, for commands that reach it over TCP. */
+  readonly fingerprint?: string;
   /** The Unix socket whose controllers need no token; absent if it could not be made. */
   readonly socket?: string;
   readonly roots: readonly NotedRoot[];
@@ -90,10 +92,10 @@ async function readNote(file: string): Promise<RunningServer | undefined> {
   } catch {
     return undefined;
   }
-  const { pid, port, url, controlUrl, socket, roots, tokenGiven } = parsed;
+  const { pid, port, url, controlUrl, fingerprint, socket, roots, tokenGiven } = parsed;
   if (typeof pid !== 'number' || typeof port !== 'number' || typeof url !== 'string' || typeof controlUrl !== 'string' || !Array.isArray(roots)) return undefined;
   if (!(roots as unknown[]).every((root) => typeof (root as Partial<NotedRoot> | null)?.name === 'string' && typeof (root as Partial<NotedRoot>).path === 'string')) return undefined;
-  return { pid, port, url, controlUrl, roots, ...(typeof socket === 'string' ? { socket } : {}), ...(typeof tokenGiven === 'string' ? { tokenGiven } : {}) };
+  return { pid, port, url, controlUrl, roots, ...(typeof fingerprint === 'string' ? { fingerprint } : {}), ...(typeof socket === 'string' ? { socket } : {}), ...(typeof tokenGiven === 'string' ? { tokenGiven } : {}) };
 }
 
 function processRuns(pid: number): boolean {

@@ -6,7 +6,7 @@ import { consoleLogger, ControlClient, ControlError, defaultStorageDir, type Dev
 import { discoveryTarget, nasCastTarget } from './in-process.ts';
 import { collectDevice, parseMedia, parseSeconds, UsageError } from './options.ts';
 import { controlUrlOf, runningServers, type RunningServer } from './server-file.ts';
-import { givenToken, withTokenOptions, type TokenOptions } from './token-options.ts';
+import { givenToken, tokenSource, withTokenOptions, type TokenOptions } from './token-options.ts';
 
 /** The options every subcommand that talks to NasCast takes. */
 export interface TargetOptions extends TokenOptions {
@@ -23,7 +23,7 @@ export interface TargetOptions extends TokenOptions {
 
 /** Adds the options of {@link TargetOptions} to `command`. */
 export function withTargetOptions(command: Command): Command {
-  return withTokenOptions(command.option('--server <url>', 'a NasCast server to drive (http://nas:8585, https://nas:8585); default: the one `nascast serve` runs here, else none').option('--fingerprint <sha256>', "with an https:// server: its certificate's SHA-256 fingerprint, as `nascast serve --tls` prints it"), "the server's token (default: $NASCAST_TOKEN, else the one in the storage folder; none for the server running here)")
+  return withTokenOptions(command.option('--server <url>', 'a NasCast server to drive (http://nas:8585, https://nas:8585); default: the one `nascast serve` runs here, else none').option('--fingerprint <sha256>', "with an https:// server: its certificate's SHA-256 fingerprint, as `nascast serve` prints it"), "the server's token (default: $NASCAST_TOKEN, else the one in the storage folder; none for the server running here)")
     .option('--storage <dir>', 'the folder of the token file, where a server running here leaves its note and socket', defaultStorageDir())
     .option('-m, --media <[name=]dir>', 'with no server: a media folder to serve for this command, repeatable', parseMedia, [])
     .option('--device <[name=]host[:port]>', 'with no server: a Chromecast to reach by address ([name=]host[:port]), repeatable', collectDevice, [])
@@ -58,8 +58,13 @@ const LOCAL_TOKEN = 'local';
  */
 export async function openTarget(options: TargetOptions): Promise<Target> {
   const logger = consoleLogger({ debug: options.debug ?? false });
-  if (options.server) return givenServerTarget(options);
   const servers = await runningServers(options.storage);
+  if (options.server) {
+    // A server running here, named by its address: its local socket, with no token or
+    // certificate to give. A token given says the port is meant (a remote's view of it).
+    const here = tokenSource(options) === undefined ? servers.find((server) => sameServer(server, options.server!)) : undefined;
+    return here ? notedServerTarget(here, options) : givenServerTarget(options);
+  }
   if (servers.length > 1) throw severalServers(servers, options.storage);
   if (servers[0]) return notedServerTarget(servers[0], options);
   return options.media.length > 0 ? nasCastTarget(options, logger) : discoveryTarget(options, logger);
@@ -70,6 +75,18 @@ export function severalServers(servers: readonly RunningServer[], storage: strin
   return new UsageError(`${servers.length} nascast servers run with the storage folder ${storage}: say which with ${servers.map((server) => `--server ${server.url}`).join(' or ')}`);
 }
 
+/** True when `given` (an http(s):// or ws(s):// address) is this machine's address of `server`. */
+function sameServer(server: RunningServer, given: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(controlUrlOf(given));
+  } catch {
+    return false;
+  }
+  const port = url.port === '' ? (url.protocol === 'wss:' ? 443 : 80) : Number(url.port);
+  return port === server.port && [new URL(server.url).hostname, '127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+}
+
 /** The server given with --server, over TCP, with the token given or stored. */
 export async function givenServerTarget(options: TargetOptions): Promise<Target> {
   const url = controlUrlOf(options.server!);
@@ -78,7 +95,7 @@ export async function givenServerTarget(options: TargetOptions): Promise<Target>
 
 /** A server running here: over its socket, with no token; over its port, with the token, if it has no socket. */
 export async function notedServerTarget(server: RunningServer, options: TargetOptions): Promise<Target> {
-  if (server.socket === undefined) return connectedTarget(server.controlUrl, await tokenOf(options), `the server at ${server.controlUrl}`);
+  if (server.socket === undefined) return connectedTarget(server.controlUrl, await tokenOf(options), `the server at ${server.controlUrl}`, server.fingerprint);
   // Named as before the socket (by its control channel), which scripts may read in `cast --json`.
   return connectedTarget(`ws+unix:${server.socket}:/control`, LOCAL_TOKEN, `the server at ${server.controlUrl}`);
 }
@@ -101,7 +118,7 @@ async function connectedTarget(url: string, token: string, where: string, finger
   } catch (error) {
     client.close();
     if (error instanceof ControlError && error.code === 'UNAUTHORIZED' && /not the one pinned/.test(error.message)) throw error;
-    if (error instanceof ControlError && error.code === 'UNAUTHORIZED' && /in clear/.test(error.message)) throw new ControlError('UNAUTHORIZED', `${where} takes the token only over HTTPS: give --server https://… (and --fingerprint, as \`nascast serve --tls\` prints it)`);
+    if (error instanceof ControlError && error.code === 'UNAUTHORIZED' && /in clear/.test(error.message)) throw new ControlError('UNAUTHORIZED', `${where} takes the token only over HTTPS: give --server https://… (and --fingerprint, as \`nascast serve\` prints it)`);
     if (error instanceof ControlError && error.code === 'UNAUTHORIZED') throw new ControlError('UNAUTHORIZED', `${where} refused the token: give the right one with --token, --token-file or $NASCAST_TOKEN (\`nascast token\` on that machine shows it)`);
     throw error;
   } finally {

@@ -190,9 +190,9 @@ function optionalText(raw: Raw, key: string, at: string): string | undefined {
   return value.trim() || undefined;
 }
 
-function flag(raw: Raw, key: string, at: string): boolean {
+function flag(raw: Raw, key: string, at: string, fallback = false): boolean {
   const value = raw[key];
-  if (value === undefined) return false;
+  if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw new ConfigError(`${at}.${key} must be true or false, not ${JSON.stringify(value)}`);
   return value;
 }
@@ -207,7 +207,8 @@ function integer(raw: Raw, key: string, at: string, fallback: number, min: numbe
 function tlsSettings(raw: Raw): PlatformSettings['tls'] {
   const certFile = optionalText(raw, 'certFile', 'certFile');
   const keyFile = optionalText(raw, 'keyFile', 'keyFile');
-  if (!flag(raw, 'https', 'https')) {
+  // On unless turned off: the API token must not cross the LAN in clear (issue 19).
+  if (!flag(raw, 'https', 'https', true)) {
     if (certFile !== undefined || keyFile !== undefined) throw new ConfigError('certFile and keyFile are for HTTPS: turn on https, or leave them empty');
     return undefined;
   }

@@ -136,7 +136,7 @@ export class SettingsBackend {
       throw new SettingsRequestError('NasCast has not started yet (it makes its token at first start): save the settings and restart Homebridge');
     }
     if (typeof token !== 'string') throw new SettingsRequestError(`${secretsFile} is damaged: delete it and restart Homebridge`);
-    return { port, token, fingerprint: block.https === true ? await this.#readFingerprint(block) : undefined };
+    return { port, token, fingerprint: block.https !== false ? await this.#readFingerprint(block) : undefined };
   }
 
   async #readFingerprint(block: Record<string, unknown>): Promise<string> {

@@ -7,6 +7,7 @@ export type PlainRefusal = { readonly redirect: string } | { readonly refuse: st
 // People's pages and the API: over HTTPS. Media, subtitles, the receiver page and
 // /healthz stay on plain HTTP for devices (their URLs carry grants, never the token).
 const PEOPLE = /^\/(index\.html|web\/.*|app\/web\/.*|api\/.*)?$/;
+const RECEIVER_PAGE = /^\/receiver\/(index\.html)?$/;
 
 /**
  * With HTTPS on, a request over plain HTTP that carries the API token is refused (it
@@ -15,7 +16,8 @@ const PEOPLE = /^\/(index\.html|web\/.*|app\/web\/.*|api\/.*)?$/;
  */
 export function plainRefusal(request: IncomingMessage, pathname: string, query: URLSearchParams): PlainRefusal | undefined {
   if ((request.socket as Partial<TLSSocket>).encrypted === true) return undefined;
-  if (request.headers.authorization !== undefined || query.has('token')) {
+  // The receiver page is a device's: its link carries a register-only receiver token, made for plain HTTP.
+  if (request.headers.authorization !== undefined || (query.has('token') && !RECEIVER_PAGE.test(pathname))) {
     return { refuse: 'the API token must not cross the network in clear: use https:// (and, if this network is not yours, make a new token with `nascast token --rotate`)' };
   }
   if (!PEOPLE.test(pathname)) return undefined;

@@ -29,16 +29,20 @@ export interface TlsOptions {
 export const TLS_CERT_FILE = 'nascast-cert.pem';
 export const TLS_KEY_FILE = 'nascast-key.pem';
 
+// Where the storage folder cannot take a file, for lack of rights rather than by mistake.
+const UNWRITABLE = new Set(['EROFS', 'EACCES', 'EPERM']);
+
 // Certificates and keys are small: more is not read.
 const MAX_PEM_BYTES = 64 * 1024;
 
 /**
  * The certificate and key: the files given, or the self-signed pair in `storage`,
  * made at first start (an EC P-256 key, ten years, this machine's names and
- * addresses). Rejects with `ConfigError` for files that cannot be read or do not
- * match, `SecretsError` when the pair cannot be kept.
+ * addresses). A storage folder without write rights gets a pair for this run, with
+ * a warning to `log`. Rejects with `ConfigError` for files that cannot be read or do
+ * not match, `SecretsError` when the pair cannot be kept for another reason.
  */
-export async function loadTls(options: TlsOptions, storage: string): Promise<TlsMaterial> {
+export async function loadTls(options: TlsOptions, storage: string, log: { warn(message: string): void } = { warn: () => {} }): Promise<TlsMaterial> {
   if ((options.certFile === undefined) !== (options.keyFile === undefined)) throw new ConfigError('tls: give both a certificate file and its key file, or neither (NasCast then makes a self-signed pair)');
   if (options.certFile !== undefined && options.keyFile !== undefined) {
     return material(await readPem(options.certFile, 'certificate'), await readPem(options.keyFile, 'key'), false);
@@ -50,8 +54,18 @@ export async function loadTls(options: TlsOptions, storage: string): Promise<Tls
   try {
     await fs.mkdir(storage, { recursive: true, mode: 0o700 });
     await fs.writeFile(keyFile, made.key, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // A read-only storage folder (item 11: only the secrets are required) still serves
+    // HTTPS; what it loses is a fingerprint that stays the same from one start to the next.
+    if (!UNWRITABLE.has(errnoCode(error) ?? '')) throw new SecretsError(`cannot keep the self-signed certificate in ${storage}: ${errnoCode(error) ?? errorMessage(error)}`, { cause: error });
+    log.warn(`cannot keep the self-signed certificate in ${storage} (${errnoCode(error)}): this run uses one made now, so its fingerprint changes at every start`);
+    return material(made.cert, made.key, true);
+  }
+  try {
     await fs.writeFile(certFile, made.cert, { mode: 0o644, flag: 'wx' });
   } catch (error) {
+    // Half a pair would stop the next start: the key goes too.
+    await fs.rm(keyFile, { force: true }).catch(() => {});
     throw new SecretsError(`cannot keep the self-signed certificate in ${storage}: ${errnoCode(error) ?? errorMessage(error)}`, { cause: error });
   }
   return material(made.cert, made.key, true);

@@ -90,3 +90,21 @@ export async function runToEnd(t: ExecutionContext, args: string[], env: NodeJS.
   const code = await exitedWithin(cli, ms);
   return { code, stdout: cli.stdout, stderr: cli.stderr };
 }
+
+/** Where a `nascast serve` (HTTPS by default) said it listens, once it has. */
+export interface ServedAddresses {
+  /** Devices' address: plain HTTP, for media, /healthz and the receiver page. */
+  readonly url: string;
+  readonly port: number;
+  /** People's and controllers' address (the API, the web page). */
+  readonly httpsUrl: string;
+  /** Its certificate's SHA-256 fingerprint, as --fingerprint takes it. */
+  readonly fingerprint: string;
+}
+
+/** Waits for a `serve` run with HTTPS on (the default) to print its addresses. */
+export async function servedAddresses(cli: CliProcess): Promise<ServedAddresses> {
+  const [, url, port] = await cli.line(/^NasCast listening on (http:\/\/[^\s/]+:(\d+))\n/m);
+  const [, httpsUrl, fingerprint] = await cli.line(/^HTTPS for the web page and controllers: (https:\/\/[^\s/]+:\d+)\/ \(certificate SHA-256 fingerprint ([0-9A-F:]{95}): pin it with --fingerprint\)\n/m);
+  return { url: url!, port: Number(port), httpsUrl: httpsUrl!, fingerprint: fingerprint! };
+}
