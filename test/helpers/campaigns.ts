@@ -75,18 +75,54 @@ async function serve(files: Record<string, Buffer>, sendTimeoutMs?: number): Pro
   };
 }
 
-/** /healthz, asked every 20 ms until `until` settles: the latencies. */
-async function healthLatencies(port: number, until: Promise<unknown>): Promise<number[]> {
-  const latencies: number[] = [];
-  let done = false;
-  void until.finally(() => (done = true));
-  while (!done) {
-    const started = performance.now();
-    await fetch(`http://127.0.0.1:${port}/healthz`).then((response) => response.arrayBuffer());
-    latencies.push(performance.now() - started);
+// /healthz is asked from a process of its own, as a monitor (a container's health check,
+// an uptime probe) asks it: in the server's process the client's own callbacks would wait
+// in the same event loop, and each round trip would count two or three of its turns.
+const PROBE = `
+const http = require('node:http');
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const ask = () => new Promise((resolve, reject) => {
+  const started = performance.now();
+  http.get({ host: '127.0.0.1', port: Number(process.argv[1]), path: '/healthz', agent }, (response) => {
+    response.resume();
+    response.on('end', () => resolve(performance.now() - started));
+  }).on('error', reject);
+});
+let stopping = false;
+process.stdin.resume();
+process.stdin.on('end', () => (stopping = true));
+(async () => {
+  await ask(); // untimed: the probe's own first connection
+  process.stdout.write('ready\\n');
+  const latencies = [];
+  const limit = Number(process.argv[2]);
+  while (!stopping && latencies.length < limit) {
+    latencies.push(await ask());
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  return latencies;
+  process.stdout.write(JSON.stringify(latencies) + '\\n');
+  process.exit(0);
+})().catch((error) => { console.error(error); process.exit(1); });
+`;
+
+/** A /healthz probe in a process of its own, asking every 20 ms; `stop()` ends it, or it ends after `limit` answers: the latencies. */
+async function startProbe(port: number, limit = Number.MAX_SAFE_INTEGER): Promise<{ ended(): boolean; stop(): Promise<number[]> }> {
+  const child = spawn(process.execPath, ['-e', PROBE, String(port), String(limit)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  await until(() => output.startsWith('ready\n') || child.exitCode !== null, 10_000, 'the /healthz probe to start');
+  return {
+    ended: () => child.exitCode !== null,
+    async stop() {
+      if (child.exitCode === null) child.stdin.end();
+      const code = await exited;
+      const line = output.split('\n')[1];
+      if (code !== 0 || line === undefined) throw new Error(`campaign: the /healthz probe ended with ${String(code)}`);
+      return JSON.parse(line) as number[];
+    },
+  };
 }
 
 function p99(values: number[]): number {
@@ -108,14 +144,9 @@ async function until(condition: () => boolean, ms: number, what: string): Promis
 export async function idleHealthz(count: number): Promise<{ healthzP99Ms: number }> {
   const served = await serve({ 'a.mp4': Buffer.alloc(16) });
   try {
-    const latencies: number[] = [];
-    for (let sample = 0; sample < count; sample++) {
-      const started = performance.now();
-      await fetch(`http://127.0.0.1:${served.server.port}/healthz`).then((response) => response.arrayBuffer());
-      latencies.push(performance.now() - started);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    return { healthzP99Ms: p99(latencies) };
+    const probe = await startProbe(served.server.port, count);
+    await until(() => probe.ended(), count * 1000, 'the idle /healthz samples');
+    return { healthzP99Ms: p99(await probe.stop()) };
   } finally {
     await served.close();
   }
@@ -169,12 +200,13 @@ export async function departedReceivers(count: number): Promise<CampaignFigures>
     await run(0, 50); // warm-up: first-use allocations are not the campaign's
     const fdsBefore = openFds();
     const before = settled();
+    const probe = await startProbe(served.server.port);
     const started = performance.now();
-    const campaign = run(50, count);
-    const latencies = await healthLatencies(served.server.port, campaign);
-    await campaign;
+    await run(50, count);
+    const seconds = (performance.now() - started) / 1000;
+    const latencies = await probe.stop();
     const after = settled();
-    return { clients: count, rssGrowthMiB: (after.rss - before.rss) / MiB, heapGrowthMiB: (after.heap - before.heap) / MiB, healthzP99Ms: p99(latencies), fdGrowth: openFds() - fdsBefore, seconds: (performance.now() - started) / 1000 };
+    return { clients: count, rssGrowthMiB: (after.rss - before.rss) / MiB, heapGrowthMiB: (after.heap - before.heap) / MiB, healthzP99Ms: p99(latencies), fdGrowth: openFds() - fdsBefore, seconds };
   } finally {
     await served.close();
   }
@@ -240,8 +272,10 @@ export async function slowReaders(count: number, sendTimeoutMs = 3000): Promise<
     // Every response has written until its socket pushed back: what they hold now is the cost.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const stalled = settled();
-    const latencies = await healthLatencies(served.server.port, closing);
+    // Asked while they stall, after the collection above (a full one stops the server's loop: not theirs).
+    const probe = await startProbe(served.server.port);
     await closing;
+    const latencies = await probe.stop();
     await dropClients();
     await until(() => openFds() <= fdsBefore + 2, 5000, 'the client process to go');
     return { clients: count, rssGrowthMiB: (stalled.rss - before.rss) / MiB, heapGrowthMiB: (stalled.heap - before.heap) / MiB, healthzP99Ms: p99(latencies), fdGrowth: openFds() - fdsBefore, seconds: (performance.now() - started) / 1000 };
