@@ -1,3 +1,4 @@
+import type { DeviceModel } from '../media/device-models.ts';
 import { checkMediaUrl } from './fetch-check.ts';
 
 /** The `media` object of a LOAD, as a sender sends it. */
@@ -66,7 +67,11 @@ export class MediaPlayback {
   #endTimer: NodeJS.Timeout | undefined;
   #activeTrackIds: number[] = [];
 
-  constructor(options: { volume: () => { level: number; muted: boolean }; changed: () => void; takeLoadFailure: () => string | undefined }) {
+  // What the device decodes (the media truth: see fetch-check.ts).
+  readonly #model: DeviceModel;
+
+  constructor(options: { model: DeviceModel; volume: () => { level: number; muted: boolean }; changed: () => void; takeLoadFailure: () => string | undefined }) {
+    this.#model = options.model;
     this.#volume = options.volume;
     this.#changed = options.changed;
     this.#takeLoadFailure = options.takeLoadFailure;

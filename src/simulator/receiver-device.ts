@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DEFAULT_MEDIA_RECEIVER, NS, PLATFORM_RECEIVER } from '../cast/namespaces.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { DeviceModel } from '../media/device-models.ts';
 import { ReceiverBrowser, type ReceiverPage } from './receiver-browser.ts';
 import { RunningApp, type AppMessage } from './running-app.ts';
 
@@ -9,6 +10,8 @@ type Json = Record<string, unknown>;
 
 /** What a {@link ReceiverDevice} can do, and how it reaches the senders and its owner. */
 export interface ReceiverDeviceOptions {
+  /** What the device decodes: its apps play by it. */
+  model: DeviceModel;
   /** App ids whose LAUNCH is refused with `NOT_FOUND` (and reported unavailable). */
   refuseApps: readonly string[];
   /** Receiver apps as app id → the receiver page's URL. */
@@ -173,6 +176,7 @@ export class ReceiverDevice {
       sessionId: randomUUID(),
       transportId: `web-${randomBytes(4).toString('hex')}`,
       defaultMediaReceiver: appId === DEFAULT_MEDIA_RECEIVER,
+      model: this.#options.model,
       volume: () => ({ ...this.#volume }),
       send: (clientId, sourceId, destinationId, namespace, payload) => this.#options.send(clientId, sourceId, destinationId, namespace, payload),
       broadcast: (sourceId, namespace, payload) => {

@@ -1,4 +1,5 @@
 import { NS } from '../cast/namespaces.ts';
+import type { DeviceModel } from '../media/device-models.ts';
 import { MediaPlayback, type CastMediaInfo, type LoadOutcome } from './media-playback.ts';
 import type { ReceiverPage } from './receiver-browser.ts';
 
@@ -21,6 +22,8 @@ export interface RunningAppHost {
   transportId: string;
   /** The Default Media Receiver: it speaks the media namespace. */
   defaultMediaReceiver: boolean;
+  /** What the device decodes. */
+  model: DeviceModel;
   volume(): { level: number; muted: boolean };
   send(clientId: string, sourceId: string, destinationId: string, namespace: string, payload: Json): void;
   broadcast(sourceId: string, namespace: string, payload: Json): void;
@@ -49,7 +52,7 @@ export class RunningApp {
     this.sessionId = host.sessionId;
     this.transportId = host.transportId;
     this.playback = host.defaultMediaReceiver
-      ? new MediaPlayback({ volume: () => host.volume(), changed: () => this.#broadcastMedia(0), takeLoadFailure: () => host.takeLoadFailure() })
+      ? new MediaPlayback({ model: host.model, volume: () => host.volume(), changed: () => this.#broadcastMedia(0), takeLoadFailure: () => host.takeLoadFailure() })
       : undefined;
   }
 

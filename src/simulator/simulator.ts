@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { silentLogger, type Logger } from '../logger.ts';
+import { DEFAULT_DEVICE_MODEL, deviceModel, type DeviceModel, type DeviceModelId } from '../media/device-models.ts';
 import { CastAdvertiser, type CastTxt } from './advertiser.ts';
 import { CastServer } from './cast-server.ts';
 import type { ReceiverPage } from './receiver-browser.ts';
@@ -17,8 +18,14 @@ export interface SimulatorOptions {
   host?: string;
   /** Device id (`id` in TXT, 32 hex digits). Default: random. */
   id?: string;
-  /** A Cast group (`md: Google Cast Group`) rather than a device. */
+  /** A Cast group (`md: Google Cast Group`) rather than a device: the same as `model: 'group'`. */
   group?: boolean;
+  /**
+   * The device model it plays as: what it decodes, per Google's support table (see
+   * `src/media/device-models.ts`), and how it shows itself (`md`). Default
+   * `chromecast-3rd-gen`, the most limited model still common; `group` with `group: true`.
+   */
+  model?: DeviceModelId;
   /** Advertise over mDNS (default true). */
   advertise?: boolean;
   /** The interface address mDNS uses. */
@@ -66,7 +73,10 @@ type Json = Record<string, unknown>;
 export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
   readonly id: string;
   readonly isGroup: boolean;
+  /** The TXT `md` (model name) it shows. */
   readonly model: string;
+  /** What it decodes and how it shows itself. */
+  readonly deviceModel: DeviceModel;
   readonly #logger: Logger;
   readonly #advertise: boolean;
   readonly #mdnsInterface: string | undefined;
@@ -78,8 +88,12 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
   constructor(options: SimulatorOptions = {}) {
     super();
     this.id = options.id ?? randomBytes(16).toString('hex');
-    this.isGroup = options.group ?? false;
-    this.model = this.isGroup ? 'Google Cast Group' : 'Chromecast';
+    const modelId = options.model ?? (options.group ? 'group' : DEFAULT_DEVICE_MODEL);
+    const model = deviceModel(modelId);
+    if (!model) throw new RangeError(`no Cast device model '${String(modelId)}'`);
+    this.deviceModel = model;
+    this.isGroup = model.castType === 'group';
+    this.model = model.modelName;
     this.#name = options.name ?? 'NasCast Simulator';
     this.#logger = options.logger ?? silentLogger;
     this.#advertise = options.advertise ?? true;
@@ -93,6 +107,7 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
       onMessage: (clientId, sourceId, destinationId, namespace, message) => this.#device.onMessage(clientId, sourceId, destinationId, namespace, message),
     });
     this.#device = new ReceiverDevice({
+      model,
       refuseApps: options.refuseApps ?? [],
       receiverApps: options.receiverApps ?? {},
       chromiumPath: options.chromiumPath,
