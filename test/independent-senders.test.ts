@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import test, { type ExecutionContext } from 'ava';
+import { ControlClient } from '../src/control/client.ts';
+import { NasCast } from '../src/nascast.ts';
+import type { PlayerStatus } from '../src/cast/index.ts';
+import { makeMp4 } from './helpers/ffmpeg.ts';
+import { eventually, tempDir } from './helpers/media-server.ts';
+import { startSimulator } from './helpers/simulator.ts';
+import { driveWithChromecastClient } from './senders/chromecast-client-sender.ts';
+import { findCastDevice } from './senders/mdns-lookup.ts';
+
+// Senders written against real Chromecasts, not against our simulator: Debian's
+// pychromecast (python3-pychromecast, run with /usr/bin/python3) and the npm package
+// @foxxmd/chromecast-client. They find the simulator over mDNS by its records (inside
+// the loopback-only namespace test/run.sh gives mDNS tests), play NasCast's files from
+// its server, and see what a device would tell them. One test at a time: mDNS is shared.
+
+const PYCHROMECAST = fileURLToPath(new URL('./senders/pychromecast-sender.py', import.meta.url));
+
+interface Served {
+  nascast: NasCast;
+  urls: { url: string; shortUrl: string; badUrl: string };
+}
+
+/** NasCast serving a 6 s film and a 2 s clip made by ffmpeg; its devices given by address, discovery off. */
+async function serveFilms(t: ExecutionContext, devices: string[] = []): Promise<Served & { token: string }> {
+  const media = await tempDir(t);
+  await mkdir(path.join(media, 'Films'));
+  await makeMp4(path.join(media, 'Films', 'Film.mp4'), { seconds: 6, faststart: true });
+  await makeMp4(path.join(media, 'Films', 'Short.mp4'), { seconds: 2, faststart: true });
+  const token = randomBytes(24).toString('base64url');
+  const nascast = new NasCast({ media: [{ name: 'Films', path: path.join(media, 'Films') }], port: 0, host: '127.0.0.1', secrets: { token, signingKey: randomBytes(32) }, discovery: false, devices, rescanInterval: 0 });
+  t.teardown(() => nascast.stop());
+  await nascast.start();
+  const url = nascast.media(nascast.library.find('Film')!).url;
+  const shortUrl = nascast.media(nascast.library.find('Short')!).url;
+  return { nascast, token, urls: { url, shortUrl, badUrl: `${nascast.url}/media/AAAAAAAAAAAAAAAAAAAAAA?g=0.AAAAAAAAAAAAAAAAAAAAAA` } };
+}
+
+interface PythonRun {
+  code: number | null;
+  steps: Array<Record<string, unknown>>;
+  stderr: string;
+}
+
+/** Runs the pychromecast sender to its end (or kills it after `ms`); its JSON lines. */
+function pychromecast(t: ExecutionContext, args: string[], ms = 120_000, onStep: (step: Record<string, unknown>) => void = () => {}): Promise<PythonRun> {
+  const child = spawn('/usr/bin/python3', [PYCHROMECAST, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  t.teardown(() => child.kill('SIGKILL'));
+  const steps: Array<Record<string, unknown>> = [];
+  let stderr = '';
+  let partial = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    partial += chunk;
+    for (let end = partial.indexOf('\n'); end >= 0; end = partial.indexOf('\n')) {
+      const step = JSON.parse(partial.slice(0, end)) as Record<string, unknown>;
+      partial = partial.slice(end + 1);
+      steps.push(step);
+      onStep(step);
+    }
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, steps, stderr });
+    });
+  });
+}
+
+test.serial('pychromecast finds the simulator over mDNS, plays a NasCast file, pauses, seeks, sets and mutes the volume, stops, sees FINISHED at the real end and a load failure as a failure', async (t) => {
+  t.timeout(180_000);
+  const { urls } = await serveFilms(t);
+  const den = await startSimulator(t, { name: 'Den', advertise: true });
+  const run = await pychromecast(t, ['play', 'Den', urls.url, urls.shortUrl, urls.badUrl]);
+  t.is(run.code, 0, `${JSON.stringify(run.steps)}\n${run.stderr}`);
+  const step = (name: string): Record<string, unknown> | undefined => run.steps.find((entry) => entry.step === name);
+  t.like(step('found'), { host: '127.0.0.1', port: den.port });
+  t.is(Math.round(Number(step('playing')?.duration)), 6, 'the real duration');
+  t.true(Number(step('seeked')?.position) >= 1.5);
+  t.like(step('stopped'), { reason: 'CANCELLED' });
+  t.true(Number(step('finished')?.position) <= 2.05, 'never past the end');
+  t.like(step('load-answered'), { type: 'LOAD_FAILED', detailedErrorCode: 104 });
+  t.deepEqual(run.steps.map((entry) => entry.step), ['found', 'connected', 'launched', 'playing', 'paused', 'seeked', 'resumed', 'volume', 'muted', 'unmuted', 'stopped', 'finished', 'load-answered', 'load-failed', 'quit', 'done']);
+});
+
+test.serial('@foxxmd/chromecast-client, led to the simulator by its mDNS records, plays a NasCast file through every action and sees the failure', async (t) => {
+  t.timeout(120_000);
+  const { urls } = await serveFilms(t);
+  const den = await startSimulator(t, { name: 'Den', advertise: true });
+  const found = await findCastDevice('Den', 10_000);
+  t.is(found.host, '127.0.0.1', 'the A record of the SRV target');
+  t.is(found.port, den.port);
+  t.regex(found.target, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.local$/);
+  const steps = await driveWithChromecastClient(found.host, found.port, urls);
+  t.deepEqual(steps.filter((step) => !step.ok), [], JSON.stringify(steps));
+  t.deepEqual(steps.map((step) => step.step), ['launched', 'loaded', 'playing', 'paused', 'seeked', 'resumed', 'volume', 'muted', 'stopped', 'short loaded', 'finished', 'load failed']);
+});
+
+test.serial("pychromecast pauses what NasCast plays: NasCast's player and its controllers follow", async (t) => {
+  t.timeout(120_000);
+  const den = await startSimulator(t, { name: 'Den', advertise: true });
+  const { nascast, token } = await serveFilms(t, [`Den=${den.host}:${den.port}`]);
+  await eventually(() => nascast.devices().length === 1, 10_000, 'the device listed');
+  const player = await nascast.player('Den');
+  await player.load(nascast.media(nascast.library.find('Film')!));
+  const controller = new ControlClient({ url: nascast.control.url(), token });
+  t.teardown(() => controller.close());
+  const seen: PlayerStatus[] = [];
+  controller.on('status', (_device, status) => seen.push(status));
+  await controller.connect();
+  await controller.subscribe('Den');
+  const run = await pychromecast(t, ['pause', 'Den']);
+  t.is(run.code, 0, `${JSON.stringify(run.steps)}\n${run.stderr}`);
+  t.like(run.steps.find((entry) => entry.step === 'joined'), { title: 'Film' });
+  await eventually(() => player.status().state === 'PAUSED', 5000, "NasCast's player to see PAUSED");
+  await eventually(() => seen.at(-1)?.state === 'PAUSED', 5000, 'the controller to see PAUSED');
+});
