@@ -28,21 +28,23 @@ if ip link add nc0 type veth peer name nc1 2>/dev/null; then
   ip link set nc1 up
   export NASCAST_TEST_LAN=192.0.2.10
 fi
-# The tests that use real mDNS.
-MDNS_TESTS="test/discovery.test.ts test/cast-receiver.test.ts test/homebridge-e2e.test.ts"
-case " $* " in
-  *discovery.test.ts* | *cast-receiver.test.ts* | *homebridge-e2e.test.ts*)
-    if [ "$#" -gt 1 ]; then
-      for file in "$@"; do bash "$0" "$file"; done
-      exit 0
-    fi
-    NASCAST_MDNS_NS=1 exec unshare --net bash "$0" "$@" ;;
-  "  ") ;;
-  *) exec ava "$@" ;;
-esac
-# Everything: all but the mDNS tests here, then each mDNS file in a loopback-only
-# namespace of its own (in one, ava's parallel files would find each other's simulators).
-ava $(ls test/*.test.ts | grep -v -e discovery.test.ts -e cast-receiver.test.ts -e homebridge-e2e.test.ts)
+# The tests that use real mDNS: each runs in a loopback-only namespace of its own (in
+# one, ava's parallel files would find each other's simulators).
+MDNS_TESTS="test/discovery.test.ts test/mdns-discovery.test.ts test/cast-receiver.test.ts test/homebridge-e2e.test.ts test/independent-senders.test.ts"
+is_mdns() { case " $MDNS_TESTS " in *" $1 "*) return 0 ;; esac; return 1; }
+if [ "$#" -gt 0 ]; then
+  others=()
+  mdns=()
+  for file in "$@"; do
+    if is_mdns "$file"; then mdns+=("$file"); else others+=("$file"); fi
+  done
+  if [ "${#mdns[@]}" -eq 1 ] && [ "${#others[@]}" -eq 0 ]; then NASCAST_MDNS_NS=1 exec unshare --net bash "$0" "${mdns[0]}"; fi
+  if [ "${#others[@]}" -gt 0 ]; then ava "${others[@]}"; fi
+  for file in "${mdns[@]}"; do bash "$0" "$file"; done
+  exit 0
+fi
+# Everything: all but the mDNS tests here, then each mDNS file on its own.
+ava $(for file in test/*.test.ts; do is_mdns "$file" || echo "$file"; done)
 for file in $MDNS_TESTS; do
   NASCAST_MDNS_NS=1 unshare --net bash "$0" "$file"
 done

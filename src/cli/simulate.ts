@@ -1,13 +1,16 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { consoleLogger, errnoCode } from '../api.ts';
-import { ChromecastSimulator } from '../simulator/index.ts';
-import { collect, parseName, parsePort, untilSignal } from './options.ts';
+import { ChromecastSimulator, DEFAULT_DEVICE_MODEL, DEVICE_MODELS, type DeviceModelId } from '../simulator/index.ts';
+import { collect, parseName, parsePort, untilSignal, UsageError } from './options.ts';
 
 interface SimulateOptions {
   name: string;
   port?: number;
   host: string;
   group?: boolean;
+  model?: DeviceModelId;
+  member: string[];
+  httpPort?: number;
   advertise: boolean;
   interface?: string;
   refuseApp: string[];
@@ -25,6 +28,12 @@ function parseApp(value: string, previous: Record<string, string> = {}): Record<
   return { ...previous, [appId]: url };
 }
 
+/** `--model <id>`: one of Google's support-table models. */
+function parseModel(value: string): DeviceModelId {
+  if (!DEVICE_MODELS.has(value as DeviceModelId)) throw new InvalidArgumentError(`expected one of ${[...DEVICE_MODELS.keys()].join(', ')}.`);
+  return value as DeviceModelId;
+}
+
 /** Adds `nascast simulate`: a Chromecast on the command line, until Ctrl-C. */
 export function simulateCommand(program: Command): void {
   program
@@ -34,6 +43,9 @@ export function simulateCommand(program: Command): void {
     .option('-p, --port <port>', 'castv2 port (default: 8009, or a free port for a group)', parsePort)
     .option('--host <address>', 'address to listen on', '0.0.0.0')
     .option('--group', 'simulate a Cast group (md: Google Cast Group) rather than a device')
+    .option('--model <model>', `the device it plays as, by Google's supported-media table: ${[...DEVICE_MODELS.keys()].join(', ')} (default ${DEFAULT_DEVICE_MODEL}; group with --group)`, parseModel)
+    .option('--member <name>', 'with --group: a device in the group (its name or id), repeatable; the group lists them in its multizone status', collect, [])
+    .option('--http-port <port>', 'port of its HTTP setup API (/setup/eureka_info; devices use 8008; default: a free one)', parsePort)
     .option('--no-advertise', 'do not announce it over mDNS (reach it by host and port)')
     .option('--interface <address>', 'the interface address mDNS announces on')
     .option('--refuse-app <appId>', 'answer LAUNCH of this app id with NOT_FOUND, repeatable', collect, [])
@@ -55,12 +67,16 @@ Examples:
   $ nascast simulate --name "Dev TV" --app 5C3F0A3C=http://192.168.1.20:8585/receiver/`,
     )
     .action(async (options: SimulateOptions) => {
+      if (options.member.length > 0 && !options.group && options.model !== 'group') throw new UsageError('--member is for a group: add --group');
       const logger = consoleLogger({ debug: options.debug ?? false });
       const simulator = new ChromecastSimulator({
         name: options.name,
         port: options.port ?? (options.group ? 0 : 8009),
         host: options.host,
         group: options.group ?? false,
+        ...(options.model ? { model: options.model } : {}),
+        ...(options.member.length > 0 ? { members: options.member } : {}),
+        ...(options.httpPort === undefined ? {} : { httpPort: options.httpPort }),
         advertise: options.advertise,
         refuseApps: options.refuseApp,
         receiverApps: options.app,
@@ -91,7 +107,7 @@ Examples:
           }
           const kind = simulator.isGroup ? 'Cast group' : 'Chromecast';
           const advertised = options.advertise ? 'advertised over mDNS' : 'not advertised';
-          console.log(`Simulated ${kind} "${simulator.name}" on ${simulator.host}:${simulator.port} (${advertised}); Ctrl-C stops it`);
+          console.log(`Simulated ${kind} "${simulator.name}" on ${simulator.host}:${simulator.port} (${advertised}), playing what a ${simulator.deviceModel.name} plays; Ctrl-C stops it`);
         },
         stop: () => simulator.stop(),
       });

@@ -15,10 +15,14 @@ export interface CastServerOptions {
   port: number;
   /** Interval of the device's own PINGs to senders. */
   heartbeatIntervalMs: number;
+  /** A socket that sends no PING or PONG for this long is dropped. */
+  senderTimeoutMs: number;
   logger: Logger;
+  /** Whether a CONNECT to `destinationId` opens a virtual connection (`receiver-0`, a running app's transport). */
+  accepts: (destinationId: string) => boolean;
   /** A sender connected over TLS (`clientId` is its `address:port`). */
   onConnection: (clientId: string) => void;
-  /** A JSON message on any namespace but connection and heartbeat; a throw is logged, never fatal. */
+  /** A JSON message on an open virtual connection, on any namespace but connection and heartbeat; a throw is logged, never fatal. */
   onMessage: (clientId: string, sourceId: string, destinationId: string, namespace: string, message: Json) => void;
 }
 
@@ -26,27 +30,38 @@ export interface CastServerOptions {
  * The transport side of a simulated Chromecast: castv2 over TLS (castv2's own
  * `Server`), the senders' sockets and virtual connections, the connection and
  * heartbeat namespaces, and the faults that act on them (dropped sockets, a hang).
+ *
+ * As openscreen's VirtualConnectionRouter does, a message on a virtual connection
+ * the sender has not opened with CONNECT is dropped without a word; only the
+ * transport namespaces (`urn:x-cast:com.google.cast.tp.*`) pass without one.
  */
 export class CastServer {
   readonly #host: string;
   readonly #heartbeatMs: number;
+  readonly #senderTimeoutMs: number;
   readonly #logger: Logger;
+  readonly #accepts: CastServerOptions['accepts'];
   readonly #onConnection: CastServerOptions['onConnection'];
   readonly #onMessage: CastServerOptions['onMessage'];
   #port: number;
   #server: castv2.Server | undefined;
   #tls: { key: string; cert: string } | undefined;
   readonly #sockets = new Map<string, TLSSocket>();
-  /** Virtual connections: client id → the destination ids it has CONNECTed to. */
-  readonly #connections = new Map<string, Set<string>>();
+  /** Virtual connections: client id → `source id → destination ids` it has CONNECTed. */
+  readonly #connections = new Map<string, VirtualConnections>();
+  /** When each socket last sent a PING or a PONG (or connected). */
+  readonly #heard = new Map<string, number>();
   #hung = false;
   #pingTimer: NodeJS.Timeout | undefined;
+  #lastPing = 0;
 
   constructor(options: CastServerOptions) {
     this.#host = options.host;
     this.#port = options.port;
     this.#heartbeatMs = options.heartbeatIntervalMs;
+    this.#senderTimeoutMs = options.senderTimeoutMs;
     this.#logger = options.logger;
+    this.#accepts = options.accepts;
     this.#onConnection = options.onConnection;
     this.#onMessage = options.onMessage;
   }
@@ -75,9 +90,13 @@ export class CastServer {
     await this.#listen(this.#tls);
   }
 
-  /** Starts the device's own PINGs to every sender with a virtual connection. */
+  /**
+   * Starts the device's own PINGs to every sender with a virtual connection, and
+   * drops the sockets whose heartbeat has stopped.
+   */
   startHeartbeat(): void {
-    this.#pingTimer = setInterval(() => this.#pingSenders(), this.#heartbeatMs);
+    const tick = Math.max(10, Math.min(this.#heartbeatMs, this.#senderTimeoutMs / 4));
+    this.#pingTimer = setInterval(() => this.#heartbeat(), tick);
     this.#pingTimer.unref();
   }
 
@@ -94,6 +113,7 @@ export class CastServer {
     for (const socket of this.#sockets.values()) socket.destroy();
     this.#sockets.clear();
     this.#connections.clear();
+    this.#heard.clear();
     await closed;
   }
 
@@ -114,8 +134,11 @@ export class CastServer {
     this.#hung = true;
   }
 
+  /** Ends a hang; the senders' heartbeats count from now, as the device was deaf meanwhile. */
   resume(): void {
     this.#hung = false;
+    const now = Date.now();
+    for (const clientId of this.#heard.keys()) this.#heard.set(clientId, now);
   }
 
   /** A send to a client that has gone away is dropped, never thrown. */
@@ -131,15 +154,22 @@ export class CastServer {
 
   /** Sends to every client connected to `sourceId`, addressed to `*`, as devices broadcast. */
   broadcast(sourceId: string, namespace: string, payload: Json): void {
-    for (const [clientId, destinations] of this.#connections) {
-      if (destinations.has(sourceId)) this.send(clientId, sourceId, '*', namespace, payload);
+    for (const [clientId, connections] of this.#connections) {
+      if ([...connections.values()].some((destinations) => destinations.has(sourceId))) this.send(clientId, sourceId, '*', namespace, payload);
     }
+  }
+
+  /** Whether `senderId` on `clientId` has opened a virtual connection to `destinationId`. */
+  isConnected(clientId: string, senderId: string, destinationId: string): boolean {
+    return this.#connections.get(clientId)?.get(senderId)?.has(destinationId) ?? false;
   }
 
   /** Ends every virtual connection to `destinationId`, telling each sender with a CLOSE from it. */
   closeConnectionsTo(destinationId: string): void {
-    for (const [clientId, destinations] of this.#connections) {
-      if (destinations.delete(destinationId)) this.send(clientId, destinationId, '*', NS.connection, { type: 'CLOSE' });
+    for (const [clientId, connections] of this.#connections) {
+      for (const [senderId, destinations] of connections) {
+        if (destinations.delete(destinationId)) this.send(clientId, destinationId, senderId, NS.connection, { type: 'CLOSE' });
+      }
     }
   }
 
@@ -155,9 +185,11 @@ export class CastServer {
       // castv2 listens for nothing but `close`: an ECONNRESET would crash the process.
       socket.on('error', (error: Error) => this.#logger.debug(`simulator socket ${clientId}: ${error.message}`));
       this.#sockets.set(clientId, socket);
+      this.#heard.set(clientId, Date.now());
       socket.once('close', () => {
         this.#sockets.delete(clientId);
         this.#connections.delete(clientId);
+        this.#heard.delete(clientId);
       });
       this.#onConnection(clientId);
     });
@@ -185,25 +217,52 @@ export class CastServer {
     const message = JSON.parse(data) as Json;
     switch (namespace) {
       case NS.connection:
-        if (message.type === 'CONNECT') this.#connect(clientId, destinationId);
-        else if (message.type === 'CLOSE') this.#connections.get(clientId)?.delete(destinationId);
+        if (message.type === 'CONNECT') this.#connect(clientId, sourceId, destinationId);
+        else if (message.type === 'CLOSE') this.#connections.get(clientId)?.get(sourceId)?.delete(destinationId);
         return;
       case NS.heartbeat:
+        if (message.type === 'PING' || message.type === 'PONG') this.#heard.set(clientId, Date.now());
         if (message.type === 'PING') this.send(clientId, destinationId, sourceId, namespace, { type: 'PONG' });
         return;
       default:
+        // Not on an open virtual connection: dropped, as a device does (no reply, no error).
+        if (!this.isConnected(clientId, sourceId, destinationId)) return;
         this.#onMessage(clientId, sourceId, destinationId, namespace, message);
     }
   }
 
-  #connect(clientId: string, destinationId: string): void {
-    let destinations = this.#connections.get(clientId);
-    if (!destinations) this.#connections.set(clientId, (destinations = new Set()));
+  /** A CONNECT to an endpoint that is not there (an app's old transport) is answered with CLOSE, as openscreen does. */
+  #connect(clientId: string, sourceId: string, destinationId: string): void {
+    if (!this.#accepts(destinationId)) return this.send(clientId, destinationId, sourceId, NS.connection, { type: 'CLOSE' });
+    let connections = this.#connections.get(clientId);
+    if (!connections) this.#connections.set(clientId, (connections = new Map<string, Set<string>>()));
+    let destinations = connections.get(sourceId);
+    if (!destinations) connections.set(sourceId, (destinations = new Set()));
     destinations.add(destinationId);
   }
 
-  #pingSenders(): void {
+  /**
+   * PINGs every sender with a virtual connection to the platform (as `sender-0` unless
+   * it connected under another id), every interval; drops a socket that has sent
+   * neither PING nor PONG within the sender timeout, as a device closes a dead sender.
+   */
+  #heartbeat(): void {
     if (this.#hung) return;
-    for (const clientId of this.#connections.keys()) this.send(clientId, PLATFORM_RECEIVER, 'sender-0', NS.heartbeat, { type: 'PING' });
+    const now = Date.now();
+    for (const [clientId, heard] of this.#heard) {
+      if (now - heard <= this.#senderTimeoutMs) continue;
+      this.#logger.debug(`simulator drops ${clientId}: no PING or PONG for ${this.#senderTimeoutMs} ms`);
+      this.#heard.delete(clientId);
+      this.#sockets.get(clientId)?.destroy();
+    }
+    if (now - this.#lastPing < this.#heartbeatMs) return;
+    this.#lastPing = now;
+    for (const [clientId, connections] of this.#connections) {
+      const platform = [...connections].find(([, destinations]) => destinations.has(PLATFORM_RECEIVER));
+      if (platform) this.send(clientId, PLATFORM_RECEIVER, platform[0], NS.heartbeat, { type: 'PING' });
+    }
   }
 }
+
+/** One socket's virtual connections: sender id → the destination ids it has CONNECTed to. */
+type VirtualConnections = Map<string, Set<string>>;

@@ -3,6 +3,7 @@ import { DEFAULT_MEDIA_RECEIVER, NS, PLATFORM_RECEIVER } from '../cast/namespace
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { DeviceModel } from '../media/device-models.ts';
+import { MULTIZONE_NAMESPACE, multizoneReply, type MultizoneHost } from './multizone.ts';
 import { ReceiverBrowser, type ReceiverPage } from './receiver-browser.ts';
 import { RunningApp, type AppMessage } from './running-app.ts';
 
@@ -16,6 +17,10 @@ export interface ReceiverDeviceOptions {
   refuseApps: readonly string[];
   /** Receiver apps as app id → the receiver page's URL. */
   receiverApps: Readonly<Record<string, string>>;
+  /** More registered app ids, run with no page: their custom messages go to {@link ReceiverDeviceOptions.appMessage}. */
+  apps: readonly string[];
+  /** What it answers on the multizone namespace; undefined on a device without multizone. */
+  multizone: MultizoneHost | undefined;
   /** Chromium for receiver apps; undefined for ReceiverBrowser's default. */
   chromiumPath: string | undefined;
   /** How long a receiver page may take to start CAF before its LAUNCH fails. */
@@ -41,11 +46,17 @@ export interface ReceiverDeviceOptions {
  * The receiver side of a simulated Chromecast: the receiver namespace (status,
  * app availability, LAUNCH, STOP, volume), the running app with its media namespace,
  * and the receiver pages that launching a registered app opens in Chromium.
+ *
+ * Held to openscreen's ApplicationAgent: only registered app ids exist (the Default
+ * Media Receiver, `receiverApps`, `apps`); every request is answered with its
+ * `requestId`; an unknown command with none gets no answer.
  */
 export class ReceiverDevice {
   readonly #options: ReceiverDeviceOptions;
   readonly #refused: Set<string>;
   readonly #receiverApps: ReadonlyMap<string, string>;
+  /** Every app id registered on the device, refused or not. */
+  readonly #registered: ReadonlySet<string>;
   readonly #logger: Logger;
   #browser: ReceiverBrowser | undefined;
   #volume = { level: 0.5, muted: false };
@@ -56,7 +67,13 @@ export class ReceiverDevice {
     this.#options = options;
     this.#refused = new Set(options.refuseApps);
     this.#receiverApps = new Map(Object.entries(options.receiverApps));
+    this.#registered = new Set([DEFAULT_MEDIA_RECEIVER, ...this.#receiverApps.keys(), ...options.apps]);
     this.#logger = options.logger;
+  }
+
+  /** Whether a sender may open a virtual connection to `destinationId`: the platform, or the running app's transport. */
+  accepts(destinationId: string): boolean {
+    return destinationId === PLATFORM_RECEIVER || destinationId === this.#app?.transportId;
   }
 
   /** The running app's id, if any. */
@@ -93,12 +110,16 @@ export class ReceiverDevice {
     this.#nextLoadFailure = reason;
   }
 
-  /** A message from a sender on any namespace but connection and heartbeat. */
+  /** A message from a sender on an open virtual connection, on any namespace but connection and heartbeat. */
   onMessage(clientId: string, sourceId: string, destinationId: string, namespace: string, message: Json): void {
-    if (namespace === NS.receiver) {
-      const reply = (payload: Json): void => this.#options.send(clientId, destinationId, sourceId, namespace, payload);
-      if (destinationId === PLATFORM_RECEIVER) this.#onReceiver(message, reply);
-      return;
+    const reply = (payload: Json): void => this.#options.send(clientId, destinationId, sourceId, namespace, payload);
+    if (destinationId === PLATFORM_RECEIVER) {
+      if (namespace === NS.receiver) this.#onReceiver(message, reply);
+      else if (namespace === MULTIZONE_NAMESPACE && this.#options.multizone) {
+        const answer = multizoneReply(this.#options.multizone, message);
+        if (answer) reply(answer);
+      }
+      return; // the platform speaks no other namespace
     }
     this.#app?.onMessage(clientId, sourceId, destinationId, namespace, message);
   }
@@ -112,19 +133,21 @@ export class ReceiverDevice {
   }
 
   #onReceiver(message: Json, reply: (payload: Json) => void): void {
-    const requestId = typeof message.requestId === 'number' ? message.requestId : 0;
+    const hasId = typeof message.requestId === 'number';
+    const requestId = hasId ? (message.requestId as number) : 0;
     switch (message.type) {
       case 'GET_STATUS':
         return reply({ type: 'RECEIVER_STATUS', requestId, status: this.#receiverStatus() });
       case 'GET_APP_AVAILABILITY': {
+        // openscreen's reply has no `type`, only `responseType`.
         const ids = Array.isArray(message.appId) ? (message.appId as unknown[]).filter((id) => typeof id === 'string') : [];
-        const availability = Object.fromEntries(ids.map((id) => [id, this.#refused.has(id) ? 'APP_UNAVAILABLE' : 'APP_AVAILABLE']));
-        return reply({ type: 'GET_APP_AVAILABILITY', requestId, availability });
+        const availability = Object.fromEntries(ids.map((id) => [id, this.#available(id) ? 'APP_AVAILABLE' : 'APP_UNAVAILABLE']));
+        return reply({ responseType: 'GET_APP_AVAILABILITY', requestId, availability });
       }
       case 'LAUNCH': {
         const appId = message.appId;
-        if (typeof appId !== 'string' || appId === '') return reply({ type: 'INVALID_REQUEST', requestId, reason: 'INVALID_COMMAND' });
-        if (this.#refused.has(appId)) return reply({ type: 'LAUNCH_ERROR', requestId, reason: 'NOT_FOUND' });
+        if (typeof appId !== 'string' || appId === '') return reply({ type: 'LAUNCH_ERROR', requestId, reason: 'BAD_PARAMETER' });
+        if (!this.#available(appId)) return reply({ type: 'LAUNCH_ERROR', requestId, reason: 'NOT_FOUND' });
         if (this.#app?.appId !== appId) {
           const url = this.#receiverApps.get(appId);
           // A receiver page answers the LAUNCH once it has started CAF, as a device does.
@@ -134,7 +157,8 @@ export class ReceiverDevice {
         return this.#broadcastReceiverStatus(requestId);
       }
       case 'STOP':
-        if (this.#app && (message.sessionId === undefined || message.sessionId === this.#app.sessionId)) this.#stopApp();
+        if (message.sessionId !== undefined && message.sessionId !== this.#app?.sessionId) return reply({ type: 'INVALID_REQUEST', requestId, reason: 'INVALID_SESSION_ID' });
+        this.#stopApp();
         return this.#broadcastReceiverStatus(requestId);
       case 'SET_VOLUME': {
         const volume = (message.volume ?? {}) as Json;
@@ -145,8 +169,13 @@ export class ReceiverDevice {
         return;
       }
       default:
-        return reply({ type: 'INVALID_REQUEST', requestId, reason: 'INVALID_COMMAND' });
+        if (hasId) reply({ type: 'INVALID_REQUEST', requestId, reason: 'INVALID_COMMAND' });
     }
+  }
+
+  /** Registered on the device and not refused by the fault. */
+  #available(appId: string): boolean {
+    return this.#registered.has(appId) && !this.#refused.has(appId);
   }
 
   async #launchPage(appId: string, url: string, requestId: number, reply: (payload: Json) => void): Promise<void> {
@@ -210,12 +239,13 @@ export class ReceiverDevice {
     this.#options.appStopped();
   }
 
+  /** As real devices send it: no `applications` key with no app running; `isActiveInput`/`isStandBy` only from a screen. */
   #receiverStatus(): Json {
     return {
-      applications: this.#app ? [this.#app.statusEntry()] : [],
+      ...(this.#app ? { applications: [this.#app.statusEntry()] } : {}),
+      ...(this.#options.model.castType === 'video' ? { isActiveInput: true, isStandBy: false } : {}),
+      userEq: {},
       volume: { ...this.#volume, controlType: 'attenuation', stepInterval: 0.05 },
-      isActiveInput: true,
-      isStandBy: false,
     };
   }
 

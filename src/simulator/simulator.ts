@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { silentLogger, type Logger } from '../logger.ts';
 import { DEFAULT_DEVICE_MODEL, deviceModel, type DeviceModel, type DeviceModelId } from '../media/device-models.ts';
-import { CastAdvertiser, type CastTxt } from './advertiser.ts';
+import { advertisedAddresses, CastAdvertiser, castInstanceName, dashedUuid, type CastTxt } from './advertiser.ts';
 import { CastServer } from './cast-server.ts';
+import { EurekaServer } from './eureka.ts';
+import { multizoneMembers, type MultizoneHost, type MultizoneMember } from './multizone.ts';
 import type { ReceiverPage } from './receiver-browser.ts';
 import { ReceiverDevice } from './receiver-device.ts';
 import type { AppMessage } from './running-app.ts';
@@ -30,10 +32,28 @@ export interface SimulatorOptions {
   advertise?: boolean;
   /** The interface address mDNS uses. */
   mdnsInterface?: string;
-  /** App ids whose LAUNCH is refused with `NOT_FOUND` (and reported unavailable). */
+  /** App ids whose LAUNCH is refused with `NOT_FOUND` (and reported unavailable): a fault. */
   refuseApps?: readonly string[];
-  /** Interval of the device's own PINGs to senders. Default 5000 ms. */
+  /**
+   * More app ids registered on the device besides the Default Media Receiver and
+   * `receiverApps`: they launch with no page, their custom messages go to the
+   * `app-message` event. Any other app id is unavailable and not launchable, as on a
+   * device (an app id exists only once registered in the Cast developer console).
+   */
+  apps?: readonly string[];
+  /** A group's members, by friendly name or device id (32 hex digits): its multizone status lists them. */
+  members?: readonly string[];
+  /** TCP port of the HTTP server (`/setup/eureka_info`, port 8008 on a device); 0 (the default) picks a free one. */
+  httpPort?: number;
+  /** Interval of the device's own PINGs to senders. Default 5000 ms, as devices PING. */
   heartbeatIntervalMs?: number;
+  /**
+   * A sender that sends neither PING nor PONG for this long is dropped (its socket
+   * closed). Default 10000 ms: two of the 5 s heartbeat intervals, the liveness
+   * timeout of Chromium's Cast channel (ping 5 s, liveness 2 × ping), which is what
+   * the senders' own timeouts are built around.
+   */
+  senderTimeoutMs?: number;
   /**
    * Receiver apps the device can run, as app id → the receiver page's URL (what the
    * Cast developer console registers for an app id). Launching one opens the page in
@@ -82,6 +102,9 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
   readonly #mdnsInterface: string | undefined;
   readonly #server: CastServer;
   readonly #device: ReceiverDevice;
+  readonly #eureka: EurekaServer;
+  /** A group's members (a device reports itself on the multizone namespace). */
+  readonly #members: readonly MultizoneMember[];
   #name: string;
   #advertiser: CastAdvertiser | undefined;
 
@@ -90,7 +113,7 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
     this.id = options.id ?? randomBytes(16).toString('hex');
     const modelId = options.model ?? (options.group ? 'group' : DEFAULT_DEVICE_MODEL);
     const model = deviceModel(modelId);
-    if (!model) throw new RangeError(`no Cast device model '${String(modelId)}'`);
+    if (!model) throw new RangeError(`no Cast device model '${modelId}'`);
     this.deviceModel = model;
     this.isGroup = model.castType === 'group';
     this.model = model.modelName;
@@ -98,10 +121,13 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
     this.#logger = options.logger ?? silentLogger;
     this.#advertise = options.advertise ?? true;
     this.#mdnsInterface = options.mdnsInterface;
+    this.#members = this.isGroup ? multizoneMembers(this.id, options.members ?? []) : [];
     this.#server = new CastServer({
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 0,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 5000,
+      senderTimeoutMs: options.senderTimeoutMs ?? 10_000,
+      accepts: (destinationId) => this.#device.accepts(destinationId),
       logger: this.#logger,
       onConnection: (clientId) => this.emit('connection', clientId),
       onMessage: (clientId, sourceId, destinationId, namespace, message) => this.#device.onMessage(clientId, sourceId, destinationId, namespace, message),
@@ -110,6 +136,8 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
       model,
       refuseApps: options.refuseApps ?? [],
       receiverApps: options.receiverApps ?? {},
+      apps: options.apps ?? [],
+      multizone: model.castType === 'video' ? undefined : this.#multizone(),
       chromiumPath: options.chromiumPath,
       appStartTimeoutMs: options.appStartTimeoutMs ?? 20_000,
       logger: this.#logger,
@@ -124,6 +152,7 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
       appMessage: (message) => this.emit('app-message', message),
       mediaStatus: (status) => this.emit('media-status', status),
     });
+    this.#eureka = new EurekaServer({ id: this.id, model, name: () => this.#name, castPort: () => this.#server.port }, { port: options.httpPort ?? 0, logger: this.#logger });
   }
 
   get name(): string {
@@ -137,6 +166,11 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
 
   get host(): string {
     return this.#server.host;
+  }
+
+  /** The HTTP port serving `/setup/eureka_info` (known once started). */
+  get httpPort(): number {
+    return this.#eureka.port;
   }
 
   /** How many senders are connected now (a closed connection counts once its last message is handled). */
@@ -163,21 +197,34 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
     return this.#device.mediaStatus();
   }
 
-  /** Starts the TLS server (once castv2's protobufs are ready) and the advertisement. */
+  /** Starts the TLS server (once castv2's protobufs are ready), the HTTP server and the advertisement. */
   async start(): Promise<void> {
     await this.#server.listen(this.#name);
+    try {
+      await this.#eureka.listen(this.#server.host);
+    } catch (error) {
+      await this.#server.close();
+      throw error;
+    }
     if (this.#advertise) {
       this.#advertiser = new CastAdvertiser({ logger: this.#logger, ...(this.#mdnsInterface ? { interface: this.#mdnsInterface } : {}) });
-      this.#advertiser.publish(`${this.isGroup ? 'Google-Cast-Group' : 'Chromecast'}-${this.id}`, this.#server.port, this.#txt());
+      this.#advertiser.publish({
+        instanceName: castInstanceName(this.model, this.id),
+        target: `${dashedUuid(this.id)}.local`,
+        port: this.#server.port,
+        addresses: advertisedAddresses(this.#server.host),
+        txt: this.#txt(),
+      });
     }
     this.#server.startHeartbeat();
   }
 
-  /** Stops everything: sockets, server, advertisement (with an mDNS goodbye), timers. */
+  /** Stops everything: sockets, servers, advertisement (with an mDNS goodbye), timers. */
   async stop(): Promise<void> {
     this.#server.stopHeartbeat();
     await this.#device.close();
     await this.#server.close();
+    await this.#eureka.close();
     await this.#advertiser?.close();
     this.#advertiser = undefined;
   }
@@ -226,11 +273,22 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
       md: this.model,
       ic: '/setup/icon.png',
       fn: this.#name,
-      ca: this.isGroup ? '199204' : '201221',
+      ca: String(this.deviceModel.capabilities),
       st: this.#device.runningApp !== undefined ? '1' : '0',
       bs: 'FA8FCA000000',
       nf: '1',
       rs: this.#device.statusText ?? '',
+    };
+  }
+
+  /** A group reports its members on the multizone namespace, a device itself, with its own volume. */
+  #multizone(): MultizoneHost {
+    return {
+      devices: () => {
+        if (!this.isGroup) return [{ id: this.id, name: this.#name, capabilities: this.deviceModel.capabilities, volume: this.#device.volume }];
+        // The members are not simulated: each reports an audio device's capabilities at full volume.
+        return this.#members.map((member) => ({ ...member, capabilities: this.deviceModel.capabilities, volume: { level: 1, muted: false } }));
+      },
     };
   }
 }

@@ -74,7 +74,9 @@ if not casts:
     print(json.dumps({"failed": "found", "why": f"no Cast device named {NAME!r} over mDNS on 127.0.0.1"}), flush=True)
     sys.exit(1)
 cast = casts[0]
-host, port = cast.uri.rsplit(":", 1)
+# Where mDNS said it is (a discovered Chromecast's own `uri` has no host in 9.4).
+info = browser.devices.get(cast.uuid)
+host, port = (info.host, info.port) if info else cast.uri.rsplit(":", 1)
 say("found", host=host, port=int(port), model=cast.model_name, uuid=str(cast.uuid))
 
 watch = Watcher()
