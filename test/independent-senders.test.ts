@@ -8,6 +8,8 @@ import { ControlClient } from '../src/control/client.ts';
 import { NasCast } from '../src/nascast.ts';
 import type { PlayerStatus } from '../src/cast/index.ts';
 import { makeMp4 } from './helpers/ffmpeg.ts';
+import { HAP, HapTelevision, launchHomebridge, PIN } from './helpers/hap.ts';
+import { freePort } from './helpers/ports.ts';
 import { eventually, tempDir } from './helpers/media-server.ts';
 import { startSimulator } from './helpers/simulator.ts';
 import { driveWithChromecastClient } from './senders/chromecast-client-sender.ts';
@@ -120,4 +122,31 @@ test.serial("pychromecast pauses what NasCast plays: NasCast's player and its co
   t.like(run.steps.find((entry) => entry.step === 'joined'), { title: 'Film' });
   await eventually(() => player.status().state === 'PAUSED', 5000, "NasCast's player to see PAUSED");
   await eventually(() => seen.at(-1)?.state === 'PAUSED', 5000, 'the controller to see PAUSED');
+});
+
+test.serial('pychromecast pauses what NasCast plays through a Homebridge TV: the TV in the Home app shows it paused', async (t) => {
+  t.timeout(240_000);
+  const media = await tempDir(t);
+  await mkdir(path.join(media, 'Films'));
+  await makeMp4(path.join(media, 'Films', 'Film.mp4'), { seconds: 30, faststart: true });
+  await startSimulator(t, { name: 'Den', advertise: true });
+  const external = await freePort();
+  const bridge = await launchHomebridge(await tempDir(t), {
+    bridge: { name: 'NasCast Sender Bridge', username: '0E:4C:11:22:33:55', port: await freePort(), pin: PIN, advertiser: 'bonjour-hap' },
+    ports: { start: external, end: external + 10 },
+    platforms: [{ platform: 'NasCast', name: 'NasCast', media: [{ name: 'Films', path: path.join(media, 'Films') }], port: await freePort(), inputs: [{ name: 'Film', media: 'Films/Film.mp4' }] }],
+  });
+  t.teardown(async () => {
+    await bridge.stop();
+    if (!t.passed) t.log(bridge.log().slice(-4000));
+  });
+  await eventually(() => bridge.ports.has('Den'), 60_000, 'the TV published');
+  const tv = await HapTelevision.open(bridge.ports.get('Den')!);
+  await eventually(async () => (await tv.read(HAP.active)).value === 0, 30_000, 'the TV answering');
+  t.is(await tv.write(HAP.active, 1), 0);
+  await eventually(async () => (await tv.read(HAP.currentMediaState)).value === 0, 30_000, 'CurrentMediaState PLAY');
+  const run = await pychromecast(t, ['pause', 'Den']);
+  t.is(run.code, 0, `${JSON.stringify(run.steps)}\n${run.stderr}`);
+  await eventually(async () => (await tv.read(HAP.currentMediaState)).value === 1, 10_000, 'CurrentMediaState PAUSE after pychromecast paused');
+  t.is(bridge.process.exitCode, null, 'Homebridge is still up');
 });

@@ -1,8 +1,9 @@
 // The two ways media reaches the <video>: set on the element (any browser), or through
 // CAF's PlayerManager on a Chromecast, so that phones and the Google Home app see the
-// media and its controls.
-import type { CafReceiverContext, CastFramework } from './cast-framework.d.ts';
-import type { Driver, LoadCommand } from './playback.ts';
+// media and its controls. The volume differs too: a browser's is the element's, a
+// Chromecast's is the device's (its system volume, which only senders set).
+import type { framework } from 'chromecast-caf-receiver';
+import type { Driver, LoadCommand, Volume } from './playback.ts';
 
 /** Plays straight on the element: browsers and browser targets. */
 export const elementDriver: Driver = {
@@ -40,6 +41,11 @@ export const elementDriver: Driver = {
     for (const old of video.querySelectorAll('track')) old.remove();
     video.load();
   },
+  setVolume: (video, level, muted) => {
+    if (level !== undefined) video.volume = level;
+    if (muted !== undefined) video.muted = muted;
+  },
+  volume: (video) => ({ level: video.volume, muted: video.muted }),
 };
 
 // The subtitle language each element should show. Chromium turns tracks on by itself
@@ -65,12 +71,19 @@ function holdSubtitle(video: HTMLVideoElement): void {
   }
 }
 
+/** A driver on CAF, which also learns the device's volume (from the hand-over, then from SYSTEM_VOLUME_CHANGED). */
+export interface CafDriver extends Driver {
+  setSystemVolume(volume: Volume): void;
+}
+
 /** Plays through CAF's PlayerManager, into the same element (it is the `castMediaElement`). */
-export function cafDriver(framework: CastFramework, context: CafReceiverContext): Driver {
+export function cafDriver(caf: typeof cast.framework, context: framework.CastReceiverContext): CafDriver {
   const player = context.getPlayerManager();
+  // Until a sender says otherwise; NasCast's hand-over carries the device's volume.
+  let system: Volume = { level: 1, muted: false };
   return {
     async load(command: LoadCommand) {
-      const { messages } = framework;
+      const { messages } = caf;
       const media = new messages.MediaInformation();
       media.contentId = command.url;
       media.contentUrl = command.url;
@@ -101,5 +114,10 @@ export function cafDriver(framework: CastFramework, context: CafReceiverContext)
     pause: () => player.pause(),
     seek: (_video, position) => player.seek(position),
     stop: () => player.stop(),
+    // No setVolume: CAF cannot set the system volume; the element's stays at full.
+    volume: () => ({ ...system }),
+    setSystemVolume: (volume) => {
+      system = { ...volume };
+    },
   };
 }

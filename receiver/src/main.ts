@@ -1,15 +1,14 @@
 // The NasCast receiver: on a Chromecast it starts CAF and waits for the sender's
 // `connect` message on our namespace; in any other browser it reads the control URL
 // and token from the query string. Either way it then joins the hub as a receiver.
-import { ControlChannel, PROTOCOL_VERSION, receiverCommands, type ControlStatus, type ReceiverCommand } from '../../src/protocol/index.ts';
-import type { CastFramework } from './cast-framework.d.ts';
-import { cafDriver, elementDriver } from './drivers.ts';
+import { ControlChannel, receiverCommands, type ControlStatus, type ReceiverCommand } from '../../src/protocol/index.ts';
+import { startOnCast } from './caf-app.ts';
+import { elementDriver } from './drivers.ts';
 import { Playback, type Driver } from './playback.ts';
 import { Screens } from './screens.ts';
 import { liftSubtitlesOverOverlay } from './subtitle-lift.ts';
 import { errorMessage } from '../../src/errors.ts';
 
-const NAMESPACE = 'urn:x-cast:io.nascast.control';
 const CAF_SDK = 'https://www.gstatic.com/cast/sdk/libs/caf_receiver/v3/cast_receiver_framework.js';
 
 interface Connection {
@@ -84,9 +83,10 @@ function connect(connection: Connection): void {
   channel.start();
 }
 
-function start(driver: Driver): void {
+function start(driver: Driver): Playback {
   playback = new Playback(video, image, driver, report);
   screens.render(playback.status());
+  return playback;
 }
 
 async function loadScript(src: string): Promise<void> {
@@ -100,25 +100,12 @@ async function loadScript(src: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  let framework: CastFramework | undefined = globalThis.cast?.framework;
+  // `cast` exists once the SDK script ran (or the simulator injected its stand-in).
+  const framework = (): typeof cast.framework | undefined => (typeof cast === 'undefined' ? undefined : cast.framework);
   // Only a Cast device fetches the SDK; elsewhere the page runs with no outside request.
-  if (!framework && /CrKey/.test(navigator.userAgent)) {
-    await loadScript(CAF_SDK);
-    framework = globalThis.cast?.framework;
-  }
-  if (framework) {
-    const context = framework.CastReceiverContext.getInstance();
-    start(cafDriver(framework, context));
-    context.addCustomMessageListener(NAMESPACE, (event) => {
-      const data = (typeof event.data === 'string' ? safeJson(event.data) : event.data) as Partial<Connection> & { type?: string };
-      if (data?.type === 'connect' && typeof data.url === 'string' && typeof data.token === 'string') {
-        connect({ url: data.url, token: data.token, ...(typeof data.device === 'string' ? { device: data.device } : {}) });
-        context.sendCustomMessage(NAMESPACE, event.senderId, { v: PROTOCOL_VERSION, type: 'connecting' });
-      }
-    });
-    context.start({ customNamespaces: { [NAMESPACE]: framework.system.MessageType.JSON }, disableIdleTimeout: true });
-    return;
-  }
+  if (!framework() && /CrKey/.test(navigator.userAgent)) await loadScript(CAF_SDK);
+  const caf = framework();
+  if (caf) return startOnCast(caf, { start, connect });
   start(elementDriver);
   const params = new URLSearchParams(location.search);
   const token = params.get('token');
@@ -138,14 +125,6 @@ async function main(): Promise<void> {
   document.addEventListener('click', () => {
     if (playback?.status().state === 'PAUSED' && playback.status().error) void playback.play();
   });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 main().catch((error: unknown) => screens.showFatal('The receiver could not start', errorMessage(error)));

@@ -5,6 +5,10 @@ import { errorMessage } from '../../src/errors.ts';
 
 export type LoadCommand = Extract<ReceiverCommand, { type: 'load' }>;
 export type PlaybackState = ControlStatus['state'];
+export interface Volume {
+  level: number;
+  muted: boolean;
+}
 
 /** How media is started and steered: straight on the element, or through CAF's PlayerManager. */
 export interface Driver {
@@ -13,6 +17,10 @@ export interface Driver {
   pause(video: HTMLVideoElement): void;
   seek(video: HTMLVideoElement, position: number): void;
   stop(video: HTMLVideoElement): void;
+  /** Sets the volume; absent on a Chromecast, whose volume is the device's and set by senders. */
+  setVolume?(video: HTMLVideoElement, level: number | undefined, muted: boolean | undefined): void;
+  /** The volume to report: the element's, or the device's on a Chromecast. */
+  volume(video: HTMLVideoElement): Volume;
 }
 
 const MEDIA_ERRORS: Record<number, string> = {
@@ -99,19 +107,48 @@ export class Playback {
   }
 
   stop(): void {
+    // Forgotten first: the driver's own load, rejected by the stop, is then no failure.
     this.#loading?.reject(new Error('stopped'));
     this.#loading = undefined;
     this.#media = undefined;
-    this.#error = undefined;
     this.#driver.stop(this.#video);
+    this.stopped('stopped');
+  }
+
+  /**
+   * Follows a LOAD another sender made through CAF (which plays it): this media is now
+   * what plays, and the element's events report how it goes. Our own load, seen again, changes nothing.
+   */
+  loadedElsewhere(command: LoadCommand): void {
+    if (this.#media?.url === command.url && this.#state === 'LOADING') return;
+    this.#loading?.reject(new Error('replaced by a load from another sender'));
+    this.#loading = undefined;
+    this.#media = command;
+    this.#error = undefined;
+    this.#image.hidden = true;
+    this.#video.hidden = false;
+    this.#set('LOADING');
+  }
+
+  /** Nothing plays any more: stopped here, or by another sender through CAF. */
+  stopped(why = 'stopped by another sender'): void {
+    this.#loading?.reject(new Error(why));
+    this.#loading = undefined;
+    this.#media = undefined;
+    this.#error = undefined;
     this.#image.hidden = true;
     this.#image.removeAttribute('src');
     this.#set('IDLE');
   }
 
   volume(level: number | undefined, muted: boolean | undefined): void {
-    if (level !== undefined) this.#video.volume = level;
-    if (muted !== undefined) this.#video.muted = muted;
+    if (!this.#driver.setVolume) throw new Error("on a Chromecast the volume is the device's: NasCast sets it on the receiver namespace");
+    this.#driver.setVolume(this.#video, level, muted);
+  }
+
+  /** Reports the status now (the device's volume changed, which the element does not see). */
+  refresh(): void {
+    this.#report();
   }
 
   status(): ControlStatus {
@@ -122,11 +159,15 @@ export class Playback {
       state: this.#state,
       position: media && media.kind !== 'image' ? video.currentTime : 0,
       ...(media && media.kind !== 'image' && duration !== undefined ? { duration } : {}),
-      volume: video.volume,
-      muted: video.muted,
+      ...this.#volume(),
       ...(media ? { media: { url: media.url, contentType: media.contentType, ...(media.title ? { title: media.title } : {}) } } : {}),
       ...(this.#error ? { error: this.#error } : {}),
     };
+  }
+
+  #volume(): { volume: number; muted: boolean } {
+    const { level, muted } = this.#driver.volume(this.#video);
+    return { volume: level, muted };
   }
 
   #showImage(command: LoadCommand): Promise<void> {

@@ -13,6 +13,8 @@ export interface ReceiverHandover {
   token: string;
   /** The device id the token is scoped to; the page names it in its `hello`. */
   device: string;
+  /** The device's volume: the page reports it, and CAF tells it only of changes. */
+  volume?: { level: number; muted: boolean } | undefined;
 }
 
 /** The receiver that ended up running on the device. */
@@ -44,6 +46,7 @@ export async function openReceiver(
     if (error instanceof LaunchError) return fallback(`launch of ${appId} refused: ${error.reason}`);
     throw error;
   }
-  if (options.handover) session.sendToApp(NS.control, { type: 'connect', url: options.handover.url, token: options.handover.token, device: options.handover.device });
+  const handover = options.handover;
+  if (handover) session.sendToApp(NS.control, { type: 'connect', url: handover.url, token: handover.token, device: handover.device, ...(handover.volume ? { volume: handover.volume } : {}) });
   return { kind: 'custom', appId, sessionId: app.sessionId };
 }

@@ -134,15 +134,19 @@ export class ChromecastPlayer extends EventEmitter<ChromecastPlayerEvents> imple
     await this.#current('seek').seekBy(seconds);
   }
 
-  /** With our app: the page's volume. With the Default Media Receiver, or nothing loaded: the device's. */
+  /**
+   * The device's volume (SET_VOLUME on the receiver namespace), whichever receiver
+   * plays: our page cannot set it (CAF has no call for it) and reports it from CAF's
+   * SYSTEM_VOLUME_CHANGED events.
+   */
   async setVolume(level: number): Promise<void> {
-    if (this.#inner) return this.#inner.setVolume(level);
+    if (this.#inner instanceof DefaultMediaPlayer) return this.#inner.setVolume(level);
     await this.#connected();
     await this.#session.setVolume({ level: Math.min(1, Math.max(0, level)) });
   }
 
   async setMuted(muted: boolean): Promise<void> {
-    if (this.#inner) return this.#inner.setMuted(muted);
+    if (this.#inner instanceof DefaultMediaPlayer) return this.#inner.setMuted(muted);
     await this.#connected();
     await this.#session.setVolume({ muted });
   }
@@ -240,7 +244,7 @@ export class ChromecastPlayer extends EventEmitter<ChromecastPlayerEvents> imple
     try {
       const opened = await openReceiver(this.#session, {
         appId,
-        handover: { url: control.url(), token: control.receiverTokens.issue(this.id), device: this.id },
+        handover: { url: control.url(), token: control.receiverTokens.issue(this.id), device: this.id, volume: this.#deviceVolume() },
         logger: this.#logger,
       });
       if (opened.kind === 'default') return this.#use(this.#inner instanceof DefaultMediaPlayer ? this.#inner : opened.player);
@@ -250,6 +254,12 @@ export class ChromecastPlayer extends EventEmitter<ChromecastPlayerEvents> imple
     } finally {
       joined.cancel();
     }
+  }
+
+  /** The device's volume as its last RECEIVER_STATUS said: the page learns it from the hand-over, CAF tells it only of changes. */
+  #deviceVolume(): { level: number; muted: boolean } | undefined {
+    const { level, muted } = this.#session.receiverStatus.volume ?? {};
+    return typeof level === 'number' && typeof muted === 'boolean' ? { level, muted } : undefined;
   }
 
   #receiverPlayer(control: ReceiverAppLink): ReceiverPlayer {

@@ -23,6 +23,7 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
   #index = 0;
   #options: LoadOptions = {};
   #photoTimer: NodeJS.Timeout | undefined;
+  #loadsInFlight = 0;
 
   constructor(hub: ControlHub, device: string, options: { logger?: Logger } = {}) {
     super();
@@ -38,6 +39,9 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
       this.#status = status;
       this.#reportedAt = Date.now();
       this.emit('status', status);
+      // Another sender loaded media of its own (a phone, through CAF on a Chromecast): our queue no longer plays there.
+      // While a load of ours is on its way, the page may still report what played before.
+      if (status.media && this.#loadsInFlight === 0 && !this.#queue.some((item) => item.url === status.media?.url)) this.#forgetQueue();
       this.#followQueue(previous, status);
     };
     hub.on('status', this.#onStatus);
@@ -65,8 +69,7 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
   }
 
   async stop(): Promise<void> {
-    this.#stopPhotoTimer();
-    this.#queue = [];
+    this.#forgetQueue();
     await this.#send({ type: 'stop' });
   }
 
@@ -139,6 +142,12 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
     this.next().catch((error: unknown) => this.#logger.warn(`${this.device}: could not play the next item: ${errorMessage(error)}`));
   }
 
+  #forgetQueue(): void {
+    this.#stopPhotoTimer();
+    this.#queue = [];
+    this.#index = 0;
+  }
+
   #stopPhotoTimer(): void {
     clearTimeout(this.#photoTimer);
     this.#photoTimer = undefined;
@@ -146,16 +155,22 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
 
   async #loadCurrent(startAt?: number): Promise<void> {
     const media = this.#queue[this.#index]!;
-    await this.#send({
-      type: 'load',
-      url: media.url,
-      contentType: media.contentType,
-      ...(media.title ? { title: media.title } : {}),
-      ...(media.kind ? { kind: media.kind } : {}),
-      ...(media.subtitles?.length ? { subtitles: [...media.subtitles] } : {}),
-      ...(this.#options.subtitles ? { subtitle: this.#options.subtitles } : {}),
-      ...(startAt ? { startAt } : {}),
-    });
+    // The page reports the new media before it answers the load.
+    this.#loadsInFlight++;
+    try {
+      await this.#send({
+        type: 'load',
+        url: media.url,
+        contentType: media.contentType,
+        ...(media.title ? { title: media.title } : {}),
+        ...(media.kind ? { kind: media.kind } : {}),
+        ...(media.subtitles?.length ? { subtitles: [...media.subtitles] } : {}),
+        ...(this.#options.subtitles ? { subtitle: this.#options.subtitles } : {}),
+        ...(startAt ? { startAt } : {}),
+      });
+    } finally {
+      this.#loadsInFlight--;
+    }
   }
 
   #command(command: ReceiverCommand, operation: string): Promise<void> {

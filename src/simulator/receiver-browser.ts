@@ -33,10 +33,12 @@ export interface ReceiverPageBridge {
 /** A receiver app's page, open in the simulator's Chromium. */
 export interface ReceiverPage {
   readonly url: string;
-  /** The custom namespaces the page registered with `CastReceiverContext.start()`. */
+  /** The namespaces the app supports: those it declared to `CastReceiverContext.start()`, and the media namespace CAF adds. */
   readonly namespaces: readonly string[];
-  /** Hands a sender's custom message to the page's listeners. */
+  /** Hands a sender's message to CAF in the page: the media namespace to its PlayerManager, a declared one to the page's listeners. */
   deliver(namespace: string, senderId: string, data: unknown): Promise<void>;
+  /** The device's volume changed: CAF tells the page with a SYSTEM_VOLUME_CHANGED event. */
+  systemVolumeChanged(volume: { level: number; muted: boolean }): Promise<void>;
   /** Runs a function in the page and resolves with its (serialisable) result: for tests and demos. */
   evaluate<T>(fn: () => T | Promise<T>): Promise<T>;
   /** Saves a PNG of what the "TV" shows. */
@@ -44,11 +46,27 @@ export interface ReceiverPage {
   close(): Promise<void>;
 }
 
-/** The stand-in for `cast.framework`, built from receiver/src with the page's types. */
-async function standInScript(): Promise<() => void> {
-  const file = path.join(PACKAGE_ROOT, 'dist', 'receiver', 'src', 'cast-framework-standin.js');
-  const module = (await import(pathToFileURL(file).href)) as { installCastFrameworkStandIn: () => void };
-  return module.installCastFrameworkStandIn;
+// The stand-in's parts, built from receiver/src with the page's types: each file exports one function that uses nothing outside its body.
+const STAND_IN_PARTS = {
+  createCafMessages: 'caf-standin-messages.js',
+  createMediaSession: 'caf-standin-session.js',
+  createPlayerManager: 'caf-standin-player.js',
+} as const;
+
+/**
+ * The stand-in for `cast.framework` as one init script: an init script is a classic
+ * script, which cannot import, so the parts' sources are joined and the installer gets
+ * the others as arguments.
+ */
+async function standInScript(): Promise<string> {
+  const load = async (file: string, name: string): Promise<string> => {
+    const module = (await import(pathToFileURL(path.join(PACKAGE_ROOT, 'dist', 'receiver', 'src', file)).href)) as Record<string, unknown>;
+    const part = module[name];
+    if (typeof part !== 'function') throw new Error(`${file} has no function ${name}: is the receiver built (npm run build)?`);
+    return part.toString();
+  };
+  const parts = await Promise.all(Object.entries(STAND_IN_PARTS).map(async ([name, file]) => `${name}: ${await load(file, name)}`));
+  return `(${await load('cast-framework-standin.js', 'installCastFrameworkStandIn')})({ ${parts.join(',\n')} });`;
 }
 
 /**
@@ -105,7 +123,7 @@ export class ReceiverBrowser {
     await page.exposeFunction('__nascastCastReady', (registered: unknown) => {
       ready(Array.isArray(registered) ? registered.filter((name): name is string => typeof name === 'string') : []);
     });
-    await page.addInitScript(await standInScript());
+    await page.addInitScript({ content: await standInScript() });
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => reject(new Error(`the receiver page did not start CAF within ${timeoutMs} ms`)), timeoutMs);
@@ -126,6 +144,8 @@ export class ReceiverBrowser {
           ([ns, sender, payload]) => (globalThis as { __nascastCastDeliver?: (n: string, s: string, d: unknown) => void }).__nascastCastDeliver?.(ns, sender, payload),
           [namespace, senderId, data] as const,
         ),
+      systemVolumeChanged: ({ level, muted }) =>
+        page.evaluate(([to, mute]) => (globalThis as { __nascastSystemVolume?: (level: number, muted: boolean) => void }).__nascastSystemVolume?.(to, mute), [level, muted] as const),
       evaluate: (fn) => page.evaluate(fn),
       screenshot: async (file) => {
         await page.screenshot({ path: file });

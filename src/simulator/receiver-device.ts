@@ -210,7 +210,7 @@ export class ReceiverDevice {
       send: (clientId, sourceId, destinationId, namespace, payload) => this.#options.send(clientId, sourceId, destinationId, namespace, payload),
       broadcast: (sourceId, namespace, payload) => {
         this.#options.broadcast(sourceId, namespace, payload);
-        if (namespace === NS.media) this.#options.mediaStatus(this.mediaStatus());
+        if (namespace === NS.media && app.playback) this.#options.mediaStatus(this.mediaStatus());
       },
       takeLoadFailure: () => {
         const reason = this.#nextLoadFailure;
