@@ -17,9 +17,13 @@ const session = new CastSession({ host: simulator.host, port: simulator.port });
 try {
   await session.connect();
   const player = new DefaultMediaPlayer(session);
-  // Any URL the simulator can fetch: it checks it as a device would (here, one that is not there).
-  simulator.failNextLoad('HTTP_404');
-  await player.load({ url: 'http://127.0.0.1:9/missing.mp4', contentType: 'video/mp4', title: 'Missing' }).catch((error: unknown) => console.log(`load failed as a device fails it: ${(error as Error).message}`));
+  // It fetches and probes what it is asked to play as a device does (ffprobe on PATH):
+  // here a URL with nothing behind it, which fails with the SDK's code 104.
+  const missing = { url: 'http://127.0.0.1:9/missing.mp4', contentType: 'video/mp4', title: 'Missing' };
+  await player.load(missing).catch((error: unknown) => console.log(`load failed as a device fails it: ${(error as Error).message}`));
+  // A fault on demand: the next load fails with the detailed error code you name.
+  simulator.failNextLoad('MEDIA_DECODE');
+  await player.load(missing).catch((error: unknown) => console.log(`load failed on purpose: ${(error as Error).message}`));
   console.log(`running app: ${simulator.runningApp}, volume ${simulator.volume.level}`);
   await player.setVolume(0.8);
   console.log(`volume now ${simulator.volume.level}`);

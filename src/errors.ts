@@ -154,12 +154,15 @@ export class LaunchError extends NasCastError {
 export class LoadFailedError extends NasCastError {
   readonly code = 'ERR_LOAD_FAILED';
   override name = 'LoadFailedError';
-  /** The device's reason when it gave one, else the reply type. */
+  /** Why, in words built from what the device sent (its detailed error code, else its reason). */
   readonly reason: string;
+  /** The device's `detailedErrorCode` (CAF's DetailedErrorCode: 104 MEDIA_SRC_NOT_SUPPORTED…), when it sent one. */
+  readonly detailedErrorCode: number | undefined;
 
-  constructor(reason: string) {
+  constructor(reason: string, detailedErrorCode?: number) {
     super(`The device could not load the media: ${reason}`);
     this.reason = reason;
+    this.detailedErrorCode = detailedErrorCode;
   }
 }
 

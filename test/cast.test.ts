@@ -1,15 +1,19 @@
+import fs from 'node:fs/promises';
 import test, { type ExecutionContext } from 'ava';
 import type { SimulatorOptions } from '../src/simulator/index.ts';
 import { CastSession, DEFAULT_MEDIA_RECEIVER, DefaultMediaPlayer, openReceiver, type CastMedia } from '../src/cast/index.ts';
 import { LoadFailedError, NoMediaSessionError } from '../src/errors.ts';
-import { eventually, patternBytes, startMediaServer } from './helpers/media-server.ts';
+import { film } from './helpers/ffmpeg.ts';
+import { eventually, startMediaServer } from './helpers/media-server.ts';
 import { connectSession, nextEvent, startSimulator } from './helpers/simulator.ts';
 
+// Real media: the simulator probes what it is asked to play, as a device does.
+const films = await film();
 const files = {
-  'Series/Episode 1.mp4': patternBytes(64 * 1024),
-  'Series/Episode 2.mp4': patternBytes(32 * 1024),
-  'Music/Song.mp3': patternBytes(8 * 1024),
-  'Films/Film.mp4': patternBytes(16 * 1024),
+  'Series/Episode 1.mp4': films,
+  'Series/Episode 2.mp4': films,
+  'Music/Song.mp3': await fs.readFile(new URL('../examples/media/Music/Tone 440 Hz.mp3', import.meta.url)),
+  'Films/Film.mp4': films,
   'Films/Film.en.srt': '1\n00:00:01,000 --> 00:00:02,000\nHello\n',
   'Films/Film.fr.vtt': 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nBonjour\n',
 };
@@ -59,7 +63,8 @@ test('LOAD sends the type, title, metadata and the WebVTT tracks of the library;
   const player = new DefaultMediaPlayer(session);
   await player.load(asCast('Films/Film.mp4', 5400), { subtitles: 'fr', startAt: 60 });
   const status = simulator.mediaStatus() as { media: Record<string, unknown>; activeTrackIds: number[]; currentTime: number };
-  t.like(status.media, { contentType: 'video/mp4', streamType: 'BUFFERED', duration: 5400, metadata: { type: 1, metadataType: 1, title: 'Film' } });
+  // The duration is the file's (an hour), not the one the sender sent: the device reads it.
+  t.like(status.media, { contentType: 'video/mp4', streamType: 'BUFFERED', duration: 3600, metadata: { type: 1, metadataType: 1, title: 'Film' } });
   const tracks = status.media.tracks as Array<{ trackId: number; type: string; trackContentType: string; language: string; trackContentId: string }>;
   t.deepEqual(tracks.map((track) => [track.type, track.trackContentType, track.language]), [['TEXT', 'text/vtt', 'en'], ['TEXT', 'text/vtt', 'fr']]);
   t.deepEqual(status.activeTrackIds, [tracks.find((track) => track.language === 'fr')!.trackId]);
@@ -74,17 +79,20 @@ test('LOAD sends the type, title, metadata and the WebVTT tracks of the library;
   }
 });
 
-test('a LOAD the device cannot fetch fails with the reason, and a forced failure reports its own', async (t) => {
+test('a LOAD the device cannot fetch fails with its detailed error code in words, and a forced failure reports its own', async (t) => {
   const { media, simulator, session, asCast } = await castSetup(t);
   const player = new DefaultMediaPlayer(session);
   const gone = { ...asCast('Music/Song.mp3'), url: `${media.origin}/media/unknown?g=1.x` };
   const error = await t.throwsAsync(player.load(gone), { instanceOf: LoadFailedError });
-  t.regex(error.reason, /^HTTP_4\d\d$/); // the server refuses the unknown id
+  // The server refuses the unknown id; the media element's one word for that is 104.
+  t.is(error.detailedErrorCode, 104);
+  t.regex(error.reason, /could not fetch the file, or cannot play its format or codecs \(MEDIA_SRC_NOT_SUPPORTED, 104\)$/);
   t.is(player.status().state, 'ERROR');
 
-  simulator.failNextLoad('DECODER_CRASHED');
+  simulator.failNextLoad('MEDIA_DECODE');
   const forced = await t.throwsAsync(player.load(asCast('Music/Song.mp3')), { instanceOf: LoadFailedError });
-  t.is(forced.reason, 'DECODER_CRASHED');
+  t.is(forced.detailedErrorCode, 102);
+  t.regex(forced.reason, /\(MEDIA_DECODE, 102\)$/);
   // The next one plays again.
   t.is((await player.load(asCast('Music/Song.mp3'))).state, 'PLAYING');
 });
@@ -111,7 +119,7 @@ test('a refused launch of our app falls back to the Default Media Receiver and s
 });
 
 test('a launch refused with LAUNCH_ERROR (the app looked available) also falls back', async (t) => {
-  const { simulator, session } = await castSetup(t);
+  const { simulator, session } = await castSetup(t, { apps: ['FEED0001'] });
   // Available when asked, refused at launch: the device changed its mind in between.
   const original = session.isAppAvailable.bind(session);
   session.isAppAvailable = async (appId) => {
@@ -125,7 +133,7 @@ test('a launch refused with LAUNCH_ERROR (the app looked available) also falls b
 });
 
 test('our app launches and receives the control-channel hand-over on its namespace', async (t) => {
-  const { simulator, session } = await castSetup(t);
+  const { simulator, session } = await castSetup(t, { apps: ['FEED0002'] });
   const message = nextEvent<[{ namespace: string; data: unknown }]>(simulator, 'app-message');
   const opened = await openReceiver(session, { appId: 'FEED0002', handover: { url: 'ws://192.0.2.1:8585/control', token: 'receiver-token', device: 'tv-1' } });
   t.is(opened.kind, 'custom');

@@ -3,8 +3,12 @@ import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import type { ChromecastSimulator } from '../src/simulator/index.ts';
 import { type CliRun, runCli, runToEnd } from './helpers/cli.ts';
+import { film } from './helpers/ffmpeg.ts';
 import { eventually, tempDir, writeTree } from './helpers/media-server.ts';
 import { startSimulator } from './helpers/simulator.ts';
+
+// Real media (test/fixtures/film.mp4): the simulator probes what it is asked to play, as a device does.
+const films = await film();
 
 // The nascast command as a user runs it: `nascast serve` in the background (reaching two
 // simulators by address, no mDNS), and each subcommand a child process of its own that
@@ -20,7 +24,7 @@ function title(simulator: ChromecastSimulator): string | undefined {
 
 async function served(t: ExecutionContext) {
   const media = await tempDir(t);
-  await writeTree(media, { 'Films/Cartoons/Episode 1.mp4': 'one', 'Films/Cartoons/Episode 2.mp4': 'two', 'Films/Clip.mp4': 'clip', 'Films/Clip.en.srt': '1\n00:00:01,000 --> 00:00:02,000\nHi\n' });
+  await writeTree(media, { 'Films/Cartoons/Episode 1.mp4': films, 'Films/Cartoons/Episode 2.mp4': films, 'Films/Clip.mp4': films, 'Films/Clip.en.srt': '1\n00:00:01,000 --> 00:00:02,000\nHi\n' });
   const storage = path.join(await tempDir(t), 'config');
   const kitchen = await startSimulator(t, { name: 'Kitchen' });
   const living = await startSimulator(t, { name: 'Living Room TV' });
@@ -46,7 +50,7 @@ test('devices, ls and status print tables, and JSON with --json', async (t) => {
   const films = await run('ls', 'Films');
   t.is(films.code, 0);
   t.regex(films.stdout, /Cartoons\/\s+folder\s+2 items\s+Films\/Cartoons/);
-  t.regex(films.stdout, /Clip\.mp4\s+video\s+4 B\s+Films\/Clip\.mp4/);
+  t.regex(films.stdout, /Clip\.mp4\s+video\s+12\.3 KiB\s+Films\/Clip\.mp4/);
   const missing = await run('ls', 'Nope');
   t.is(missing.code, 1);
   t.is(missing.stderr, "nascast: no folder 'Nope' in the library\n");
@@ -148,7 +152,7 @@ test('status --follow prints each change until Ctrl-C; devices --watch keeps the
 
 test('with no server running, cast serves a file of this machine itself; token shows and rotates the token', async (t) => {
   const media = await tempDir(t);
-  await writeTree(media, { 'Holiday/Beach.mp4': 'beach' });
+  await writeTree(media, { 'Holiday/Beach.mp4': films });
   const storage = path.join(await tempDir(t), 'config');
   const tv = await startSimulator(t, { name: 'Den' });
   const cast = await nascast(t, ['cast', 'Den', path.join(media, 'Holiday', 'Beach.mp4'), '--json', '--device', `Den=${tv.host}:${tv.port}`, '--no-discovery', '--storage', storage]);

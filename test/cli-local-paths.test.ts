@@ -4,8 +4,12 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { runCli, runToEnd } from './helpers/cli.ts';
+import { film } from './helpers/ffmpeg.ts';
 import { tempDir, writeTree } from './helpers/media-server.ts';
 import { startSimulator } from './helpers/simulator.ts';
+
+// Real media (test/fixtures/film.mp4): the simulator probes what it is asked to play, as a device does.
+const filmBytes = await film();
 
 // A file of this machine named in `cast` plays through the server running here when it
 // serves it, is refused when that server does not, and with no server is served from
@@ -18,7 +22,7 @@ function contentId(simulator: { mediaStatus(): Record<string, unknown> | undefin
 
 async function served(t: ExecutionContext) {
   const media = await tempDir(t);
-  await writeTree(media, { 'Films/Cartoons/Episode 1.mp4': 'one', 'Films/Cartoons/Episode 2.mp4': 'two', 'Films/Clip.mp4': 'clip' });
+  await writeTree(media, { 'Films/Cartoons/Episode 1.mp4': filmBytes, 'Films/Cartoons/Episode 2.mp4': filmBytes, 'Films/Clip.mp4': filmBytes });
   const storage = path.join(await tempDir(t), 'config');
   const kitchen = await startSimulator(t, { name: 'Kitchen' });
   const server = runCli(t, ['serve', '--media', `Films=${media}/Films`, '--port', '0', '--host', '127.0.0.1', '--storage', storage, '--no-discovery', '--device', `Kitchen=${kitchen.host}:${kitchen.port}`]);
@@ -49,7 +53,7 @@ test('cast of a file or folder in a folder the running server serves plays throu
 test('cast of a file outside the folders the running server serves is refused, naming them', async (t) => {
   const { media, storage, kitchen } = await served(t);
   const elsewhere = await tempDir(t);
-  await writeTree(elsewhere, { 'Holiday/Beach.mp4': 'beach' });
+  await writeTree(elsewhere, { 'Holiday/Beach.mp4': filmBytes });
   const beach = path.join(elsewhere, 'Holiday', 'Beach.mp4');
   const refused = await runToEnd(t, ['cast', 'Kitchen', beach, '--storage', storage]);
   t.is(refused.code, 1);
@@ -61,7 +65,7 @@ test('cast of a file outside the folders the running server serves is refused, n
 test('with no server, cast refuses a relative path that climbs out of the current folder, system folders, / and the home folder, before serving anything', async (t) => {
   const storage = await tempDir(t);
   const home = await tempDir(t);
-  await writeTree(home, { 'film.mp4': 'film' });
+  await writeTree(home, { 'film.mp4': filmBytes });
   const noDevices = ['--no-discovery', '--wait', '0', '--storage', storage];
   const passwd = path.relative(process.cwd(), '/etc/passwd');
   t.regex(passwd, /^\.\.\//);

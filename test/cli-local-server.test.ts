@@ -2,8 +2,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { exitedWithin, runCli, runToEnd, servedAddresses, type CliProcess, type ServedAddresses } from './helpers/cli.ts';
+import { film } from './helpers/ffmpeg.ts';
 import { tempDir, writeTree } from './helpers/media-server.ts';
 import { startSimulator } from './helpers/simulator.ts';
+
+// Real media (test/fixtures/film.mp4): the simulator probes what it is asked to play, as a device does.
+const films = await film();
 
 // The running server is the one truth for the commands on its machine: each `nascast
 // serve` listens on a Unix socket of its own in the storage folder (mode 0600, no token
@@ -20,7 +24,7 @@ interface Served extends ServedAddresses {
 
 async function serve(t: ExecutionContext, storage: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Served> {
   const media = await tempDir(t);
-  await writeTree(media, { 'Films/Clip.mp4': 'clip' });
+  await writeTree(media, { 'Films/Clip.mp4': films });
   const cli = runCli(t, ['serve', '--media', `Films=${media}/Films`, '--port', '0', '--host', '127.0.0.1', '--storage', storage, '--no-discovery', ...args], env);
   return { cli, ...(await servedAddresses(cli)), media };
 }

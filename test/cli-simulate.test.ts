@@ -2,10 +2,12 @@ import net from 'node:net';
 import test from 'ava';
 import { CastSession, DEFAULT_MEDIA_RECEIVER, DefaultMediaPlayer } from '../src/cast/index.ts';
 import { runCli } from './helpers/cli.ts';
-import { patternBytes, startMediaServer } from './helpers/media-server.ts';
+import { film } from './helpers/ffmpeg.ts';
+import { startMediaServer } from './helpers/media-server.ts';
 
 test('nascast simulate runs a Chromecast that castv2-client casts to, prints what senders do, and stops on SIGINT', async (t) => {
-  const media = await startMediaServer(t, { 'Films/Trailer.mp4': patternBytes(4096) }, { library: { watch: false } });
+  // Real media: the simulated device probes what it is asked to play.
+  const media = await startMediaServer(t, { 'Films/Trailer.mp4': await film() }, { library: { watch: false } });
   const cli = runCli(t, ['simulate', '--name', 'Test TV', '--port', '0', '--host', '127.0.0.1', '--no-advertise']);
   const [, port] = await cli.line(/^Simulated Chromecast "Test TV" on 127\.0\.0\.1:(\d+) \(not advertised\)/m);
 

@@ -2,8 +2,12 @@ import test from 'ava';
 import { DeviceDiscovery, type CastDevice } from '../src/discovery/index.ts';
 import { requireTestNamespace } from './helpers/chromium.ts';
 import { runCli } from './helpers/cli.ts';
+import { film } from './helpers/ffmpeg.ts';
 import { eventually, tempDir, writeTree } from './helpers/media-server.ts';
 import { startSimulator } from './helpers/simulator.ts';
+
+// Real media (test/fixtures/film.mp4): the simulator probes what it is asked to play, as a device does.
+const films = await film();
 
 // Real mDNS, so only inside the loopback-only namespace test/run.sh makes:
 // outside it, multicast would leave the machine.
@@ -93,7 +97,7 @@ test.serial('a group run with `nascast simulate --group` is found as a group on 
 test.serial('nascast serve finds devices, and starts a simulated one when none answers in time', async (t) => {
   if (!requireTestNamespace(t)) return;
   const media = await tempDir(t);
-  await writeTree(media, { 'Films/film.mp4': 'film' });
+  await writeTree(media, { 'Films/film.mp4': films });
   const storage = await tempDir(t);
   const serve = (extra: string[]) =>
     runCli(t, ['serve', '--media', `${media}/Films`, '--port', '0', '--host', '127.0.0.1', '--storage', storage, ...extra]);

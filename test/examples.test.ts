@@ -108,7 +108,8 @@ test('examples/remote-control.ts drives a NasCast over HTTPS through ControlClie
 test('examples/run-a-simulator.ts drives a simulator, fails a load on purpose and survives a dropped connection', async (t) => {
   const { code, output, errors } = await runExample(t, 'run-a-simulator.ts');
   t.is(code, 0, errors);
-  t.regex(output, /^load failed as a device fails it: .*HTTP_404$/m);
+  t.regex(output, /^load failed as a device fails it: .*\(MEDIA_SRC_NOT_SUPPORTED, 104\)$/m);
+  t.regex(output, /^load failed on purpose: .*\(MEDIA_DECODE, 102\)$/m);
   t.regex(output, /^volume now 0\.8$/m);
   t.regex(output, /^the session reconnected by itself$/m);
 });

@@ -3,11 +3,13 @@ import { DefaultMediaPlayer } from '../src/cast/index.ts';
 import { ControlClient } from '../src/control/client.ts';
 import { mountControl } from '../src/players/mount.ts';
 import { hello, startHub, statusAt, type Json } from './helpers/control.ts';
-import { eventually, patternBytes, startMediaServer } from './helpers/media-server.ts';
+import { film } from './helpers/ffmpeg.ts';
+import { eventually, startMediaServer } from './helpers/media-server.ts';
 import { connectSession, startSimulator } from './helpers/simulator.ts';
 
 test('the Default Media Receiver reports changes only: its player still says where playback is now, and a relative seek asks the device first', async (t) => {
-  const media = await startMediaServer(t, { 'Films/Film.mp4': patternBytes(16 * 1024) }, { library: { watch: false } });
+  // A real film (an hour): the simulator probes it as a device does.
+  const media = await startMediaServer(t, { 'Films/Film.mp4': await film() }, { library: { watch: false } });
   const simulator = await startSimulator(t);
   const session = await connectSession(t, simulator);
   const player = new DefaultMediaPlayer(session);

@@ -6,16 +6,19 @@ import { folderQueue, resolvePlayable } from '../src/media/resolve.ts';
 import { mountControl } from '../src/players/mount.ts';
 import { hello, type Json, type TestSocket } from './helpers/control.ts';
 import { RecordingLogger } from './helpers/homebridge.ts';
+import { film } from './helpers/ffmpeg.ts';
 import { eventually, patternBytes, startMediaServer } from './helpers/media-server.ts';
 import { connectSession, startSimulator } from './helpers/simulator.ts';
 
+// The Default Media Receiver test plays these two: real media, as a device probes it.
+const films = await film();
 const LONG_PATH = 'Series/The Long Show Name (2019)/Season 01/The Long Show Name (2019) - S01E01 - A Rather Long Episode Title That Keeps Going [WEBDL-1080p][EAC3 5.1][h264]-GROUP.mp4';
 
 const files = {
   [LONG_PATH]: patternBytes(4096),
   'Shows/Serial/Season 10/Serial S10E01.mp4': patternBytes(1024),
-  'Shows/Serial/Season 2/Serial S02E01.mp4': patternBytes(1024),
-  'Shows/Serial/Season 2/Serial S02E02.mp4': patternBytes(1024),
+  'Shows/Serial/Season 2/Serial S02E01.mp4': films,
+  'Shows/Serial/Season 2/Serial S02E02.mp4': films,
   'Shows/Serial/Season 1/Serial S01E01.mp4': patternBytes(1024),
   'Mixed/Broken.mp4': patternBytes(512),
   'Mixed/Fine.mp4': patternBytes(512),

@@ -98,11 +98,11 @@ test('the web page: a wrong token is refused; log in, browse, cast, and every co
   await page.waitForSelector(`${card} .now-state:has-text("IDLE")`);
 
   // A load that fails is said in words, with the reason.
-  tv.failNextLoad('HTTP_404');
+  tv.failNextLoad('MEDIA_SRC_NOT_SUPPORTED');
   await page.click('#entries button:has-text("Episode 2")');
   await page.click('#cast');
   await page.waitForSelector('#message:has-text("failed to load on Kitchen")');
-  t.regex((await page.textContent('#message')) ?? '', /HTTP_404/);
+  t.regex((await page.textContent('#message')) ?? '', /MEDIA_SRC_NOT_SUPPORTED, 104/);
 
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: path.join(SCREENSHOTS, 'phone.png'), fullPage: true });

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { CastProtocolError, CastTimeoutError, InvalidArgumentError, LoadFailedError, NoMediaSessionError, QueueEndError } from '../errors.ts';
+import { loadFailedError } from './load-failure.ts';
 import { DEFAULT_MEDIA_RECEIVER } from './namespaces.ts';
 import { positionNow } from '../protocol/position.ts';
 import { assertSubtitles, offsetPosition, type CastMedia, type LoadOptions, type LoadResult, type PlaybackState, type Player, type PlayerEvents, type PlayerStatus } from './player.ts';
@@ -85,9 +86,9 @@ export class DefaultMediaPlayer extends EventEmitter<PlayerEvents> implements Pl
     playing.catch(() => {}); // observed below; a failed LOAD abandons it
     const reply = await this.#session.mediaRequest(payload);
     if (reply.type === 'LOAD_FAILED' || reply.type === 'LOAD_CANCELLED') {
-      const reason = typeof reply.reason === 'string' ? reply.reason : reply.type;
-      this.#update({ state: 'ERROR', error: reason });
-      throw new LoadFailedError(reason);
+      const error = loadFailedError(reply);
+      this.#update({ state: 'ERROR', error: error.reason });
+      throw error;
     }
     if (reply.type !== 'MEDIA_STATUS') throw new CastProtocolError(`unexpected reply to ${String(payload.type)}: ${String(reply.type)}`);
     const state = await playing;
@@ -158,7 +159,7 @@ export class DefaultMediaPlayer extends EventEmitter<PlayerEvents> implements Pl
     await this.#refreshSession();
     if (this.#mediaSessionId === undefined) throw new NoMediaSessionError(operation);
     const reply = await this.#session.mediaRequest({ ...payload, mediaSessionId: this.#mediaSessionId });
-    if (reply.type === 'LOAD_FAILED') throw new LoadFailedError(typeof reply.reason === 'string' ? reply.reason : 'LOAD_FAILED');
+    if (reply.type === 'LOAD_FAILED') throw loadFailedError(reply);
     const entry = (reply.status as Json[] | undefined)?.[0];
     if (entry) this.#onMediaStatus(entry);
   }
@@ -184,7 +185,8 @@ export class DefaultMediaPlayer extends EventEmitter<PlayerEvents> implements Pl
       ...(typeof media?.contentId === 'string'
         ? { media: { url: media.contentId, ...(typeof metadata?.title === 'string' ? { title: metadata.title } : {}), ...(typeof media.contentType === 'string' ? { contentType: media.contentType } : {}) } }
         : {}),
-      ...(entry.idleReason === 'ERROR' ? { error: 'the device stopped with an error' } : {}),
+      // The LOAD_FAILED before it said why, in words: keep them over this bare ERROR.
+      ...(entry.idleReason === 'ERROR' ? { error: this.#status.state === 'ERROR' && this.#status.error ? this.#status.error : 'the device stopped with an error' } : {}),
     });
   }
 
@@ -222,6 +224,8 @@ export class DefaultMediaPlayer extends EventEmitter<PlayerEvents> implements Pl
 }
 
 function playbackState(entry: Json): PlaybackState {
+  // While an item loads a device says IDLE, with LOADING in extendedStatus.
+  if ((entry.extendedStatus as Json | undefined)?.playerState === 'LOADING') return 'LOADING';
   switch (entry.playerState) {
     case 'PLAYING':
       return 'PLAYING';

@@ -38,7 +38,7 @@ function parseModel(value: string): DeviceModelId {
 export function simulateCommand(program: Command): void {
   program
     .command('simulate')
-    .description('run a simulated Chromecast that senders (NasCast, castnow, catt, phones) find and cast to')
+    .description('run a simulated Chromecast that senders (NasCast, castnow, catt, pychromecast; not Google\'s own, which need device authentication) find and cast to')
     .option('-n, --name <name>', 'the name it is found by', parseName, 'NasCast Simulator')
     .option('-p, --port <port>', 'castv2 port (default: 8009, or a free port for a group)', parsePort)
     .option('--host <address>', 'address to listen on', '0.0.0.0')

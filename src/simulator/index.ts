@@ -6,3 +6,4 @@ export { ChromecastSimulator, type AppMessage, type SimulatorEvents, type Simula
 export { QUIET_CHROMIUM_ARGS, type ReceiverPage } from './receiver-browser.ts';
 export type { CastTxt } from './advertiser.ts';
 export { DEFAULT_DEVICE_MODEL, DEVICE_MODELS, type DeviceModel, type DeviceModelId } from '../media/device-models.ts';
+export type { Rendering } from './decoding.ts';

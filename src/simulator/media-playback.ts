@@ -1,80 +1,71 @@
+import { DETAILED_ERROR_CODES as CODES, detailedErrorCode } from '../cast/detailed-error-codes.ts';
 import type { DeviceModel } from '../media/device-models.ts';
-import { checkMediaUrl } from './fetch-check.ts';
+import type { Rendering } from './decoding.ts';
+import { probeMedia, type MediaProbe } from './media-probe.ts';
+import { statusEntry, type CastMediaInfo, type IdleReason, type MediaStatusEntry, type PlayerState } from './media-status.ts';
 
-/** The `media` object of a LOAD, as a sender sends it. */
-export interface CastMediaInfo {
-  contentId: string;
-  contentType?: string;
-  streamType?: string;
-  duration?: number;
-  metadata?: Record<string, unknown>;
-  tracks?: unknown[];
-  [field: string]: unknown;
-}
+export type { CastMediaInfo, MediaStatusEntry, PlayerState } from './media-status.ts';
 
-/** One entry of the playback queue. */
+/** One entry of the playback queue, and what probing it found. */
 interface QueueItem {
   readonly itemId: number;
   readonly media: CastMediaInfo;
   readonly startTime: number;
+  probe?: Extract<MediaProbe, { ok: true }>;
 }
-
-export type PlayerState = 'IDLE' | 'BUFFERING' | 'PLAYING' | 'PAUSED';
-
-/** A MEDIA_STATUS entry, as the Default Media Receiver reports it. */
-export interface MediaStatusEntry {
-  mediaSessionId: number;
-  playbackRate: number;
-  playerState: PlayerState;
-  idleReason?: 'FINISHED' | 'CANCELLED' | 'ERROR' | 'INTERRUPTED';
-  currentTime: number;
-  supportedMediaCommands: number;
-  volume: { level: number; muted: boolean };
-  media: CastMediaInfo;
-  /** The text tracks shown (`trackId`s of `media.tracks`). */
-  activeTrackIds: number[];
-  currentItemId: number;
-  items: Array<{ itemId: number; media: CastMediaInfo }>;
-  repeatMode: 'REPEAT_OFF';
-}
-
-/** How a queue change ended: loaded, or refused with the reason a LOAD_FAILED carries. */
-export type LoadOutcome = { ok: true } | { ok: false; reason: string };
-
-/** PAUSE, SEEK, STREAM_VOLUME, STREAM_MUTE, QUEUE_NEXT, QUEUE_PREV. */
-const SUPPORTED_COMMANDS = 1 | 2 | 4 | 8 | 64 | 128;
 
 /**
- * The Default Media Receiver's player: a queue of items, a state and a playback
- * clock. Each item is fetched with a real `Range: bytes=0-` request before it
- * counts as loaded, as a device does; when an item's duration is known the clock
- * ends it and the queue moves on.
+ * How a load ended: loaded; failed or cancelled with what the device's error message
+ * carries (`detailedErrorCode`, `itemId`); or refused as a bad request (an ErrorReason).
+ */
+export type LoadOutcome =
+  | { ok: true }
+  | { ok: false; type: 'LOAD_FAILED' | 'LOAD_CANCELLED'; detailedErrorCode: number; itemId: number }
+  | { ok: false; type: 'INVALID_REQUEST'; reason: 'INVALID_PARAMS' | 'END_OF_QUEUE' };
+
+/** What a {@link MediaPlayback} needs from its app. */
+export interface MediaPlaybackOptions {
+  /** What the device decodes. */
+  model: DeviceModel;
+  /** ffprobe to probe with. Default `ffprobe`. */
+  ffprobePath?: string;
+  /** Deadline of each probe step. Default 10000 ms. */
+  probeTimeoutMs?: number;
+  /** The status changed on its own (loading, buffering, the end): broadcast it. */
+  changed(): void;
+  /** An error no request waits for (the queue moving on to an item that fails): `{ type: 'ERROR', detailedErrorCode, itemId }`. */
+  error(payload: { type: 'ERROR'; detailedErrorCode: number; itemId: number }): void;
+  /** A pending "fail the next load" fault (a DetailedErrorCode name or number), consumed. */
+  takeLoadFailure(): string | number | undefined;
+}
+
+/**
+ * The Default Media Receiver's player: a queue, a state and a playback clock. Each
+ * item is probed as a device meets it (media-probe.ts) before it plays: IDLE with
+ * `extendedStatus` LOADING, BUFFERING, then PLAYING (PAUSED without autoplay) with
+ * the real duration; the clock stops at the end (IDLE, FINISHED) and seeks stay inside.
  */
 export class MediaPlayback {
-  readonly #volume: () => { level: number; muted: boolean };
-  readonly #changed: () => void;
-  /** A pending "fail the next load" fault's reason, consumed by the load it fails. */
-  readonly #takeLoadFailure: () => string | undefined;
+  readonly #options: MediaPlaybackOptions;
   #mediaSessionId = 0;
   #nextItemId = 1;
   #items: QueueItem[] = [];
   #index = -1;
-  #state: PlayerState = 'IDLE';
-  #idleReason: MediaStatusEntry['idleReason'];
-  /** Position at `#since`; while playing, the clock adds the time since. */
+  #state: PlayerState | 'LOADING' = 'IDLE';
+  #idleReason: IdleReason | undefined;
+  /** Position at `#since`; while playing, the clock adds the time since, times the rate. */
   #position = 0;
   #since = 0;
+  #rate = 1;
   #endTimer: NodeJS.Timeout | undefined;
   #activeTrackIds: number[] = [];
+  /** The stream volume: separate from the device's, which RECEIVER_STATUS carries. */
+  #volume = { level: 1, muted: false };
+  /** The load in flight: a newer load, a stop or close cancels it (and kills its ffprobe). */
+  #loading: AbortController | undefined;
 
-  // What the device decodes (the media truth: see fetch-check.ts).
-  readonly #model: DeviceModel;
-
-  constructor(options: { model: DeviceModel; volume: () => { level: number; muted: boolean }; changed: () => void; takeLoadFailure: () => string | undefined }) {
-    this.#model = options.model;
-    this.#volume = options.volume;
-    this.#changed = options.changed;
-    this.#takeLoadFailure = options.takeLoadFailure;
+  constructor(options: MediaPlaybackOptions) {
+    this.#options = options;
   }
 
   /** The current media session, or 0 when nothing was ever loaded. */
@@ -83,12 +74,18 @@ export class MediaPlayback {
   }
 
   get state(): PlayerState {
-    return this.#state;
+    return this.#state === 'LOADING' ? 'IDLE' : this.#state;
   }
 
-  /** Replaces the queue and loads `items[startIndex]` (LOAD is a queue of one). */
+  /** What the device shows and plays of the current item; undefined unless an item has loaded. */
+  rendering(): Rendering | undefined {
+    const probe = this.#current()?.probe;
+    return probe && this.#idleReason !== 'ERROR' ? { ...probe.rendering, reasons: [...probe.rendering.reasons] } : undefined;
+  }
+
+  /** Replaces the queue and loads `items[startIndex]` (LOAD is a queue of one), in a new media session. */
   async load(items: ReadonlyArray<{ media: CastMediaInfo; startTime?: number }>, startIndex: number, autoplay: boolean, activeTrackIds: readonly number[] = []): Promise<LoadOutcome> {
-    if (items.length === 0 || startIndex < 0 || startIndex >= items.length) return { ok: false, reason: 'INVALID_PARAMS' };
+    if (items.length === 0 || startIndex < 0 || startIndex >= items.length) return { ok: false, type: 'INVALID_REQUEST', reason: 'INVALID_PARAMS' };
     this.#stopClock();
     this.#activeTrackIds = [...activeTrackIds];
     this.#items = items.map((item) => ({ itemId: this.#nextItemId++, media: item.media, startTime: item.startTime ?? 0 }));
@@ -99,7 +96,7 @@ export class MediaPlayback {
   /** Moves `by` items along the queue (QUEUE_UPDATE jump, QUEUE_NEXT, QUEUE_PREV). */
   async jump(by: number): Promise<LoadOutcome> {
     const target = this.#index + by;
-    if (target < 0 || target >= this.#items.length) return { ok: false, reason: 'INVALID_PARAMS' };
+    if (target < 0 || target >= this.#items.length) return { ok: false, type: 'INVALID_REQUEST', reason: 'END_OF_QUEUE' };
     this.#stopClock();
     return this.#loadItem(target, true, 0);
   }
@@ -119,11 +116,33 @@ export class MediaPlayback {
     this.#state = 'PAUSED';
   }
 
-  seek(seconds: number): void {
-    const duration = this.#current()?.media.duration;
+  /** Seeks to `seconds`, kept inside [0, duration] as the media element keeps it; PLAYING at the end ends. */
+  seek(seconds: number, resume?: 'PLAYBACK_START' | 'PLAYBACK_PAUSE'): void {
+    const duration = this.#duration();
     this.#position = Math.max(0, duration === undefined ? seconds : Math.min(seconds, duration));
     this.#since = Date.now();
+    if (resume === 'PLAYBACK_PAUSE') this.pause();
+    else if (resume === 'PLAYBACK_START') this.play();
     if (this.#state === 'PLAYING') this.#armEnd();
+  }
+
+  /** SET_PLAYBACK_RATE: the media element's range; false for a rate outside it. */
+  setRate(rate: number): boolean {
+    if (!Number.isFinite(rate) || rate < 0.0625 || rate > 16) return false;
+    this.#position = this.position();
+    this.#since = Date.now();
+    this.#rate = rate;
+    if (this.#state === 'PLAYING') this.#armEnd();
+    return true;
+  }
+
+  /** SET_VOLUME on the media namespace: the stream's volume; false unless it sets a level in [0, 1] or a muted flag. */
+  setVolume(volume: { level?: unknown; muted?: unknown }): boolean {
+    const level = typeof volume.level === 'number' && volume.level >= 0 && volume.level <= 1 ? volume.level : undefined;
+    const muted = typeof volume.muted === 'boolean' ? volume.muted : undefined;
+    if ((level === undefined && muted === undefined) || (volume.level !== undefined && level === undefined)) return false;
+    this.#volume = { level: level ?? this.#volume.level, muted: muted ?? this.#volume.muted };
+    return true;
   }
 
   /** EDIT_TRACKS_INFO: which text tracks are shown; ids the media does not have are refused. */
@@ -135,17 +154,18 @@ export class MediaPlayback {
   }
 
   stop(): void {
+    this.#cancelLoading();
     this.#stopClock();
     this.#position = 0;
     this.#state = 'IDLE';
     this.#idleReason = 'CANCELLED';
   }
 
-  /** The playback clock, in seconds. */
+  /** The playback clock, in seconds, never past the duration. */
   position(): number {
     if (this.#state !== 'PLAYING') return this.#position;
-    const position = this.#position + (Date.now() - this.#since) / 1000;
-    const duration = this.#current()?.media.duration;
+    const position = this.#position + ((Date.now() - this.#since) / 1000) * this.#rate;
+    const duration = this.#duration();
     return duration === undefined ? position : Math.min(position, duration);
   }
 
@@ -153,26 +173,27 @@ export class MediaPlayback {
   status(): MediaStatusEntry[] {
     const item = this.#current();
     if (!item || this.#mediaSessionId === 0) return [];
+    const duration = item.probe?.duration;
+    const media = duration === undefined ? item.media : { ...item.media, duration };
     return [
-      {
+      statusEntry({
         mediaSessionId: this.#mediaSessionId,
-        playbackRate: 1,
-        playerState: this.#state,
-        ...(this.#state === 'IDLE' && this.#idleReason ? { idleReason: this.#idleReason } : {}),
+        state: this.#state,
+        idleReason: this.#idleReason,
         currentTime: this.position(),
-        supportedMediaCommands: SUPPORTED_COMMANDS,
-        volume: this.#volume(),
-        media: item.media,
+        playbackRate: this.#rate,
+        volume: this.#volume,
+        media,
         activeTrackIds: this.#activeTrackIds,
         currentItemId: item.itemId,
         items: this.#items.map(({ itemId, media }) => ({ itemId, media })),
-        repeatMode: 'REPEAT_OFF',
-      },
+      }),
     ];
   }
 
-  /** Stops the clock for good (the app is closing). */
+  /** Stops the clock and any probe for good (the app is closing). */
   close(): void {
+    this.#cancelLoading();
     this.#stopClock();
     this.#items = [];
     this.#index = -1;
@@ -183,47 +204,81 @@ export class MediaPlayback {
     return this.#items[this.#index];
   }
 
+  #duration(): number | undefined {
+    return this.#current()?.probe?.duration;
+  }
+
   async #loadItem(index: number, autoplay: boolean, startTime: number): Promise<LoadOutcome> {
+    this.#cancelLoading();
+    const loading = new AbortController();
+    this.#loading = loading;
     const item = this.#items[index]!;
+    item.probe = undefined;
     this.#index = index;
-    this.#state = 'BUFFERING';
+    this.#state = 'LOADING';
     this.#idleReason = undefined;
-    this.#position = startTime;
-    const session = this.#mediaSessionId;
-    const forced = this.#takeLoadFailure();
-    const check = forced === undefined ? await checkMediaUrl(item.media.contentId, item.media.contentType) : { ok: false as const, reason: forced };
-    // A newer load or a stop came while this one was fetching: it has the last word.
-    if (session !== this.#mediaSessionId || this.#index !== index || this.#state !== 'BUFFERING') return { ok: false, reason: 'LOAD_CANCELLED' };
-    if (!check.ok) {
+    this.#position = 0;
+    this.#rate = 1;
+    this.#options.changed();
+    const probe = await this.#probe(item, loading.signal);
+    // A newer load, a stop or close came while this one was probing: it has the last word.
+    if (this.#loading !== loading) return { ok: false, type: 'LOAD_CANCELLED', detailedErrorCode: CODES.LOAD_INTERRUPTED, itemId: item.itemId };
+    this.#loading = undefined;
+    if (!probe.ok) {
       this.#state = 'IDLE';
       this.#idleReason = 'ERROR';
-      return check;
+      return { ok: false, type: 'LOAD_FAILED', detailedErrorCode: probe.code, itemId: item.itemId };
     }
+    item.probe = probe;
+    // BUFFERING while the element fills its buffer, then PLAYING (or PAUSED without autoplay).
+    this.#state = 'BUFFERING';
+    this.seek(startTime);
+    this.#options.changed();
     this.#state = autoplay ? 'PLAYING' : 'PAUSED';
     this.#since = Date.now();
     if (autoplay) this.#armEnd();
     return { ok: true };
   }
 
+  async #probe(item: QueueItem, signal: AbortSignal): Promise<MediaProbe> {
+    const forced = this.#options.takeLoadFailure();
+    if (forced !== undefined) return { ok: false, code: detailedErrorCode(forced) ?? CODES.LOAD_FAILED, why: 'the failNextLoad fault' };
+    const { contentId, contentType } = item.media;
+    return probeMedia(contentId, contentType, {
+      model: this.#options.model,
+      ffprobePath: this.#options.ffprobePath ?? 'ffprobe',
+      timeoutMs: this.#options.probeTimeoutMs ?? 10_000,
+      signal,
+    });
+  }
+
   #armEnd(): void {
     clearTimeout(this.#endTimer);
-    const duration = this.#current()?.media.duration;
+    const duration = this.#duration();
     if (duration === undefined) return;
-    const left = Math.max(0, duration - this.position());
+    const left = Math.max(0, duration - this.position()) / this.#rate;
     this.#endTimer = setTimeout(() => this.#ended(), left * 1000);
     this.#endTimer.unref();
   }
 
   #ended(): void {
     this.#position = this.position();
+    this.#stopClock();
     if (this.#index + 1 < this.#items.length) {
-      void this.#loadItem(this.#index + 1, true, 0).then(() => this.#changed());
-      this.#changed();
+      void this.#loadItem(this.#index + 1, true, 0).then((outcome) => {
+        if (!outcome.ok && outcome.type === 'LOAD_FAILED') this.#options.error({ type: 'ERROR', detailedErrorCode: outcome.detailedErrorCode, itemId: outcome.itemId });
+        if (outcome.ok || outcome.type === 'LOAD_FAILED') this.#options.changed();
+      });
       return;
     }
     this.#state = 'IDLE';
     this.#idleReason = 'FINISHED';
-    this.#changed();
+    this.#options.changed();
+  }
+
+  #cancelLoading(): void {
+    this.#loading?.abort();
+    this.#loading = undefined;
   }
 
   #stopClock(): void {

@@ -2,7 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DEFAULT_MEDIA_RECEIVER, NS, PLATFORM_RECEIVER } from '../cast/namespaces.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { DetailedErrorCode, DetailedErrorName } from '../cast/detailed-error-codes.ts';
 import type { DeviceModel } from '../media/device-models.ts';
+import type { Rendering } from './decoding.ts';
 import { MULTIZONE_NAMESPACE, multizoneReply, type MultizoneHost } from './multizone.ts';
 import { ReceiverBrowser, type ReceiverPage } from './receiver-browser.ts';
 import { RunningApp, type AppMessage } from './running-app.ts';
@@ -13,6 +15,8 @@ type Json = Record<string, unknown>;
 export interface ReceiverDeviceOptions {
   /** What the device decodes: its apps play by it. */
   model: DeviceModel;
+  /** ffprobe, which the Default Media Receiver probes what it loads with; undefined: `ffprobe` on the PATH. */
+  ffprobePath: string | undefined;
   /** App ids whose LAUNCH is refused with `NOT_FOUND` (and reported unavailable). */
   refuseApps: readonly string[];
   /** Receiver apps as app id → the receiver page's URL. */
@@ -61,7 +65,7 @@ export class ReceiverDevice {
   #browser: ReceiverBrowser | undefined;
   #volume = { level: 0.5, muted: false };
   #app: RunningApp | undefined;
-  #nextLoadFailure: string | undefined;
+  #nextLoadFailure: DetailedErrorName | DetailedErrorCode | undefined;
 
   constructor(options: ReceiverDeviceOptions) {
     this.#options = options;
@@ -100,14 +104,19 @@ export class ReceiverDevice {
     return this.#app?.playback?.status()[0] as Json | undefined;
   }
 
+  /** What the Default Media Receiver shows of its current item: picture, sound, and why not. */
+  rendering(): Rendering | undefined {
+    return this.#app?.playback?.rendering();
+  }
+
   /** Fault: refuse LAUNCH of `appId` with `NOT_FOUND` from now on. */
   refuseLaunch(appId: string): void {
     this.#refused.add(appId);
   }
 
   /** Fault: the next item load fails with this reason. */
-  failNextLoad(reason: string): void {
-    this.#nextLoadFailure = reason;
+  failNextLoad(code: DetailedErrorName | DetailedErrorCode): void {
+    this.#nextLoadFailure = code;
   }
 
   /** A message from a sender on an open virtual connection, on any namespace but connection and heartbeat. */
@@ -206,6 +215,7 @@ export class ReceiverDevice {
       transportId: `web-${randomBytes(4).toString('hex')}`,
       defaultMediaReceiver: appId === DEFAULT_MEDIA_RECEIVER,
       model: this.#options.model,
+      ...(this.#options.ffprobePath ? { ffprobePath: this.#options.ffprobePath } : {}),
       volume: () => ({ ...this.#volume }),
       send: (clientId, sourceId, destinationId, namespace, payload) => this.#options.send(clientId, sourceId, destinationId, namespace, payload),
       broadcast: (sourceId, namespace, payload) => {

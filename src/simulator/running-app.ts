@@ -24,11 +24,14 @@ export interface RunningAppHost {
   defaultMediaReceiver: boolean;
   /** What the device decodes. */
   model: DeviceModel;
+  /** ffprobe for the Default Media Receiver's probes. Default `ffprobe`. */
+  ffprobePath?: string;
+  /** The device volume (RECEIVER_STATUS's): the media namespace has a stream volume of its own. */
   volume(): { level: number; muted: boolean };
   send(clientId: string, sourceId: string, destinationId: string, namespace: string, payload: Json): void;
   broadcast(sourceId: string, namespace: string, payload: Json): void;
-  /** The reason of a pending "fail the next LOAD" fault, consumed. */
-  takeLoadFailure(): string | undefined;
+  /** A pending "fail the next LOAD" fault (a DetailedErrorCode name or number), consumed. */
+  takeLoadFailure(): string | number | undefined;
   appMessage(message: AppMessage): void;
 }
 
@@ -52,7 +55,13 @@ export class RunningApp {
     this.sessionId = host.sessionId;
     this.transportId = host.transportId;
     this.playback = host.defaultMediaReceiver
-      ? new MediaPlayback({ model: host.model, volume: () => host.volume(), changed: () => this.#broadcastMedia(0), takeLoadFailure: () => host.takeLoadFailure() })
+      ? new MediaPlayback({
+          model: host.model,
+          ...(host.ffprobePath ? { ffprobePath: host.ffprobePath } : {}),
+          changed: () => this.#broadcastMedia(0),
+          error: (payload) => this.#host.broadcast(this.transportId, NS.media, payload),
+          takeLoadFailure: () => host.takeLoadFailure(),
+        })
       : undefined;
   }
 
@@ -98,9 +107,12 @@ export class RunningApp {
     if (destinationId !== this.transportId) return;
     if (namespace === NS.media) {
       if (this.playback) void this.#onMedia(this.playback, clientId, sourceId, message);
+      else if (this.#page) this.#toPage(this.#page, clientId, sourceId, namespace, message);
       return;
     }
     if (!namespace.startsWith('urn:x-cast:')) return;
+    // A page's app gets only the namespaces it declared: the platform routes nothing else to CAF.
+    if (this.#page && !this.#page.namespaces.includes(namespace)) return;
     this.#senders.set(sourceId, clientId);
     this.#host.appMessage({
       appId: this.appId,
@@ -111,8 +123,16 @@ export class RunningApp {
     });
   }
 
+  /** The device volume changed: the media namespace does not say so (its volume is the stream's). */
   volumeChanged(): void {
-    if (this.playback?.mediaSessionId) this.#broadcastMedia(0);
+    // CAF tells a page of the device's volume by an event; the page cannot set it.
+    this.#page?.systemVolumeChanged(this.#host.volume()).catch(() => {}); // a page closing with its app
+  }
+
+  /** A media-namespace message for a page's app: CAF's PlayerManager in the page answers it. */
+  #toPage(page: ReceiverPage, clientId: string, sourceId: string, namespace: string, message: Json): void {
+    this.#senders.set(sourceId, clientId);
+    page.deliver(namespace, sourceId, message).catch(() => {}); // a page closing with its app
   }
 
   close(): void {
@@ -126,9 +146,13 @@ export class RunningApp {
     const requestId = typeof message.requestId === 'number' ? message.requestId : 0;
     const reply = (payload: Json): void => this.#host.send(clientId, this.transportId, sourceId, NS.media, { ...payload, requestId });
     const invalid = (reason: string): void => reply({ type: 'INVALID_REQUEST', reason });
+    // As a device: success is the status with the request's id; a failure is the error
+    // (SDK fields only), then the IDLE/ERROR status to everyone (request id 0).
     const settle = (outcome: LoadOutcome): void => {
-      if (outcome.ok) this.#broadcastMedia(requestId);
-      else reply({ type: outcome.reason === 'LOAD_CANCELLED' ? 'LOAD_CANCELLED' : 'LOAD_FAILED', reason: outcome.reason });
+      if (outcome.ok) return this.#broadcastMedia(requestId);
+      if (outcome.type === 'INVALID_REQUEST') return invalid(outcome.reason);
+      reply({ type: outcome.type, detailedErrorCode: outcome.detailedErrorCode, itemId: outcome.itemId });
+      if (outcome.type === 'LOAD_FAILED') this.#broadcastMedia(0);
     };
     switch (message.type) {
       case 'GET_STATUS':
@@ -155,9 +179,21 @@ export class RunningApp {
       case 'PAUSE':
         playback.pause();
         return this.#broadcastMedia(requestId);
-      case 'SEEK':
-        if (typeof message.currentTime !== 'number' || !Number.isFinite(message.currentTime)) return invalid('INVALID_PARAMS');
-        playback.seek(message.currentTime);
+      case 'SEEK': {
+        // relativeTime, when there, wins over currentTime (SeekRequestData).
+        const relative = typeof message.relativeTime === 'number' && Number.isFinite(message.relativeTime) ? message.relativeTime : undefined;
+        const target = relative !== undefined ? playback.position() + relative : message.currentTime;
+        if (typeof target !== 'number' || !Number.isFinite(target)) return invalid('INVALID_PARAMS');
+        const resume = message.resumeState === 'PLAYBACK_START' || message.resumeState === 'PLAYBACK_PAUSE' ? message.resumeState : undefined;
+        playback.seek(target, resume);
+        return this.#broadcastMedia(requestId);
+      }
+      case 'SET_VOLUME':
+        // The stream volume (STREAM_VOLUME, STREAM_MUTE): the device volume is on the receiver namespace.
+        if (!playback.setVolume(message.volume ?? {})) return invalid('INVALID_PARAMS');
+        return this.#broadcastMedia(requestId);
+      case 'SET_PLAYBACK_RATE':
+        if (!playback.setRate(Number(message.playbackRate))) return invalid('INVALID_PARAMS');
         return this.#broadcastMedia(requestId);
       case 'STOP':
         playback.stop();

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import type { DetailedErrorCode, DetailedErrorName } from '../cast/detailed-error-codes.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { DEFAULT_DEVICE_MODEL, deviceModel, type DeviceModel, type DeviceModelId } from '../media/device-models.ts';
 import { advertisedAddresses, CastAdvertiser, castInstanceName, dashedUuid, type CastTxt } from './advertiser.ts';
 import { CastServer } from './cast-server.ts';
 import { EurekaServer } from './eureka.ts';
 import { multizoneMembers, type MultizoneHost, type MultizoneMember } from './multizone.ts';
+import type { Rendering } from './decoding.ts';
 import type { ReceiverPage } from './receiver-browser.ts';
 import { ReceiverDevice } from './receiver-device.ts';
 import type { AppMessage } from './running-app.ts';
@@ -61,6 +63,8 @@ export interface SimulatorOptions {
    * namespaces to it. Needs playwright-core and Chromium.
    */
   receiverApps?: Readonly<Record<string, string>>;
+  /** ffprobe, which the Default Media Receiver probes what it loads with. Default `ffprobe` on the PATH. */
+  ffprobePath?: string;
   /** Chromium for receiver apps. Default `/usr/bin/chromium`. */
   chromiumPath?: string;
   /** How long a receiver page may take to start CAF before its LAUNCH fails. Default 20000 ms. */
@@ -139,6 +143,7 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
       apps: options.apps ?? [],
       multizone: model.castType === 'video' ? undefined : this.#multizone(),
       chromiumPath: options.chromiumPath,
+      ffprobePath: options.ffprobePath,
       appStartTimeoutMs: options.appStartTimeoutMs ?? 20_000,
       logger: this.#logger,
       send: (clientId, sourceId, destinationId, namespace, payload) => this.#server.send(clientId, sourceId, destinationId, namespace, payload),
@@ -195,6 +200,14 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
   /** The Default Media Receiver's MEDIA_STATUS entry, if it is running and has media. */
   mediaStatus(): Json | undefined {
     return this.#device.mediaStatus();
+  }
+
+  /**
+   * What the Default Media Receiver shows of what it plays, by its model: a picture, sound,
+   * and the reasons for what it cannot decode; undefined before a load and after a failed one.
+   */
+  rendering(): Rendering | undefined {
+    return this.#device.rendering();
   }
 
   /** Starts the TLS server (once castv2's protobufs are ready), the HTTP server and the advertisement. */
@@ -259,9 +272,13 @@ export class ChromecastSimulator extends EventEmitter<SimulatorEvents> {
     this.#device.refuseLaunch(appId);
   }
 
-  /** Fault: the next item load (LOAD, a queue move, or the queue moving on by itself) fails with this reason. */
-  failNextLoad(reason = 'SIMULATED_FAILURE'): void {
-    this.#device.failNextLoad(reason);
+  /**
+   * Fault: the next item load (LOAD, a queue move, or the queue moving on by itself)
+   * fails as the SDK reports it, with this detailed error code (a name such as
+   * `MEDIA_DECODE`, or its number); default 905 `LOAD_FAILED`.
+   */
+  failNextLoad(code: DetailedErrorName | DetailedErrorCode = 'LOAD_FAILED'): void {
+    this.#device.failNextLoad(code);
   }
 
   #txt(): CastTxt {
