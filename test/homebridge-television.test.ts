@@ -171,6 +171,29 @@ test('Active off closes the app; the speaker steps, sets and mutes the volume', 
   t.deepEqual(tv.player.calls.at(-1), { method: 'setMuted', args: [true] });
 });
 
+test('Active on right after off, while the device is still closing its app: both are carried out, in order', async (t) => {
+  const tv = makeTelevision();
+  const { Characteristic: C } = tv.api.hap;
+  playing(tv);
+  // The quit is answered when the test says, and the device reports its app closed then (a
+  // Chromecast's STOP reply; NasCast's session says IDLE before the quit resolves).
+  let answer!: () => void;
+  const answered = new Promise<void>((resolve) => (answer = resolve));
+  const quit = tv.player.quit.bind(tv.player);
+  tv.player.quit = async () => {
+    await quit();
+    await answered;
+    tv.controller.update({ state: 'IDLE', position: 0, volume: 0.4, muted: false });
+  };
+  t.is(await write(tv.television, C.Active, C.Active.INACTIVE), 0);
+  t.is(await write(tv.television, C.Active, C.Active.ACTIVE), 0);
+  await eventually(() => tv.player.callsOf('quit').length === 1, 2000, 'the quit');
+  t.is(tv.player.callsOf('load').length, 0, 'on waits for off to be carried out');
+  answer();
+  await eventually(() => tv.player.callsOf('load').length === 1, 2000, 'the load after the quit');
+  t.deepEqual(tv.player.calls.filter((call) => call.method === 'quit' || call.method === 'load').map((call) => call.method), ['quit', 'load']);
+});
+
 test('a paused TV is on; after a stop, Active on resumes the last media where it stopped', async (t) => {
   const tv = makeTelevision();
   const { Characteristic: C } = tv.api.hap;

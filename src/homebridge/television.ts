@@ -46,6 +46,8 @@ export class TelevisionAccessory {
   readonly #hidden: Set<string>;
   readonly #onHiddenInputs: ((names: string[]) => void) | undefined;
   readonly #refresh = (): void => this.refresh();
+  /** The power change under way (what was asked, and its end), if any. */
+  #power: { readonly on: boolean; readonly done: Promise<void> } | undefined;
 
   constructor(options: TelevisionOptions) {
     const { api, accessory, controller } = options;
@@ -146,9 +148,18 @@ export class TelevisionAccessory {
   #setActive(value: CharacteristicValue): void {
     const { Characteristic: C } = this.#api.hap;
     const on = value === C.Active.ACTIVE;
-    if (on === this.#controller.active) return;
+    // While a power change is carried out, the one asked for is what counts: "on" just
+    // after "off" is no no-op because the device has not closed its app yet. Each waits
+    // for the one before it.
+    if (on === (this.#power?.on ?? this.#controller.active)) return;
     this.#logger.info(`${this.#controller.name}: turning ${on ? 'on' : 'off'}`);
-    this.#glue.background(on ? 'turn on' : 'turn off', () => (on ? this.#controller.turnOn() : this.#controller.turnOff()), this.#refresh);
+    const done = (this.#power?.done ?? Promise.resolve()).then(() => (on ? this.#controller.turnOn() : this.#controller.turnOff()));
+    const power = { on, done: done.catch(() => {}) };
+    this.#power = power;
+    void power.done.then(() => {
+      if (this.#power === power) this.#power = undefined;
+    });
+    this.#glue.background(on ? 'turn on' : 'turn off', () => done, this.#refresh);
   }
 
   #setInput(identifier: number): void {
