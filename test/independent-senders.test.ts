@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -7,6 +8,7 @@ import test, { type ExecutionContext } from 'ava';
 import { ControlClient } from '../src/control/client.ts';
 import { NasCast } from '../src/nascast.ts';
 import type { PlayerStatus } from '../src/cast/index.ts';
+import { requireTestNamespace } from './helpers/chromium.ts';
 import { makeMp4 } from './helpers/ffmpeg.ts';
 import { HAP, HapTelevision, launchHomebridge, PIN } from './helpers/hap.ts';
 import { freePort } from './helpers/ports.ts';
@@ -29,13 +31,13 @@ interface Served {
 }
 
 /** NasCast serving a 6 s film and a 2 s clip made by ffmpeg; its devices given by address, discovery off. */
-async function serveFilms(t: ExecutionContext, devices: string[] = []): Promise<Served & { token: string }> {
+async function serveFilms(t: ExecutionContext, devices: string[] = [], options: { port?: number; appId?: string } = {}): Promise<Served & { token: string }> {
   const media = await tempDir(t);
   await mkdir(path.join(media, 'Films'));
   await makeMp4(path.join(media, 'Films', 'Film.mp4'), { seconds: 6, faststart: true });
   await makeMp4(path.join(media, 'Films', 'Short.mp4'), { seconds: 2, faststart: true });
   const token = randomBytes(24).toString('base64url');
-  const nascast = new NasCast({ media: [{ name: 'Films', path: path.join(media, 'Films') }], port: 0, host: '127.0.0.1', secrets: { token, signingKey: randomBytes(32) }, discovery: false, devices, rescanInterval: 0 });
+  const nascast = new NasCast({ media: [{ name: 'Films', path: path.join(media, 'Films') }], port: options.port ?? 0, host: '127.0.0.1', secrets: { token, signingKey: randomBytes(32) }, discovery: false, devices, rescanInterval: 0, ...(options.appId ? { appId: options.appId } : {}) });
   t.teardown(() => nascast.stop());
   await nascast.start();
   const url = nascast.media(nascast.library.find('Film')!).url;
@@ -122,6 +124,29 @@ test.serial("pychromecast pauses what NasCast plays: NasCast's player and its co
   t.like(run.steps.find((entry) => entry.step === 'joined'), { title: 'Film' });
   await eventually(() => player.status().state === 'PAUSED', 5000, "NasCast's player to see PAUSED");
   await eventually(() => seen.at(-1)?.state === 'PAUSED', 5000, 'the controller to see PAUSED');
+});
+
+test.serial("pychromecast pauses what NasCast's own receiver app plays in Chromium: the app exposes the media namespace, and NasCast's controllers follow", async (t) => {
+  if (!requireTestNamespace(t)) return;
+  t.timeout(180_000);
+  const appId = 'A1B2C3D4';
+  const port = await freePort();
+  const den = await startSimulator(t, { name: 'Den', advertise: true, receiverApps: { [appId]: `http://127.0.0.1:${port}/receiver/` }, appStartTimeoutMs: 30_000 });
+  const { nascast, token } = await serveFilms(t, [`Den=${den.host}:${den.port}`], { port, appId });
+  await eventually(() => nascast.devices().length === 1, 10_000, 'the device listed');
+  const player = await nascast.player('Den');
+  await player.load(nascast.media(nascast.library.find('Film')!));
+  t.is(den.runningApp, appId, 'our receiver app, not the Default Media Receiver');
+  const controller = new ControlClient({ url: nascast.control.url(), token });
+  t.teardown(() => controller.close());
+  const seen: PlayerStatus[] = [];
+  controller.on('status', (_device, status) => seen.push(status));
+  await controller.connect();
+  await controller.subscribe('Den');
+  const run = await pychromecast(t, ['pause', 'Den']);
+  t.is(run.code, 0, `${JSON.stringify(run.steps)}\n${run.stderr}`);
+  await eventually(async () => (await den.receiverPage?.evaluate(() => document.querySelector('video')?.paused)) === true, 10_000, 'the video paused on the page');
+  await eventually(() => seen.at(-1)?.state === 'PAUSED', 10_000, 'the controller to see PAUSED');
 });
 
 test.serial('pychromecast pauses what NasCast plays through a Homebridge TV: the TV in the Home app shows it paused', async (t) => {
