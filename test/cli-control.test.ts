@@ -29,7 +29,7 @@ async function served(t: ExecutionContext) {
   const kitchen = await startSimulator(t, { name: 'Kitchen' });
   const living = await startSimulator(t, { name: 'Living Room TV' });
   const server = runCli(t, ['serve', '--media', `Films=${media}/Films`, '--port', '0', '--host', '127.0.0.1', '--storage', storage, '--no-discovery', '--device', `Kitchen=${kitchen.host}:${kitchen.port}`, '--device', `Living Room TV=${living.host}:${living.port}`]);
-  await server.line(/^NasCast listening on/);
+  await server.line(/^NasCast listening on/m);
   // `--storage` is how each command finds this server (and its token).
   const run = (...args: string[]): Promise<CliRun> => nascast(t, [...args, '--storage', storage]);
   await eventually(async () => (JSON.parse((await run('devices', '--json')).stdout || '[]') as unknown[]).length === 2, 10_000, 'both devices listed');

@@ -26,7 +26,7 @@ async function served(t: ExecutionContext) {
   const storage = path.join(await tempDir(t), 'config');
   const kitchen = await startSimulator(t, { name: 'Kitchen' });
   const server = runCli(t, ['serve', '--media', `Films=${media}/Films`, '--port', '0', '--host', '127.0.0.1', '--storage', storage, '--no-discovery', '--device', `Kitchen=${kitchen.host}:${kitchen.port}`]);
-  const [, url] = await server.line(/^NasCast listening on (\S+)\n/);
+  const [, url] = await server.line(/^NasCast listening on (\S+)\n/m);
   return { media, storage, kitchen, server, url: url! };
 }
 

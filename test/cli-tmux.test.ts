@@ -21,7 +21,7 @@ test('cast on a terminal draws a progress line that moves, and Ctrl-C ends the c
   const storage = path.join(await tempDir(t), 'config');
   const tv = await startSimulator(t, { name: 'Kitchen' });
   const server = runCli(t, ['serve', '--media', `Films=${media}/Films`, '--port', '0', '--host', '127.0.0.1', '--storage', storage, '--no-discovery', '--device', `Kitchen=${tv.host}:${tv.port}`]);
-  await server.line(/^NasCast listening on/);
+  await server.line(/^NasCast listening on/m);
 
   const socket = `nascast-test-${process.pid}-${Date.now()}`;
   const tmux = (...args: string[]): Promise<{ stdout: string }> => run('tmux', ['-L', socket, ...args]);
