@@ -64,7 +64,8 @@ const server = new MediaServer({ library, secrets: { token: randomBytes(24).toSt
 let live: CastSession | undefined;
 let raw: InstanceType<typeof Client> | undefined;
 try {
-  fs.writeFileSync(path.join(work, 'Clip.mp4'), randomBytes(256 * 1024));
+  // Real media: the simulated device probes what it loads, as a Chromecast decodes it.
+  fs.copyFileSync(path.join(import.meta.dirname, '..', 'test', 'fixtures', 'film.mp4'), path.join(work, 'Clip.mp4'));
   simulator = await startSimulatorProcess('Bench TV');
   const { port } = simulator;
   await library.start();

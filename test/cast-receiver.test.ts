@@ -2,15 +2,15 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
-import { Chromecasts } from '../src/players/chromecasts.ts';
-import { combineDirectories } from '../src/players/directory.ts';
+import type { Chromecasts } from '../src/players/chromecasts.ts';
 import { ControlClient } from '../src/control/client.ts';
 import { ControlError } from '../src/errors.ts';
-import { mountControl, type MountedControl } from '../src/players/mount.ts';
+import type { MountedControl } from '../src/players/mount.ts';
 import type { ControlStatus } from '../src/protocol/index.ts';
 import { DeviceDiscovery } from '../src/discovery/index.ts';
 import type { ChromecastSimulator, ReceiverPage, SimulatorOptions } from '../src/simulator/index.ts';
 import { requireTestNamespace } from './helpers/chromium.ts';
+import { APP_ID, lastStatus, mountCastControl, staticDevice } from './helpers/cast-app.ts';
 import { cuttableProxy, type CuttableProxy } from './helpers/control.ts';
 import { makeMp4 } from './helpers/ffmpeg.ts';
 import { eventually, startMediaServer, tempDir, type TestServer } from './helpers/media-server.ts';
@@ -20,7 +20,6 @@ import { connectSession, nextEvent, startSimulator } from './helpers/simulator.t
 // page in headless Chromium behind the cast.framework stand-in, the control hub.
 // Real mDNS and Chromium, so only inside the loopback-only namespace test/run.sh makes.
 
-const APP_ID = 'NASCAST1';
 const SCREENSHOTS = path.resolve('test-output', 'receiver');
 
 interface Setup {
@@ -48,26 +47,7 @@ async function setup(t: ExecutionContext, options: { simulator?: SimulatorOption
   });
   const discovery = new DeviceDiscovery(options.mdns === false ? { mdns: false, staticHosts: [{ host: simulator.host, port: simulator.port, name: simulator.name }] } : { queryIntervalMs: 500 });
   t.teardown(() => discovery.stop());
-  let chromecasts!: Chromecasts;
-  const control = mountControl(media.server, {
-    secrets: media.secrets,
-    name: 'Family NAS',
-    heartbeatMs: 1000,
-    directory: (targets, link) => {
-      chromecasts = new Chromecasts({
-        discovery,
-        appId: APP_ID,
-        control: { ...link, url: () => options.controlUrl?.() ?? `ws://127.0.0.1:${media.server.port}/control` },
-        session: { heartbeatIntervalMs: 200, pongTimeoutMs: 1000, reconnectInitialMs: 50, reconnectMaxMs: 500, launchTimeoutMs: 30_000 },
-        receiverTimeoutMs: options.receiverTimeoutMs ?? 30_000,
-      });
-      return combineDirectories(chromecasts, targets);
-    },
-  });
-  t.teardown(async () => {
-    chromecasts.close();
-    await control.close();
-  });
+  const { control, chromecasts } = mountCastControl(t, media, discovery, options);
   const client = new ControlClient({ url: `ws://127.0.0.1:${media.server.port}/control`, token: media.secrets.token, requestTimeoutMs: 40_000 });
   t.teardown(() => client.close());
   const statuses: ControlStatus[] = [];
@@ -76,15 +56,6 @@ async function setup(t: ExecutionContext, options: { simulator?: SimulatorOption
   discovery.start();
   return { media, simulator, control, chromecasts, client, statuses };
 }
-
-/** The id of the simulator reached as a static host (`host:port`), once discovery lists it. */
-async function staticDevice(client: ControlClient): Promise<string> {
-  let id: string | undefined;
-  await eventually(async () => (id = (await client.devices()).find((found) => found.name === 'Living Room TV')?.id) !== undefined, 10_000, 'the static host listed');
-  return id!;
-}
-
-const last = (statuses: ControlStatus[], match: (status: ControlStatus) => boolean) => (): boolean => statuses.length > 0 && match(statuses.at(-1)!);
 
 function video<T>(page: ReceiverPage, read: () => T): Promise<T> {
   return page.evaluate(read);
@@ -115,25 +86,25 @@ test.serial('a Chromecast found over mDNS launches our receiver app; the page jo
   await eventually(() => video(page, () => document.querySelector('video')!.currentTime > 0.5 && document.querySelector('video')!.videoWidth > 0), 15_000, 'the film plays');
   t.is(await video(page, () => document.querySelector('video')!.videoWidth), 320);
   t.is(await video(page, () => Array.from(document.querySelector('video')!.textTracks).find((track) => track.mode === 'showing')?.language), 'en');
-  await eventually(last(statuses, (status) => status.state === 'PLAYING' && status.media?.title === 'Test Film'), 5000, 'PLAYING status');
+  await eventually(lastStatus(statuses, (status) => status.state === 'PLAYING' && status.media?.title === 'Test Film'), 5000, 'PLAYING status');
   await fs.mkdir(SCREENSHOTS, { recursive: true });
   await page.screenshot(path.join(SCREENSHOTS, 'chromecast-now-playing.png'));
 
   // 5. Each command takes effect on the <video> and comes back as status.
   await client.pause(device);
   t.true(await video(page, () => document.querySelector('video')!.paused));
-  await eventually(last(statuses, (status) => status.state === 'PAUSED'), 5000, 'PAUSED status');
+  await eventually(lastStatus(statuses, (status) => status.state === 'PAUSED'), 5000, 'PAUSED status');
   await client.seek(device, 12);
   await eventually(() => video(page, () => !document.querySelector('video')!.seeking && Math.abs(document.querySelector('video')!.currentTime - 12) < 0.5), 5000, 'the element at 12 s');
-  await eventually(last(statuses, (status) => Math.abs(status.position - 12) < 0.5), 5000, 'position 12 reported');
+  await eventually(lastStatus(statuses, (status) => Math.abs(status.position - 12) < 0.5), 5000, 'position 12 reported');
   // The device's volume (SET_VOLUME on the receiver namespace), not the element's: CAF cannot set it, and reports it.
   await client.volume(device, 0.3);
   t.is(simulator.volume.level, 0.3);
   t.is(await video(page, () => document.querySelector('video')!.volume), 1);
-  await eventually(last(statuses, (status) => status.volume === 0.3), 5000, 'volume reported');
+  await eventually(lastStatus(statuses, (status) => status.volume === 0.3), 5000, 'volume reported');
   await client.seek(device, 1);
   await client.resume(device);
-  await eventually(last(statuses, (status) => status.state === 'PLAYING'), 5000, 'PLAYING again');
+  await eventually(lastStatus(statuses, (status) => status.state === 'PLAYING'), 5000, 'PLAYING again');
 
   // The channel is cut: the film plays on, and the device stays online through its castv2 session.
   await proxy.cut();
@@ -148,7 +119,7 @@ test.serial('a Chromecast found over mDNS launches our receiver app; the page jo
 
   await client.stop(device);
   t.false(await video(page, () => document.querySelector('video')!.hasAttribute('src')));
-  await eventually(last(statuses, (status) => status.state === 'IDLE'), 5000, 'IDLE status');
+  await eventually(lastStatus(statuses, (status) => status.state === 'IDLE'), 5000, 'IDLE status');
 
   // Both the castv2 session and the page's socket gone: offline, and commands say so.
   await simulator.stop();
@@ -172,7 +143,7 @@ test.serial('an app the device cannot launch falls back to the Default Media Rec
   await client.pause(device);
   t.is(simulator.mediaStatus()?.playerState, 'PAUSED');
   // The Default Media Receiver's status, from castv2, reaches the channel's subscribers too.
-  await eventually(last(seen, (status) => status.state === 'PAUSED' && status.media?.title === 'Test Film'), 5000, 'PAUSED status on the channel');
+  await eventually(lastStatus(seen, (status) => status.state === 'PAUSED' && status.media?.title === 'Test Film'), 5000, 'PAUSED status on the channel');
 });
 
 test.serial('a receiver page that never joins the channel fails the play with a clear reason, not a hang', async (t) => {
@@ -194,11 +165,11 @@ test.serial('another sender taking the TV ends our receiver: controllers see IDL
   await client.subscribe(device);
   const film = media.item('Films/Test Film.mp4').id;
   t.is((await client.play(device, { media: film }))?.state, 'PLAYING');
-  await eventually(last(seen, (status) => status.state === 'PLAYING'), 5000, 'PLAYING status');
+  await eventually(lastStatus(seen, (status) => status.state === 'PLAYING'), 5000, 'PLAYING status');
 
   const phone = await connectSession(t, simulator);
   await phone.launch('CC1AD845');
-  await eventually(last(seen, (status) => status.state === 'IDLE' && status.media === undefined), 10_000, 'IDLE once the app is gone');
+  await eventually(lastStatus(seen, (status) => status.state === 'IDLE' && status.media === undefined), 10_000, 'IDLE once the app is gone');
   t.true((await client.devices()).find((found) => found.id === device)?.online);
 
   t.is((await client.play(device, { media: film }))?.state, 'PLAYING');

@@ -45,6 +45,17 @@ async function serveFilms(t: ExecutionContext, devices: string[] = [], options: 
   return { nascast, token, urls: { url, shortUrl, badUrl: `${nascast.url}/media/AAAAAAAAAAAAAAAAAAAAAA?g=0.AAAAAAAAAAAAAAAAAAAAAA` } };
 }
 
+/** The statuses a controller subscribed to the device `Den` sees, as they come. */
+async function watchDen(t: ExecutionContext, nascast: NasCast, token: string): Promise<PlayerStatus[]> {
+  const controller = new ControlClient({ url: nascast.control.url(), token });
+  t.teardown(() => controller.close());
+  const seen: PlayerStatus[] = [];
+  controller.on('status', (_device, status) => seen.push(status));
+  await controller.connect();
+  await controller.subscribe('Den');
+  return seen;
+}
+
 interface PythonRun {
   code: number | null;
   steps: Array<Record<string, unknown>>;
@@ -113,12 +124,7 @@ test.serial("pychromecast pauses what NasCast plays: NasCast's player and its co
   await eventually(() => nascast.devices().length === 1, 10_000, 'the device listed');
   const player = await nascast.player('Den');
   await player.load(nascast.media(nascast.library.find('Film')!));
-  const controller = new ControlClient({ url: nascast.control.url(), token });
-  t.teardown(() => controller.close());
-  const seen: PlayerStatus[] = [];
-  controller.on('status', (_device, status) => seen.push(status));
-  await controller.connect();
-  await controller.subscribe('Den');
+  const seen = await watchDen(t, nascast, token);
   const run = await pychromecast(t, ['pause', 'Den']);
   t.is(run.code, 0, `${JSON.stringify(run.steps)}\n${run.stderr}`);
   t.like(run.steps.find((entry) => entry.step === 'joined'), { title: 'Film' });
@@ -137,12 +143,7 @@ test.serial("pychromecast pauses what NasCast's own receiver app plays in Chromi
   const player = await nascast.player('Den');
   await player.load(nascast.media(nascast.library.find('Film')!));
   t.is(den.runningApp, appId, 'our receiver app, not the Default Media Receiver');
-  const controller = new ControlClient({ url: nascast.control.url(), token });
-  t.teardown(() => controller.close());
-  const seen: PlayerStatus[] = [];
-  controller.on('status', (_device, status) => seen.push(status));
-  await controller.connect();
-  await controller.subscribe('Den');
+  const seen = await watchDen(t, nascast, token);
   const run = await pychromecast(t, ['pause', 'Den']);
   t.is(run.code, 0, `${JSON.stringify(run.steps)}\n${run.stderr}`);
   await eventually(async () => (await den.receiverPage?.evaluate(() => document.querySelector('video')?.paused)) === true, 10_000, 'the video paused on the page');

@@ -1,13 +1,11 @@
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import { DefaultMediaPlayer, type CastMedia } from '../src/cast/index.ts';
-import { ControlClient } from '../src/control/client.ts';
 import { ControlError, NoMediaSessionError, QueueEndError } from '../src/errors.ts';
 import { folderQueue, resolvePlayable } from '../src/media/resolve.ts';
-import { mountControl } from '../src/players/mount.ts';
-import { hello, type Json, type TestSocket } from './helpers/control.ts';
-import { RecordingLogger } from './helpers/homebridge.ts';
+import type { Json, TestSocket } from './helpers/control.ts';
 import { film } from './helpers/ffmpeg.ts';
 import { eventually, patternBytes, startMediaServer } from './helpers/media-server.ts';
+import { screenSetup } from './helpers/screen.ts';
 import { connectSession, startSimulator } from './helpers/simulator.ts';
 
 // The Default Media Receiver test plays these two: real media, as a device probes it.
@@ -25,27 +23,6 @@ const files = {
   'Photos/1 Beach.jpg': patternBytes(256),
   'Photos/2 Dunes.jpg': patternBytes(256),
 };
-
-/** A browser target on a real hub that answers every command ok, and reports what it is told to. */
-async function screenSetup(t: ExecutionContext) {
-  const media = await startMediaServer(t, files, { library: { watch: false } });
-  const logger = new RecordingLogger();
-  const control = mountControl(media.server, { secrets: media.secrets, logger });
-  t.teardown(() => control.close());
-  const url = `ws://127.0.0.1:${media.server.port}/control`;
-  const screen = await hello(t, url, { token: control.receiverTokens.issue('*'), role: 'receiver', name: 'Screen' });
-  const loads: Json[] = [];
-  screen.ws.on('message', (data) => {
-    const message = JSON.parse((data as Buffer).toString('utf8')) as Json;
-    if (message.type === 'welcome' || message.type === 'ok') return;
-    if (message.type === 'load') loads.push(message);
-    screen.send({ type: 'ok', id: message.id });
-  });
-  const client = new ControlClient({ url, token: media.secrets.token });
-  t.teardown(() => client.close());
-  await client.connect();
-  return { media, screen, client, loads, logger };
-}
 
 function report(screen: TestSocket, load: Json, state: string, error?: string): void {
   screen.send({ type: 'status', state, position: 0, volume: 1, muted: false, media: { url: load.url, title: load.title }, ...(error ? { error } : {}) });
@@ -65,7 +42,7 @@ test('a show folder that holds only season folders plays its episodes in season 
 });
 
 test('a library path longer than 128 characters plays by the path that ls prints', async (t) => {
-  const { client, loads } = await screenSetup(t);
+  const { client, loads } = await screenSetup(t, files);
   t.true(`Media/${LONG_PATH}`.length > 142);
   const played = await client.play('Screen', { media: `Media/${LONG_PATH}` });
   t.like(played, { items: 1 });
@@ -73,7 +50,7 @@ test('a library path longer than 128 characters plays by the path that ls prints
 });
 
 test('play all goes past an item that cannot play, with a notice', async (t) => {
-  const { client, screen, loads, logger } = await screenSetup(t);
+  const { client, screen, loads, logger } = await screenSetup(t, files);
   await client.play('Screen', { media: 'Media/Mixed' });
   const broken = await nthLoad(loads, 1);
   t.is(broken.title, 'Broken');
@@ -83,7 +60,7 @@ test('play all goes past an item that cannot play, with a notice', async (t) => 
 });
 
 test('a photo folder advances by itself after the photo time', async (t) => {
-  const { client, screen, loads } = await screenSetup(t);
+  const { client, screen, loads } = await screenSetup(t, files);
   await client.play('Screen', { media: 'Media/Photos', photoSeconds: 1 });
   const first = await nthLoad(loads, 1);
   t.is(first.kind, 'image');
@@ -94,7 +71,7 @@ test('a photo folder advances by itself after the photo time', async (t) => {
 });
 
 test('next and prev say what is true on a receiver: nothing loaded, or the end of the queue', async (t) => {
-  const { client, screen, loads } = await screenSetup(t);
+  const { client, screen, loads } = await screenSetup(t, files);
   const nothing = await t.throwsAsync(client.next('Screen'), { instanceOf: ControlError });
   t.like(nothing, { code: 'BAD_REQUEST', message: 'Nothing is loaded on the device, so next cannot apply' });
   await client.play('Screen', { media: 'Media/Mixed/Fine.mp4' });

@@ -35,7 +35,30 @@ export async function startCastApp(t: ExecutionContext, files: FileTree): Promis
   const simulator = await startSimulator(t, { name: 'Living Room TV', receiverApps: { [APP_ID]: `${media.origin}/receiver/` }, appStartTimeoutMs: 30_000, logger });
   const discovery = new DeviceDiscovery({ mdns: false, staticHosts: [{ host: simulator.host, port: simulator.port, name: simulator.name }] });
   t.teardown(() => discovery.stop());
-  let chromecasts: Chromecasts | undefined;
+  const { control } = mountCastControl(t, media, discovery);
+  const client = new ControlClient({ url: `ws://127.0.0.1:${media.server.port}/control`, token: media.secrets.token, requestTimeoutMs: 40_000 });
+  t.teardown(() => client.close());
+  await client.connect();
+  discovery.start();
+  const device = await staticDevice(client);
+  const statuses: ControlStatus[] = [];
+  client.on('status', (from, status) => from === device && statuses.push(status));
+  await client.subscribe(device);
+  return { media, simulator, control, client, device, statuses, warnings };
+}
+
+/**
+ * Mounts the control on `media` with Chromecasts that launch our receiver app on what
+ * `discovery` finds; `controlUrl` is where the page reaches the hub (a test may put a
+ * proxy between them). Closed when the test ends.
+ */
+export function mountCastControl(
+  t: ExecutionContext,
+  media: TestServer,
+  discovery: DeviceDiscovery,
+  options: { controlUrl?: () => string; receiverTimeoutMs?: number } = {},
+): { control: MountedControl; chromecasts: Chromecasts } {
+  let chromecasts!: Chromecasts;
   const control = mountControl(media.server, {
     secrets: media.secrets,
     name: 'Family NAS',
@@ -44,27 +67,25 @@ export async function startCastApp(t: ExecutionContext, files: FileTree): Promis
       chromecasts = new Chromecasts({
         discovery,
         appId: APP_ID,
-        control: { ...link, url: () => `ws://127.0.0.1:${media.server.port}/control` },
+        control: { ...link, url: () => options.controlUrl?.() ?? `ws://127.0.0.1:${media.server.port}/control` },
         session: { heartbeatIntervalMs: 200, pongTimeoutMs: 1000, reconnectInitialMs: 50, reconnectMaxMs: 500, launchTimeoutMs: 30_000 },
-        receiverTimeoutMs: 30_000,
+        receiverTimeoutMs: options.receiverTimeoutMs ?? 30_000,
       });
       return combineDirectories(chromecasts, targets);
     },
   });
   t.teardown(async () => {
-    chromecasts?.close();
+    chromecasts.close();
     await control.close();
   });
-  const client = new ControlClient({ url: `ws://127.0.0.1:${media.server.port}/control`, token: media.secrets.token, requestTimeoutMs: 40_000 });
-  t.teardown(() => client.close());
-  await client.connect();
-  discovery.start();
-  let device: string | undefined;
-  await eventually(async () => (device = (await client.devices()).find((found) => found.name === 'Living Room TV')?.id) !== undefined, 10_000, 'the static host listed');
-  const statuses: ControlStatus[] = [];
-  client.on('status', (from, status) => from === device && statuses.push(status));
-  await client.subscribe(device!);
-  return { media, simulator, control, client, device: device!, statuses, warnings };
+  return { control, chromecasts };
+}
+
+/** The hub key of the simulator reached as a static host (`host:port`), once discovery lists it. */
+export async function staticDevice(client: ControlClient): Promise<string> {
+  let id: string | undefined;
+  await eventually(async () => (id = (await client.devices()).find((found) => found.name === 'Living Room TV')?.id) !== undefined, 10_000, 'the static host listed');
+  return id!;
 }
 
 /** A check for `eventually`: the last status seen matches. */

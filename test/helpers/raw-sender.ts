@@ -27,7 +27,7 @@ export interface Received {
  */
 export interface RawSender {
   send(namespace: string, data: Json, route?: { source?: string; destination?: string }): void;
-  /** CONNECT from `source` (default `sender-0`) to `destination` (default `receiver-0`). */
+  /** CONNECT from `source` (default: the sender's own) to `destination` (default `receiver-0`). */
   connect(destination?: string, source?: string): void;
   /** The first message (already received or still to come) matching `match`, or a rejection after `ms`. */
   next(match: (message: Received) => boolean, ms?: number): Promise<Received>;
@@ -37,10 +37,18 @@ export interface RawSender {
   readonly closed: Promise<void>;
 }
 
+export interface RawSenderOptions {
+  /** The source id messages go from unless a route names one; `sender-0` by default. */
+  source?: string;
+  /** Answer the device's PINGs (and keep them out of the inbox), as a real sender app does. */
+  answerPings?: boolean;
+}
+
 const { Client } = castv2 as unknown as { Client: new () => CastClient };
 
 /** Opens a TLS connection to `port` on `host`, closed when the test ends. */
-export async function rawSender(t: ExecutionContext, host: string, port: number): Promise<RawSender> {
+export async function rawSender(t: ExecutionContext, host: string, port: number, options: RawSenderOptions = {}): Promise<RawSender> {
+  const { source: self = 'sender-0', answerPings = false } = options;
   await protocolReady();
   const client = new Client();
   client.on('error', () => {}); // a socket the device drops may reset
@@ -54,9 +62,11 @@ export async function rawSender(t: ExecutionContext, host: string, port: number)
   });
   const inbox: Received[] = [];
   const waiters = new Set<{ match: (message: Received) => boolean; resolve: (message: Received) => void }>();
+  const send: RawSender['send'] = (namespace, data, route = {}) => client.send(route.source ?? self, route.destination ?? PLATFORM_RECEIVER, namespace, JSON.stringify(data));
   client.on('message', (source: string, destination: string, namespace: string, data: string | Buffer) => {
     if (typeof data !== 'string') return;
     const message = { source, destination, namespace, data: JSON.parse(data) as Json };
+    if (answerPings && namespace === NS.heartbeat && message.data.type === 'PING') return send(NS.heartbeat, { type: 'PONG' }, { destination: source });
     inbox.push(message);
     for (const waiter of waiters) {
       if (!waiter.match(message)) continue;
@@ -65,10 +75,9 @@ export async function rawSender(t: ExecutionContext, host: string, port: number)
     }
   });
   const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
-  const send: RawSender['send'] = (namespace, data, route = {}) => client.send(route.source ?? 'sender-0', route.destination ?? PLATFORM_RECEIVER, namespace, JSON.stringify(data));
   return {
     send,
-    connect: (destination = PLATFORM_RECEIVER, source = 'sender-0') => send(NS.connection, { type: 'CONNECT' }, { source, destination }),
+    connect: (destination = PLATFORM_RECEIVER, source = self) => send(NS.connection, { type: 'CONNECT' }, { source, destination }),
     next: (match, ms = 3000) => {
       const found = inbox.find(match);
       if (found) return Promise.resolve(found);
@@ -82,7 +91,7 @@ export async function rawSender(t: ExecutionContext, host: string, port: number)
         };
         const timer = setTimeout(() => {
           waiters.delete(waiter);
-          reject(new Error(`no matching message within ${ms} ms; got ${JSON.stringify(inbox.map((message) => message.data))}`));
+          reject(new Error(`no such message within ${ms} ms; the last received: ${JSON.stringify(inbox.slice(-5).map((message) => message.data))}`));
         }, ms);
         waiters.add(waiter);
       });
