@@ -82,3 +82,33 @@ test('a configured publicUrl is used for every URL', async (t) => {
   const { server, item } = await startMediaServer(t, { 'a.mp4': 'x' }, { server: { publicUrl: 'https://nas.example.org:8443/' } });
   t.true(server.mediaUrl(item('a.mp4')).startsWith('https://nas.example.org:8443/media/'));
 });
+
+test('items carry what their names say; cover files beside them are artwork, not items', async (t) => {
+  const { origin, secrets } = await startMediaServer(t, {
+    'Show/Season 1/Show S01E02 - Title [AMZN WEBDL-1080p][EAC3 5.1][h264]-NTb.mkv': 'e',
+    'Show/Season 1/Show S01E03E04.mkv': 'e',
+    'Show/poster.jpg': 'p',
+    'Show/season01-poster.jpg': 'p',
+    'Films/Title.2019.1080p.BluRay.x264-GROUP.mkv': 'f',
+    'Films/Title.2019.1080p.BluRay.x264-GROUP-fanart.jpg': 'f',
+    'Artist/Album/1-03 Song.flac': 'a',
+    'Artist/Album/folder.jpg': 'c',
+    'Artist/Album/Cover.JPG': 'c',
+    'Photos/Beach.jpg': 'b',
+  });
+  const season = (await list(origin, secrets.token, 'Media/Show/Season 1')).listing;
+  t.deepEqual(
+    season.items.map(({ title, series, season, episode, episodeEnd }) => ({ title, series, season, episode, episodeEnd })),
+    [
+      { title: 'Title', series: 'Show', season: 1, episode: 2, episodeEnd: undefined },
+      { title: 'Show S01E03E04', series: 'Show', season: 1, episode: 3, episodeEnd: 4 },
+    ],
+  );
+  t.deepEqual((await list(origin, secrets.token, 'Media/Show')).listing.items, [], 'no poster as an item');
+  const films = (await list(origin, secrets.token, 'Media/Films')).listing.items;
+  t.deepEqual(films.map((item) => [item.name, item.title, item.year]), [['Title.2019.1080p.BluRay.x264-GROUP.mkv', 'Title', 2019]]);
+  t.false('series' in films[0]!, 'only the fields a name gives');
+  const album = (await list(origin, secrets.token, 'Media/Artist/Album')).listing.items;
+  t.deepEqual(album.map(({ name, title, track, disc, artist, album }) => ({ name, title, track, disc, artist, album })), [{ name: '1-03 Song.flac', title: 'Song', track: 3, disc: 1, artist: 'Artist', album: 'Album' }]);
+  t.deepEqual((await list(origin, secrets.token, 'Media/Photos')).listing.items.map((item) => [item.title, item.kind]), [['Beach', 'image']]);
+});

@@ -16,6 +16,8 @@ const files = {
   'Films/Film.mp4': films,
   'Films/Film.en.srt': '1\n00:00:01,000 --> 00:00:02,000\nHello\n',
   'Films/Film.fr.vtt': 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nBonjour\n',
+  'Show/Season 1/Show.S01E02.The.Pilot.1080p.WEB-DL.DDP5.1.H.264-NTb.mp4': films,
+  'Artist/Album/03 - Song.mp3': await fs.readFile(new URL('../examples/media/Music/Tone 440 Hz.mp3', import.meta.url)),
 };
 
 async function castSetup(t: ExecutionContext, simulatorOptions: SimulatorOptions = {}) {
@@ -77,6 +79,17 @@ test('LOAD sends the type, title, metadata and the WebVTT tracks of the library;
     t.regex(response.headers.get('content-type') ?? '', /^text\/vtt/);
     t.regex(await response.text(), track.language === 'en' ? /^WEBVTT[\s\S]*00:00:01\.000 --> 00:00:02\.000\nHello/ : /Bonjour/);
   }
+});
+
+test('LOAD carries what the names say: TvShow metadata for an episode, MusicTrack for a song', async (t) => {
+  const { simulator, session, asCast } = await castSetup(t);
+  const player = new DefaultMediaPlayer(session);
+  await player.load(asCast('Show/Season 1/Show.S01E02.The.Pilot.1080p.WEB-DL.DDP5.1.H.264-NTb.mp4'));
+  // CAF's TvShowMediaMetadata (metadataType 2), as the device received it.
+  t.deepEqual((simulator.mediaStatus() as { media: { metadata: unknown } }).media.metadata, { type: 2, metadataType: 2, title: 'The Pilot', seriesTitle: 'Show', season: 1, episode: 2 });
+  t.is(player.status().media?.title, 'The Pilot');
+  await player.load(asCast('Artist/Album/03 - Song.mp3'));
+  t.deepEqual((simulator.mediaStatus() as { media: { metadata: unknown } }).media.metadata, { type: 3, metadataType: 3, title: 'Song', artist: 'Artist', albumName: 'Album', trackNumber: 3 });
 });
 
 test('a LOAD the device cannot fetch fails with its detailed error code in words, and a forced failure reports its own', async (t) => {

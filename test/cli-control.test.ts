@@ -49,8 +49,9 @@ test('devices, ls and status print tables, and JSON with --json', async (t) => {
   t.deepEqual(roots.folders.map((folder) => folder.name), ['Films']);
   const films = await run('ls', 'Films');
   t.is(films.code, 0);
+  t.regex(films.stdout, /^NAME\s+TITLE\s+KIND\s+SIZE\s+PLAY WITH\n/);
   t.regex(films.stdout, /Cartoons\/\s+folder\s+2 items\s+Films\/Cartoons/);
-  t.regex(films.stdout, /Clip\.mp4\s+video\s+12\.3 KiB\s+Films\/Clip\.mp4/);
+  t.regex(films.stdout, /Clip\.mp4\s+Clip\s+video\s+12\.3 KiB\s+Films\/Clip\.mp4/);
   const missing = await run('ls', 'Nope');
   t.is(missing.code, 1);
   t.is(missing.stderr, "nascast: no folder 'Nope' in the library\n");

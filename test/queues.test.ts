@@ -46,7 +46,8 @@ test('a library path longer than 128 characters plays by the path that ls prints
   t.true(`Media/${LONG_PATH}`.length > 142);
   const played = await client.play('Screen', { media: `Media/${LONG_PATH}` });
   t.like(played, { items: 1 });
-  t.regex(String((await nthLoad(loads, 1)).title), /S01E01 - A Rather Long Episode Title/);
+  // The title is the episode's own, from its name (release noise removed).
+  t.is((await nthLoad(loads, 1)).title, 'A Rather Long Episode Title That Keeps Going');
 });
 
 test('play all goes past an item that cannot play, with a notice', async (t) => {

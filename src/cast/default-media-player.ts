@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { CastProtocolError, CastTimeoutError, InvalidArgumentError, LoadFailedError, NoMediaSessionError, QueueEndError } from '../errors.ts';
+import { castMetadata } from './cast-metadata.ts';
 import { loadFailedError } from './load-failure.ts';
 import { DEFAULT_MEDIA_RECEIVER } from './namespaces.ts';
 import { positionNow } from '../protocol/position.ts';
@@ -7,9 +8,6 @@ import { assertSubtitles, offsetPosition, type CastMedia, type LoadOptions, type
 import type { CastSession } from './session.ts';
 
 type Json = Record<string, unknown>;
-
-/** Cast metadata types: GENERIC, MOVIE, MUSIC_TRACK, PHOTO. */
-const METADATA_TYPE = { video: 1, audio: 3, image: 4 } as const;
 
 /**
  * The {@link Player} over Google's Default Media Receiver (`CC1AD845`) and the
@@ -240,7 +238,7 @@ function playbackState(entry: Json): PlaybackState {
   }
 }
 
-/** The LOAD `media` object: content, type, title and WebVTT text tracks. */
+/** The LOAD `media` object: content, type, metadata (see `castMetadata`) and WebVTT text tracks. */
 function castMediaInfo(media: CastMedia): Json {
   const kind = media.kind ?? (media.contentType.startsWith('audio/') ? 'audio' : media.contentType.startsWith('image/') ? 'image' : 'video');
   return {
@@ -248,7 +246,7 @@ function castMediaInfo(media: CastMedia): Json {
     contentType: media.contentType,
     streamType: 'BUFFERED',
     ...(media.duration !== undefined ? { duration: media.duration } : {}),
-    metadata: { type: METADATA_TYPE[kind], metadataType: METADATA_TYPE[kind], ...(media.title ? { title: media.title } : {}) },
+    metadata: castMetadata(media, kind),
     ...(media.subtitles?.length
       ? {
           tracks: media.subtitles.map((track, index) => ({

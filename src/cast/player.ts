@@ -13,7 +13,20 @@ export interface CastMedia {
   kind?: 'video' | 'audio' | 'image';
   /** WebVTT tracks the device can fetch. */
   subtitles?: ReadonlyArray<{ lang: string; url: string }>;
+  /** What the item is, for the device's and phones' display (the Default Media Receiver's metadata types). */
+  metadata?: CastMetadata;
 }
+
+/**
+ * What a phone or the Google Home app shows of an item: a film, an episode, a music
+ * track or a photo, with the fields each has (all optional; `CastMedia.title` is the title).
+ */
+export type CastMetadata =
+  | { readonly type: 'movie'; readonly subtitle?: string; readonly year?: number }
+  | { readonly type: 'episode'; readonly series?: string; readonly season?: number; readonly episode?: number; readonly airDate?: string }
+  | { readonly type: 'track'; readonly artist?: string; readonly album?: string; readonly albumArtist?: string; readonly track?: number; readonly disc?: number; readonly year?: number }
+  | { readonly type: 'photo' }
+  | { readonly type: 'generic'; readonly subtitle?: string };
 
 /** Options of {@link Player.load}. */
 export interface LoadOptions {

@@ -69,7 +69,12 @@ export function controlCommands(program: Command): void {
       await withTarget(options, async (target) => {
         const listing = await target.list(folder);
         if (options.json) return printJson(listing);
-        const rows = [['NAME', 'KIND', 'SIZE', 'PLAY WITH'], ...listing.folders.map((entry) => [`${entry.name}/`, 'folder', `${entry.count} items`, entry.path]), ...listing.items.map((item) => [item.name, item.kind, formatSize(item.size), `${listing.path}/${item.name}`])];
+        // TITLE is what the name says (release noise removed; see the README's "Titles from names").
+        const rows = [
+          ['NAME', 'TITLE', 'KIND', 'SIZE', 'PLAY WITH'],
+          ...listing.folders.map((entry) => [`${entry.name}/`, '', 'folder', `${entry.count} items`, entry.path]),
+          ...listing.items.map((item) => [item.name, item.title, item.kind, formatSize(item.size), `${listing.path}/${item.name}`]),
+        ];
         console.log(rows.length > 1 ? formatTable(rows) : `${listing.path || 'The library'} is empty.`);
       });
     });

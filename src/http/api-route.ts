@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MediaFolder, MediaItem } from '../library/model.ts';
+import { namesOfItem, type MediaNames } from '../library/titles.ts';
 import { checkToken } from './auth.ts';
 import type { RouteContext } from './context.ts';
 import { sendError, sendJson } from './respond.ts';
@@ -18,7 +19,9 @@ export interface FolderEntry {
 /** A media file in a listing. */
 export interface ItemEntry {
   readonly id: string;
+  /** The file name, as `play` takes it after the folder's path. */
   readonly name: string;
+  /** For display: the episode's, film's or song's title from the name (release noise removed), else the cleaned name. */
   readonly title: string;
   readonly kind: MediaItem['kind'];
   readonly mime: string;
@@ -28,6 +31,20 @@ export interface ItemEntry {
   /** Absolute, signed URL a Chromecast can fetch without any header. */
   readonly url: string;
   readonly subtitles: ReadonlyArray<{ readonly lang: string; readonly url: string }>;
+  /** Series, season (0 for specials) and episode (`episodeEnd`: a file of several), or the day it aired: for episodes. */
+  readonly series?: string;
+  readonly season?: number;
+  readonly episode?: number;
+  readonly episodeEnd?: number;
+  /** `YYYY-MM-DD`, for shows named by date. */
+  readonly airDate?: string;
+  /** A film's or an album's year. */
+  readonly year?: number;
+  /** Track and disc numbers, artist and album: for music. */
+  readonly track?: number;
+  readonly disc?: number;
+  readonly artist?: string;
+  readonly album?: string;
 }
 
 /** The answer of `GET /api/library`. */
@@ -77,15 +94,24 @@ function folderEntry(folder: MediaFolder): FolderEntry {
 }
 
 function itemEntry(context: Pick<RouteContext, 'signedMedia'>, item: MediaItem): ItemEntry {
+  const names = namesOfItem(item);
   return {
     id: item.id,
     name: item.name,
-    title: item.title,
+    title: names.title,
     kind: item.kind,
     mime: item.mime,
     size: item.size,
     modified: new Date(item.modified).toISOString(),
     url: context.signedMedia.mediaUrl(item),
     subtitles: context.signedMedia.tracks(item),
+    ...namedFields(names),
   };
+}
+
+const NAMED_FIELDS = ['series', 'season', 'episode', 'episodeEnd', 'airDate', 'year', 'track', 'disc', 'artist', 'album'] as const;
+
+/** The optional fields the name gave (not its `kind`: the entry's is the file's), leaving out those it did not. */
+function namedFields(names: MediaNames): Partial<Pick<MediaNames, (typeof NAMED_FIELDS)[number]>> {
+  return Object.fromEntries(NAMED_FIELDS.filter((key) => names[key] !== undefined).map((key) => [key, names[key]]));
 }

@@ -1,3 +1,5 @@
+import { isArtworkFile } from './artwork-names.ts';
+
 /** What a file is, as far as casting is concerned. */
 export type MediaKind = 'video' | 'audio' | 'image';
 
@@ -43,9 +45,14 @@ export function extensionOf(name: string): string {
   return dot <= 0 ? '' : name.slice(dot + 1).toLowerCase();
 }
 
-/** The media type of a file name, or `undefined` if it is not media. */
+/**
+ * The media type of a file name, or `undefined` if it is not media. Artwork beside the
+ * media (`folder.jpg`, `poster.png`: see {@link isArtworkFile}) is not media: the scan
+ * classifies files here, and an album's cover must not become one of its tracks.
+ */
 export function mediaTypeOf(name: string): MediaType | undefined {
-  return TYPES.get(extensionOf(name));
+  const type = TYPES.get(extensionOf(name));
+  return type?.kind === 'image' && isArtworkFile(name) ? undefined : type;
 }
 
 /** Subtitle formats attached to videos. */

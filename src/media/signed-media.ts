@@ -1,5 +1,6 @@
-import type { CastMedia } from '../cast/player.ts';
+import type { CastMedia, CastMetadata } from '../cast/player.ts';
 import type { MediaItem, SubtitleTrack } from '../library/model.ts';
+import { namesOfItem, type MediaNames } from '../library/titles.ts';
 import type { Grants } from '../signing.ts';
 
 /** Options of {@link SignedMedia}. */
@@ -39,14 +40,32 @@ export class SignedMedia {
     return item.subtitles.map((track) => ({ lang: track.lang ?? 'und', url: this.subtitleUrl(track) }));
   }
 
-  /** The item as a player loads it: its signed URL, type, title, kind and subtitle tracks. */
+  /**
+   * The item as a player loads it: its signed URL, type, title and metadata (from its
+   * name and folders: see `parseMediaName`), kind and subtitle tracks.
+   */
   castMedia(item: MediaItem): CastMedia {
-    return { url: this.mediaUrl(item), contentType: item.mime, title: item.title, kind: item.kind, subtitles: this.tracks(item) };
+    const names = namesOfItem(item);
+    return { url: this.mediaUrl(item), contentType: item.mime, title: names.title, kind: item.kind, subtitles: this.tracks(item), metadata: castMetadataOf(names, item.kind) };
   }
 
   // Rounded up to the hour, so listings made within the hour give identical URLs.
   #expiry(): number {
     const ttl = this.#options.grantTtl ?? 48 * 3600;
     return Math.ceil((Date.now() / 1000 + ttl) / 3600) * 3600;
+  }
+}
+
+/** What a device shows of an item, from what its name says (tags will override the names first). */
+export function castMetadataOf(names: MediaNames, kind: MediaItem['kind']): CastMetadata {
+  switch (names.kind) {
+    case 'episode':
+      return { type: 'episode', series: names.series, season: names.season, episode: names.episode, airDate: names.airDate };
+    case 'film':
+      return { type: 'movie', year: names.year };
+    case 'track':
+      return { type: 'track', artist: names.artist, album: names.album, track: names.track, disc: names.disc, year: names.year };
+    default:
+      return kind === 'image' ? { type: 'photo' } : kind === 'audio' ? { type: 'track' } : { type: 'generic' };
   }
 }

@@ -15,7 +15,8 @@ export async function connectSession(t: ExecutionContext, simulator: ChromecastS
   const session = new CastSession({
     host: simulator.host,
     port: simulator.port,
-    requestTimeoutMs: 2000,
+    // A LOAD waits for the device to fetch and probe the media (an ffprobe process): seconds on a busy machine.
+    requestTimeoutMs: 10_000,
     heartbeatIntervalMs: 100,
     pongTimeoutMs: 400,
     reconnectInitialMs: 50,

@@ -14,6 +14,8 @@ interface Folder {
 interface Item {
   id: string;
   name: string;
+  /** From the file's name, release noise removed: what the list shows (the file name is the tooltip). */
+  title?: string;
   kind: string;
   size: number;
 }
@@ -139,7 +141,12 @@ function renderListing(listing: Listing): void {
   const rows: HTMLElement[] = [];
   if (listing.path && listing.items.length > 0) rows.push(entry(button(`▶ Play all of ${parts.at(-1)}`, () => select({ kind: 'folder', path: listing.path, name: parts.at(-1)! }), `${listing.items.length} items`), `folder:${listing.path}`));
   for (const folder of listing.folders) rows.push(entry(button(`${folder.name}/`, () => void openFolder(folder.path), `folder · ${folder.count} items`)));
-  for (const item of listing.items) rows.push(entry(button(item.name, () => select({ kind: 'item', id: item.id, name: item.name }), `${item.kind} · ${formatSize(item.size)}`), `item:${item.id}`));
+  for (const item of listing.items) {
+    const label = item.title || item.name;
+    const row = button(label, () => select({ kind: 'item', id: item.id, name: label }), `${item.kind} · ${formatSize(item.size)}`);
+    row.title = item.name;
+    rows.push(entry(row, `item:${item.id}`));
+  }
   if (rows.length === 0) rows.push(entry(document.createTextNode(listing.path ? 'This folder is empty.' : 'No media folder is configured.')));
   $('#entries').replaceChildren(...rows);
   markSelection();
