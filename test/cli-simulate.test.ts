@@ -46,3 +46,22 @@ test('nascast simulate on a port in use says so and exits 1; a bad port or --app
   t.is(await badApp.exited, 2);
   t.regex(badApp.stderr, /expected <appId>=<http\(s\) URL of the receiver page>/);
 });
+
+test('nascast simulate --model plays as that model; a group takes --member devices and --http-port; a bad model or a member without a group is a usage error', async (t) => {
+  const cli = runCli(t, ['simulate', '--name', 'Attic', '--model', 'chromecast-ultra', '--port', '0', '--host', '127.0.0.1', '--no-advertise']);
+  await cli.line(/^Simulated Chromecast "Attic" on 127\.0\.0\.1:\d+ \(not advertised\), playing what a Chromecast Ultra plays; Ctrl-C stops it$/m);
+  cli.child.kill('SIGINT');
+  t.is(await cli.exited, 0);
+
+  const group = runCli(t, ['simulate', '--name', 'Downstairs', '--group', '--member', 'Kitchen', '--member', 'Den', '--port', '0', '--host', '127.0.0.1', '--no-advertise', '--http-port', '0']);
+  await group.line(/^Simulated Cast group "Downstairs" on 127\.0\.0\.1:\d+ \(not advertised\), playing what a Cast speaker group plays/m);
+  group.child.kill('SIGINT');
+  t.is(await group.exited, 0);
+
+  const badModel = runCli(t, ['simulate', '--model', 'chromecast-9th-gen']);
+  t.is(await badModel.exited, 2);
+  t.regex(badModel.stderr, /expected one of chromecast-1st-2nd-gen, chromecast-3rd-gen, /);
+  const lonelyMember = runCli(t, ['simulate', '--member', 'Kitchen', '--port', '0', '--no-advertise']);
+  t.is(await lonelyMember.exited, 2);
+  t.regex(lonelyMember.stderr, /--member is for a group: add --group/);
+});
