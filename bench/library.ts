@@ -8,17 +8,7 @@ const FILES = 100_000;
 const PER_FOLDER = 100;
 
 export function benchLibrary(work: string): { table: string; checks: Array<{ target: string; value: string; ok: boolean }> } {
-  const root = path.join(work, 'library');
-  const names = ['Episode', 'Track', 'Clip', 'Photo'];
-  const extensions = ['mkv', 'mp3', 'mp4', 'jpg'];
-  for (let folder = 0; folder < FILES / PER_FOLDER; folder++) {
-    const dir = path.join(root, `Series ${Math.floor(folder / 10)}`, `Season ${folder % 10}`);
-    fs.mkdirSync(dir, { recursive: true });
-    for (let file = 0; file < PER_FOLDER; file++) {
-      const kind = file % 4;
-      fs.writeFileSync(path.join(dir, `${names[kind]} ${file}.${extensions[kind]}`), '');
-    }
-  }
+  const root = writeBenchTree(work);
   // In a child with --expose-gc, so heap figures are after a full collection.
   const script = path.join(path.dirname(new URL(import.meta.url).pathname), 'library-child.ts');
   const runs = [0, 1, 2].map(() => JSON.parse(execFileSync(process.execPath, ['--expose-gc', script, root], { encoding: 'utf8' })) as {
@@ -36,4 +26,21 @@ export function benchLibrary(work: string): { table: string; checks: Array<{ tar
     table: formatTable(rows),
     checks: [{ target: 'library memory ≤ a few hundred bytes per entry (≤ 400)', value: `${perEntry.toFixed(0)} B`, ok: perEntry <= 400 }],
   };
+}
+
+/** The bench's tree, `<work>/library`: 100,000 empty media files in 1,000 folders (made once per run). */
+export function writeBenchTree(work: string): string {
+  const root = path.join(work, 'library');
+  if (fs.existsSync(root)) return root;
+  const names = ['Episode', 'Track', 'Clip', 'Photo'];
+  const extensions = ['mkv', 'mp3', 'mp4', 'jpg'];
+  for (let folder = 0; folder < FILES / PER_FOLDER; folder++) {
+    const dir = path.join(root, `Series ${Math.floor(folder / 10)}`, `Season ${folder % 10}`);
+    fs.mkdirSync(dir, { recursive: true });
+    for (let file = 0; file < PER_FOLDER; file++) {
+      const kind = file % 4;
+      fs.writeFileSync(path.join(dir, `${names[kind]} ${file}.${extensions[kind]}`), '');
+    }
+  }
+  return root;
 }

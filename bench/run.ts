@@ -8,6 +8,7 @@ import { benchControl } from './control.ts';
 import { benchHomebridge } from './homebridge.ts';
 import { benchHttp } from './http.ts';
 import { benchLibrary } from './library.ts';
+import { benchScan } from './scan.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 6);
@@ -20,6 +21,9 @@ try {
   const library = benchLibrary(work);
   console.log(library.table + '\n');
   checks.push(...library.checks);
+  const scan = benchScan(work);
+  console.log(scan.table + '\n');
+  checks.push(...scan.checks);
   const cast = benchCast();
   console.log(cast.table + '\n');
   checks.push(...cast.checks);

@@ -27,7 +27,11 @@ export interface NasCastOptions {
   host?: string;
   /** Base URL devices reach the server at (reverse proxy, NAT). Default: the LAN address that routes to them. */
   publicUrl?: string;
-  /** Folder of the secrets file (token and signing key, mode 0600). Default `~/.config/nascast`. */
+  /**
+   * Folder of the secrets file (token and signing key, mode 0600) and the library
+   * index (`nascast-library.db`). Default `~/.config/nascast`; with `secrets` given
+   * and no `storage`, nothing is written there and the library is kept in memory.
+   */
   storage?: string;
   /** Use this API token instead of the stored one. */
   token?: string;
@@ -218,7 +222,7 @@ export class NasCast extends EventEmitter<NasCastEvents> {
     const secrets = options.token ? { ...stored, token: options.token } : stored;
     const logger = this.#logger;
     const tls = options.tls ? await loadTls(options.tls === true ? {} : options.tls, options.storage ?? defaultStorageDir(), logger) : undefined;
-    const library = new MediaLibrary({ roots: options.media, key: secrets.signingKey, logger, ...(options.rescanInterval === undefined ? {} : { rescanInterval: options.rescanInterval }) });
+    const library = new MediaLibrary({ roots: options.media, key: secrets.signingKey, logger, ...libraryStorage(options), ...(options.rescanInterval === undefined ? {} : { rescanInterval: options.rescanInterval }) });
     const server = new MediaServer({ library, secrets, port: options.port ?? 8585, host: options.host ?? '0.0.0.0', logger, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}), ...(tls ? { tls } : {}) });
     server.on('error', (error) => this.#fail(error));
     let chromecasts!: Chromecasts;
@@ -258,4 +262,11 @@ export class NasCast extends EventEmitter<NasCastEvents> {
     if (this.listenerCount('error') > 0) this.emit('error', error);
     else this.#logger.error(error.message);
   }
+}
+
+// Where the library keeps its index: the storage folder, unless the caller gave the
+// secrets and no folder (embedding, tests), who then expects nothing written.
+function libraryStorage(options: NasCastOptions): { storage?: string } {
+  if (options.storage !== undefined) return { storage: options.storage };
+  return options.secrets ? {} : { storage: defaultStorageDir() };
 }

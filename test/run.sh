@@ -7,6 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # The pinned Node (the `node` devDependency) and ava, also when run outside npm.
 export PATH="$PWD/node_modules/.bin:$PATH"
+# $NASCAST_NODE: another Node to run the tests on (ava's workers run on the Node that runs
+# ava), as `npm run test:node22` does.
+ava() { "${NASCAST_NODE:-node}" "$PWD/node_modules/ava/entrypoints/cli.js" "$@"; }
 
 if [ "${NASCAST_NETNS:-}" != "1" ]; then
   if [ "$(id -u)" = "0" ]; then
@@ -20,7 +23,8 @@ ip link set lo up
 # mDNS tests get a namespace of their own with nothing but loopback: with the veth
 # below, multicast-dns sends on the veth and the simulators never hear each other.
 if [ "${NASCAST_MDNS_NS:-}" = 1 ]; then
-  exec ava "$@"
+  ava "$@"
+  exit
 fi
 if ip link add nc0 type veth peer name nc1 2>/dev/null; then
   ip addr add 192.0.2.10/24 dev nc0

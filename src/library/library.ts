@@ -1,15 +1,15 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
-import path from 'node:path';
-import { ConfigError, errnoCode, errorMessage } from '../errors.ts';
+import { errnoCode, errorMessage } from '../errors.ts';
 import { type Logger, partLogger } from '../logger.ts';
 import { fsPath, realPath } from './disk-names.ts';
-import { Limiter } from './limiter.ts';
+import { LibraryIndex } from './library-index.ts';
 import { MediaFolder, type MediaItem, type MediaRootConfig, type SubtitleTrack } from './model.ts';
-import { naturalCompare } from './natural-order.ts';
 import { RootRetry } from './root-retry.ts';
-import { isInside, scanFolder, type ScanContext } from './scan.ts';
+import { validateRoots } from './roots.ts';
+import { folderAt, replaceFolder } from './tree.ts';
+import { isInside, scanFolder, Slices, type ScanContext } from './scan.ts';
 import { FolderWatcher } from './watcher.ts';
 
 /** Options of {@link MediaLibrary}. */
@@ -28,6 +28,14 @@ export interface MediaLibraryOptions {
   readonly rescanInterval?: number;
   /** Wait this long after a change before rescanning, to batch a copy. Default 250 ms. */
   readonly debounce?: number;
+  /**
+   * Folder for the persistent index (`nascast-library.db`): a restart lists the
+   * library at once and checks it against the disk in the background. Without it
+   * (and without `indexFile`) the library lives in memory only.
+   */
+  readonly storage?: string;
+  /** The index file itself, instead of the one in `storage`. */
+  readonly indexFile?: string;
 }
 
 /** Emitted as `updated` after a scan changed the library. */
@@ -58,7 +66,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
   readonly #roots: readonly MediaRootConfig[];
   readonly #logger: Logger;
   readonly #key: KeyObject | undefined;
-  readonly #limiter = new Limiter(32);
+  readonly #slices = new Slices();
   readonly #options: MediaLibraryOptions;
   #tree: MediaFolder[] = [];
   readonly #items = new Map<string, MediaItem>();
@@ -70,6 +78,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
   // Scans run one at a time, so a watcher event cannot race the periodic rescan.
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
+  #index: LibraryIndex | undefined;
 
   constructor(options: MediaLibraryOptions) {
     super();
@@ -80,9 +89,20 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
     this.#retry = new RootRetry({ logger: this.#logger, onBack: (root) => this.#rescanRoot(root) });
   }
 
-  /** Scans every root, then starts watching and the periodic rescan. */
+  /**
+   * Scans every root, then starts watching and the periodic rescan. With an index
+   * that holds the roots, it lists them from the index at once instead, and the
+   * scan that checks them against the disk runs in the background.
+   */
   async start(): Promise<void> {
-    await this.rescan();
+    this.#index = await LibraryIndex.open(this.#options, this.#logger);
+    const remembered = await this.#index?.load(this.#roots, this.#key, this.#slices);
+    if (remembered) {
+      await this.#rememberRoots(remembered);
+      this.rescan().catch((error: unknown) => this.#logger.error(`scan after start-up failed: ${errorMessage(error)}`));
+    } else {
+      await this.rescan();
+    }
     if (this.#closed) return;
     if (this.#options.watch !== false) {
       this.#watcher = new FolderWatcher({
@@ -108,6 +128,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
     this.#watcher?.close();
     this.#retry.close();
     await this.#queue;
+    this.#index?.close();
   }
 
   /** Scans every root again (what the periodic rescan does). */
@@ -117,11 +138,26 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
       this.#tree = tree;
       this.#items.clear();
       this.#subtitles.clear();
-      for (const root of tree) this.#index(root);
+      for (const root of tree) this.#add(root);
       this.#watcher?.sync(this.#tree);
       this.#retry.sync(this.#tree);
       for (const root of tree) this.emit('updated', { path: root.path });
+      for (const root of tree) await this.#index?.save(root, this.#key, this.#slices);
     });
+  }
+
+  // The index's tree, shown before any scan; real roots are resolved for resolveInsideRoot.
+  async #rememberRoots(tree: MediaFolder[]): Promise<void> {
+    const started = performance.now();
+    await Promise.all(
+      this.#roots.map(async (root) => {
+        const real = await realPath(root.path).catch(() => undefined);
+        if (real) this.#realRoots.set(root.name, real);
+      }),
+    );
+    this.#tree = tree;
+    for (const root of tree) this.#add(root);
+    this.#logger.info(`library: ${this.#items.size} files from the index in ${Math.round(performance.now() - started)} ms; checking them against the disk`);
   }
 
   /** The roots, as folders, in configuration order. */
@@ -215,19 +251,20 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
       return new MediaFolder(root, '', root.name, false);
     }
     this.#realRoots.set(root.name, realRoot);
-    return scanFolder(this.#scanContext(realRoot), root, '');
+    return scanFolder(this.#scanContext(realRoot), root, '', { before: this.#tree.find((folder) => folder.root === root) });
   }
 
   #rescanChanged(folders: readonly MediaFolder[]): void {
     this.#enqueue(async () => {
       for (const stale of folders) {
-        const current = this.#at(stale.root, stale.relativePath);
+        const current = folderAt(this.#tree, stale.root, stale.relativePath);
         if (!current) continue; // replaced meanwhile by a bigger rescan
         const realRoot = this.#realRoots.get(current.root.name);
         if (!realRoot) continue;
         const fresh = await scanFolder(this.#scanContext(realRoot), current.root, current.relativePath, { previous: current });
         this.#replace(current, fresh);
         this.emit('updated', { path: fresh.path });
+        await this.#index?.save(fresh, this.#key, this.#slices);
       }
       this.#watcher?.sync(this.#tree);
       this.#retry.sync(this.#tree);
@@ -246,57 +283,34 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
       this.#watcher?.sync(this.#tree);
       this.#retry.sync(this.#tree);
       this.emit('updated', { path: fresh.path });
+      await this.#index?.save(fresh, this.#key, this.#slices);
     }).catch((error: unknown) => this.#logger.error(`rescan of media folder '${root.name}' failed: ${errorMessage(error)}`));
   }
 
   #scanContext(realRoot: string): ScanContext {
-    return { key: this.#key, logger: this.#logger, limiter: this.#limiter, realRoot };
-  }
-
-  // The folder now in the tree at this place (found by relative path, not by the
-  // virtual one: names that are not UTF-8 can look alike there).
-  #at(root: MediaRootConfig, relativePath: string): MediaFolder | undefined {
-    let found = this.#tree.find((folder) => folder.root === root);
-    let prefix = '';
-    for (const part of relativePath === '' ? [] : relativePath.split('/')) {
-      prefix = prefix === '' ? part : `${prefix}/${part}`;
-      found = found?.folders.find((child) => child.relativePath === prefix);
-    }
-    return found;
+    return { key: this.#key, logger: this.#logger, slices: this.#slices, realRoot };
   }
 
   #replace(old: MediaFolder, fresh: MediaFolder): void {
-    this.#unindex(old);
-    this.#index(fresh);
-    if (old.relativePath === '') {
-      this.#tree = this.#tree.map((root) => (root === old ? fresh : root));
-      return;
-    }
-    const parentPath = path.posix.dirname(old.relativePath);
-    const parent = this.#at(old.root, parentPath === '.' ? '' : parentPath);
-    if (!parent) return;
-    if (fresh.available) {
-      parent.folders = parent.folders.map((child) => (child === old ? fresh : child));
-    } else {
-      parent.folders = parent.folders.filter((child) => child !== old); // the folder went away
-    }
-    parent.folders.sort((a, b) => naturalCompare(a.name, b.name));
+    this.#remove(old);
+    this.#add(fresh);
+    this.#tree = replaceFolder(this.#tree, old, fresh);
   }
 
-  #index(folder: MediaFolder): void {
+  #add(folder: MediaFolder): void {
     for (const item of folder.items) {
       this.#items.set(item.id, item);
       for (const track of item.subtitles) this.#subtitles.set(track.id, track);
     }
-    for (const child of folder.folders) this.#index(child);
+    for (const child of folder.folders) this.#add(child);
   }
 
-  #unindex(folder: MediaFolder): void {
+  #remove(folder: MediaFolder): void {
     for (const item of folder.items) {
       this.#items.delete(item.id);
       for (const track of item.subtitles) this.#subtitles.delete(track.id);
     }
-    for (const child of folder.folders) this.#unindex(child);
+    for (const child of folder.folders) this.#remove(child);
   }
 
   #enqueue(job: () => Promise<void>): Promise<void> {
@@ -304,24 +318,4 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
     this.#queue = run.catch(() => {});
     return run;
   }
-}
-
-function validateRoots(roots: unknown): readonly MediaRootConfig[] {
-  // Configuration comes from JSON people write by hand: check every field.
-  if (!Array.isArray(roots) || roots.length === 0) throw new ConfigError('media: give at least one media folder');
-  const names = new Set<string>();
-  return (roots as unknown[]).map((root, index) => {
-    const { name: rawName, path: rawPath } = (typeof root === 'object' && root !== null ? root : {}) as Record<string, unknown>;
-    const name = typeof rawName === 'string' ? rawName.trim() : '';
-    if (!name) throw new ConfigError(`media[${index}].name: a display name is required`);
-    if (name.includes('/') || name.startsWith('.')) {
-      throw new ConfigError(`media[${index}].name: '${name}' may not contain '/' or start with '.'`);
-    }
-    if (names.has(name)) throw new ConfigError(`media[${index}].name: '${name}' is used twice`);
-    names.add(name);
-    if (typeof rawPath !== 'string' || !path.isAbsolute(rawPath)) {
-      throw new ConfigError(`media[${index}].path: '${String(rawPath)}' must be an absolute path`);
-    }
-    return { name, path: path.resolve(rawPath) };
-  });
 }

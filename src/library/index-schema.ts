@@ -1,0 +1,74 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+/**
+ * The index's schema, as the steps that build it: step `n` takes a file from
+ * `user_version` n to n + 1. Steps are only ever appended, so a file written by any
+ * earlier NasCast is brought up to date in place and keeps what it holds.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // v1: files and folders by root and path inside it. Paths are BLOBs, the name's
+  // bytes on disk: a TEXT column would turn a name that is not UTF-8 into U+FFFD.
+  `CREATE TABLE folders (root TEXT NOT NULL, path BLOB NOT NULL, PRIMARY KEY (root, path)) WITHOUT ROWID;
+   CREATE TABLE files (
+     root TEXT NOT NULL, path BLOB NOT NULL,
+     size INTEGER NOT NULL, mtime REAL NOT NULL, kind TEXT NOT NULL, mime TEXT NOT NULL,
+     PRIMARY KEY (root, path)
+   ) WITHOUT ROWID;`,
+  // v2: room for what the prober finds. `probed` is 0 until the file is probed and
+  // goes back to 0 when its size or mtime changes; `meta` is the prober's JSON.
+  // `id` keeps the file's id (an HMAC: 100,000 of them cost more than reading the
+  // index), trusted while `settings` says it was made with the same key; `ord` its
+  // place in its folder's natural order (sorting 100,000 names at start-up took
+  // longer than reading them).
+  `ALTER TABLE files ADD COLUMN probed INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE files ADD COLUMN meta TEXT;
+   ALTER TABLE files ADD COLUMN id TEXT;
+   ALTER TABLE files ADD COLUMN ord INTEGER;
+   CREATE INDEX files_unprobed ON files (probed) WHERE probed = 0;
+   CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`,
+];
+
+/** The schema version this NasCast writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** What {@link migrate} did: the version found, or that the file is from a newer NasCast. */
+export type MigrationResult = { readonly from: number } | { readonly newer: number };
+
+/** Brings the file's schema to {@link SCHEMA_VERSION}, each step in its own transaction. */
+export function migrate(db: DatabaseSync): MigrationResult {
+  const from = userVersion(db);
+  if (from > SCHEMA_VERSION) return { newer: from };
+  for (let version = from; version < SCHEMA_VERSION; version++) {
+    // user_version is in the file header, which the transaction covers: a step and its number commit together.
+    transaction(db, () => {
+      db.exec(MIGRATIONS[version]!);
+      db.exec(`PRAGMA user_version = ${version + 1}`);
+    });
+  }
+  return { from };
+}
+
+/** The file's schema version (`PRAGMA user_version`). */
+export function userVersion(db: DatabaseSync): number {
+  const row = db.prepare('PRAGMA user_version').get() as { user_version?: number } | undefined;
+  return row?.user_version ?? 0;
+}
+
+/**
+ * Runs `work` in one transaction: all of it is committed or none. (`node:sqlite`
+ * has no helper for this, and `isTransaction` only exists from Node 22.16.)
+ */
+export function transaction(db: DatabaseSync, work: () => void): void {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    work();
+  } catch (error) {
+    try {
+      db.exec('ROLLBACK');
+    } catch {
+      // SQLite already rolled back (after SQLITE_FULL, for one): the first error is the one to report.
+    }
+    throw error;
+  }
+  db.exec('COMMIT');
+}

@@ -1,0 +1,87 @@
+import type { KeyObject } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { errorMessage } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { INDEX_FILE, openIndex } from './index-open.ts';
+import type { IndexStore } from './index-store.ts';
+import { rootSettingOf, scannedTree, settingName, treeFromIndex } from './index-tree.ts';
+import type { MediaFolder, MediaRootConfig } from './model.ts';
+import type { Slices } from './scan.ts';
+
+/** Where the library keeps its index: a storage folder, or the file itself. */
+export interface IndexLocation {
+  readonly storage?: string | undefined;
+  readonly indexFile?: string | undefined;
+}
+
+/**
+ * The library's side of the index: what to show at start-up, and each scan written
+ * back. A failure to write (disk full, folder gone) costs the index, never the
+ * library: it warns once and the library goes on in memory.
+ */
+export class LibraryIndex {
+  #store: IndexStore | undefined;
+  readonly #logger: Logger;
+
+  private constructor(store: IndexStore, logger: Logger) {
+    this.#store = store;
+    this.#logger = logger;
+  }
+
+  /** Opens the index at `location`, or `undefined` when there is none or it cannot be used (it says why). */
+  static async open(location: IndexLocation, logger: Logger): Promise<LibraryIndex | undefined> {
+    const file = location.indexFile ?? (location.storage ? path.join(location.storage, INDEX_FILE) : undefined);
+    if (!file) return undefined;
+    // A fresh install has no storage folder yet; if this fails, opening says why.
+    await fs.mkdir(path.dirname(file), { recursive: true }).catch(() => {});
+    const store = await openIndex(file, logger);
+    return store ? new LibraryIndex(store, logger) : undefined;
+  }
+
+  /** The roots as last indexed, or `undefined` if the index holds none of them (a first start). */
+  async load(roots: readonly MediaRootConfig[], key: KeyObject | undefined, slices: Slices): Promise<MediaFolder[] | undefined> {
+    const store = this.#store;
+    if (!store) return undefined;
+    try {
+      const tree: MediaFolder[] = [];
+      for (const root of roots) tree.push(await treeFromIndex(store, root, key, slices));
+      return tree.some((root) => root.items.length > 0 || root.folders.length > 0) ? tree : undefined;
+    } catch (error) {
+      this.#drop(error);
+      return undefined;
+    }
+  }
+
+  /** Writes what a scan found under `folder` (new, changed and gone files). */
+  async save(folder: MediaFolder, key: KeyObject | undefined, slices: Slices): Promise<void> {
+    const store = this.#store;
+    if (!store) return;
+    try {
+      const counts = await store.reconcile(folder.root.name, folder.relativePath, await scannedTree(folder, slices));
+      // A whole root written, from this folder and with this key: the next start can trust its rows.
+      if (folder.relativePath === '' && folder.available) store.setSetting(settingName(folder.root), rootSettingOf(folder.root, key));
+      if (counts.added + counts.changed + counts.removed > 0) {
+        this.#logger.debug(`index of '${folder.path}': ${counts.added} new, ${counts.changed} changed, ${counts.removed} gone`);
+      }
+    } catch (error) {
+      this.#drop(error);
+    }
+  }
+
+  /** Closes the file. */
+  close(): void {
+    this.#store?.close();
+    this.#store = undefined;
+  }
+
+  #drop(error: unknown): void {
+    this.#logger.warn(`library index failed (${errorMessage(error)}); the library is kept in memory only until the next start`);
+    try {
+      this.#store?.close();
+    } catch {
+      // Already broken: closing is best effort.
+    }
+    this.#store = undefined;
+  }
+}
