@@ -42,10 +42,12 @@ const LAST_YEAR = new Date().getFullYear() + 2;
  * blanks. Dots stay in names that already have spaces ("Mr. Robot"). Idempotent.
  */
 export function cleanName(text: string): string {
-  let name = text.replace(/_/g, ' ');
+  // Stripped before the dots are judged, and again after: "x.y" reads the same whether
+  // or not junk came before it (the idempotence property found ", !." otherwise).
+  const strip = (value: string): string => value.replace(/\s+/g, ' ').replace(/^[\s.,_-]+|[\s,_-]+$/g, '').trim();
+  const name = strip(text.replace(/_/g, ' '));
   // Not the dot of a number: "2.0", "Ocean's.8" → "Ocean's 8".
-  if (!/\s/.test(name.trim())) name = name.replace(/(?<!\d)\.+|\.+(?!\d)/g, ' ');
-  return name.replace(/\s+/g, ' ').replace(/^[\s.,_-]+|[\s,_-]+$/g, '').trim();
+  return /\s/.test(name) ? name : strip(name.replace(/(?<!\d)\.+|\.+(?!\d)/g, ' '));
 }
 
 /** A name with release noise taken off: bracket groups, website prefixes, tokens and what follows them. */
