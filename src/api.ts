@@ -18,6 +18,7 @@ export type { MediaKind, MediaType, SubtitleFormat } from './library/media-types
 export { mediaTypeOf } from './library/media-types.ts';
 export { naturalCompare } from './library/natural-order.ts';
 export { srtToWebVtt } from './library/webvtt.ts';
+export { parseMediaName, withTags, type MediaNameOverrides, type MediaNames } from './library/titles.ts';
 export { MediaServer, type MediaServerEvents, type MediaServerOptions } from './http/server.ts';
 export type { FolderEntry, ItemEntry, LibraryListing } from './http/api-route.ts';
 export type { HttpErrorCode } from './http/respond.ts';

@@ -16,8 +16,12 @@ export interface FolderEntry {
   readonly available: boolean;
 }
 
-/** A media file in a listing. */
-export interface ItemEntry {
+/**
+ * A media file in a listing, with what its name tells (series, season and episode, or
+ * the day it aired, for episodes; a film's or album's year; track, disc, artist and
+ * album for music: see `MediaNames`).
+ */
+export interface ItemEntry extends Omit<MediaNames, 'kind' | 'title'> {
   readonly id: string;
   /** The file name, as `play` takes it after the folder's path. */
   readonly name: string;
@@ -31,20 +35,6 @@ export interface ItemEntry {
   /** Absolute, signed URL a Chromecast can fetch without any header. */
   readonly url: string;
   readonly subtitles: ReadonlyArray<{ readonly lang: string; readonly url: string }>;
-  /** Series, season (0 for specials) and episode (`episodeEnd`: a file of several), or the day it aired: for episodes. */
-  readonly series?: string;
-  readonly season?: number;
-  readonly episode?: number;
-  readonly episodeEnd?: number;
-  /** `YYYY-MM-DD`, for shows named by date. */
-  readonly airDate?: string;
-  /** A film's or an album's year. */
-  readonly year?: number;
-  /** Track and disc numbers, artist and album: for music. */
-  readonly track?: number;
-  readonly disc?: number;
-  readonly artist?: string;
-  readonly album?: string;
 }
 
 /** The answer of `GET /api/library`. */
