@@ -113,3 +113,12 @@ test('examples/run-a-simulator.ts drives a simulator, fails a load on purpose an
   t.regex(output, /^volume now 0\.8$/m);
   t.regex(output, /^the session reconnected by itself$/m);
 });
+
+test('examples/titles-from-names.ts reads series, films and songs from their names, and tags win over names', async (t) => {
+  const { code, output, errors } = await runExample(t, 'titles-from-names.ts');
+  t.is(code, 0, errors);
+  t.regex(output, /"kind":"episode","title":"The Expanse S02E05","series":"The Expanse","season":2,"episode":5/);
+  t.regex(output, /"kind":"film","title":"My Movie","year":2019/);
+  t.regex(output, /"kind":"track","title":"Be My Husband","track":3,"artist":"Nina Simone","album":"Pastel Blues"}/);
+  t.regex(output, /"year":1965}$/m);
+});
