@@ -17,8 +17,10 @@ export async function connectSession(t: ExecutionContext, simulator: ChromecastS
     port: simulator.port,
     // A LOAD waits for the device to fetch and probe the media (an ffprobe process): seconds on a busy machine.
     requestTimeoutMs: 10_000,
-    heartbeatIntervalMs: 100,
-    pongTimeoutMs: 400,
+    // A PONG late by a busy machine must not drop the connection (and the LOAD on it): tests of
+    // the deadline itself pass their own.
+    heartbeatIntervalMs: 250,
+    pongTimeoutMs: 3000,
     reconnectInitialMs: 50,
     reconnectMaxMs: 500,
     ...options,
