@@ -134,7 +134,10 @@ test('the settings page in Chromium, on the real server script: shows the device
   t.deepEqual(config[0]!.inputs, [{ name: 'Cartoons', media: 'Films/Cartoons' }]);
   await cartoons.getByRole('button', { name: 'Test' }).click();
   await eventually(() => tv.mediaStatus()?.playerState === 'PLAYING', 20_000, 'the test cast playing');
-  const calls = await page.evaluate(() => (globalThis as unknown as { __calls: string[] }).__calls);
+  // The device plays before the page hears the answer: wait for the page's toast, not for luck.
+  const pageCalls = (): Promise<string[]> => page.evaluate(() => (globalThis as unknown as { __calls: string[] }).__calls);
+  await eventually(async () => (await pageCalls()).some((call) => call.startsWith('success: Playing on Den')), 10_000, 'the page told the test cast plays');
+  const calls = await pageCalls();
   t.true(calls.includes('schema form'), 'the standard form is shown under the page');
   t.true(calls.some((call) => call.startsWith('success: Playing on Den')), calls.join('; '));
   t.false(calls.some((call) => call.startsWith('error')), calls.join('; '));
