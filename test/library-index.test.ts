@@ -139,9 +139,32 @@ test('schema version in user_version; an index of the previous version migrates 
   await eventually(() => lib.size === 1, 5000, 'the reconcile');
   await lib.close();
   t.deepEqual(logger.warnings, []);
-  t.is(SCHEMA_VERSION, 2);
-  t.deepEqual(rows(file, 'PRAGMA user_version'), [{ user_version: 2 }]);
+  t.is(SCHEMA_VERSION, 3);
+  t.deepEqual(rows(file, 'PRAGMA user_version'), [{ user_version: 3 }]);
   t.deepEqual(rows(file, 'SELECT CAST(path AS TEXT) AS path, probed, meta FROM files'), [{ path: 'a.mp4', probed: 0, meta: null }]);
+});
+
+test('an index of schema v2 migrates keeping what the prober stored', async (t) => {
+  const root = await tempDir(t);
+  const storage = await tempDir(t, 'nascast-storage-');
+  const file = path.join(storage, 'nascast-library.db');
+  await writeTree(root, { 'a.mp4': 'a' });
+  const stat = await fs.stat(path.join(root, 'a.mp4'));
+  // A fixture of schema v2, as the NasCast of issue 21's first part wrote it.
+  const old = new DatabaseSync(file);
+  old.exec(MIGRATIONS[0]!);
+  old.exec(MIGRATIONS[1]!);
+  old.exec('PRAGMA user_version = 2');
+  old.prepare('INSERT INTO folders VALUES (?, ?)').run('Films', Buffer.alloc(0));
+  old
+    .prepare('INSERT INTO files (root, path, size, mtime, kind, mime, probed, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    .run('Films', Buffer.from('a.mp4'), stat.size, stat.mtimeMs, 'video', 'video/mp4', 1, '{"duration":5}');
+  old.close();
+  const { lib, logger } = await started(t, root, storage);
+  await lib.close();
+  t.deepEqual(logger.warnings, []);
+  t.deepEqual(rows(file, 'PRAGMA user_version'), [{ user_version: SCHEMA_VERSION }]);
+  t.deepEqual(rows(file, 'SELECT CAST(path AS TEXT) AS path, probed, meta FROM files'), [{ path: 'a.mp4', probed: 1, meta: '{"duration":5}' }]);
 });
 
 test('an index from a newer NasCast is set aside, not misread', async (t) => {

@@ -26,6 +26,23 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE files ADD COLUMN ord INTEGER;
    CREATE INDEX files_unprobed ON files (probed) WHERE probed = 0;
    CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`,
+  // v3: search and watch history. FTS5 (built into node:sqlite) folds accents
+  // (remove_diacritics 2: "amelie" finds "Amélie") and keeps prefix indexes, so a
+  // search of 100,000 entries costs the V8 heap nothing. An FTS row needs an integer
+  // rowid and `files` has none: `search_keys` gives each (root, path) one.
+  // `history` is keyed by root and path too, so it outlives a change of key or of the
+  // file's size and mtime (a re-encode keeps its place).
+  `CREATE TABLE search_keys (rowid INTEGER PRIMARY KEY, root TEXT NOT NULL, path BLOB NOT NULL, UNIQUE (root, path));
+   CREATE VIRTUAL TABLE search USING fts5(
+     title, series, album, people, file,
+     tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+   );
+   CREATE TABLE history (
+     root TEXT NOT NULL, path BLOB NOT NULL,
+     position REAL NOT NULL, duration REAL, finished INTEGER NOT NULL DEFAULT 0, played_at INTEGER NOT NULL,
+     PRIMARY KEY (root, path)
+   ) WITHOUT ROWID;
+   CREATE INDEX history_recent ON history (played_at);`,
 ];
 
 /** The schema version this NasCast writes. */
