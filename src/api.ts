@@ -21,6 +21,7 @@ export { srtToWebVtt } from './library/webvtt.ts';
 export { parseMediaName, withTags, type MediaNameOverrides, type MediaNames } from './library/titles.ts';
 export { MediaServer, type MediaServerEvents, type MediaServerOptions } from './http/server.ts';
 export type { FolderEntry, ItemEntry, LibraryListing } from './http/api-route.ts';
+export type { LibraryStatus } from './http/status-route.ts';
 export type { HttpErrorCode } from './http/respond.ts';
 export { decideRange, type ByteRange, type RangeDecision, type RangeLimits } from './http/range.ts';
 export { addressTowards, primaryLanAddress } from './http/lan-address.ts';

@@ -26,7 +26,9 @@ export type NasCastErrorCode =
   | 'ERR_NO_MEDIA_SESSION'
   | 'ERR_QUEUE_END'
   | 'ERR_UNPLAYABLE'
-  | 'ERR_NOT_STARTED';
+  | 'ERR_NOT_STARTED'
+  | 'ERR_PROBE'
+  | 'ERR_FFMPEG_MISSING';
 
 /** Codes of {@link ControlError}: the control protocol's, plus `CLOSED` for a client that was closed. */
 export type ControlErrorReason = ControlErrorCode | 'CLOSED';
@@ -198,6 +200,45 @@ export class UnplayableMediaError extends NasCastError {
   }
 }
 
+/**
+ * ffprobe could not read a media file: not media, damaged, empty, or it did not
+ * finish in time. A file that cannot be opened at all is not this: that is the
+ * file system's own error.
+ */
+export class MediaProbeError extends NasCastError {
+  readonly code = 'ERR_PROBE';
+  override name = 'MediaProbeError';
+  /** The file, as people see its name. */
+  readonly file: string;
+  /** Why, in words: `empty file`, `ffprobe did not finish within 30 s`… */
+  readonly reason: string;
+  /** ffprobe was stopped at its deadline: the file may be fine and the disk slow. */
+  readonly timedOut: boolean;
+
+  constructor(file: string, reason: string, options?: ErrorOptions & { timedOut?: boolean }) {
+    super(`Cannot probe '${file}': ${reason}`, options);
+    this.file = file;
+    this.reason = reason;
+    this.timedOut = options?.timedOut ?? false;
+  }
+}
+
+/** ffprobe or ffmpeg cannot be run: not installed, not at the configured path, or not executable. */
+export class FfmpegMissingError extends NasCastError {
+  readonly code = 'ERR_FFMPEG_MISSING';
+  override name = 'FfmpegMissingError';
+  /** The path that was tried. */
+  readonly path: string;
+
+  constructor(path: string, program: 'ffprobe' | 'ffmpeg' = 'ffprobe', options?: ErrorOptions) {
+    super(
+      `${program} was not found at '${path}'; install ffmpeg (Debian/Ubuntu: sudo apt install ffmpeg; Synology: the ffmpeg package from SynoCommunity) or set ${program}Path`,
+      options,
+    );
+    this.path = path;
+  }
+}
+
 /** A part of `NasCast` that exists only once it has started was used before `start()` resolved. */
 export class NotStartedError extends NasCastError {
   readonly code = 'ERR_NOT_STARTED';
@@ -248,6 +289,8 @@ const CONTROL_CODES: Record<NasCastErrorCode, ControlErrorCode> = {
   ERR_QUEUE_END: 'BAD_REQUEST',
   ERR_UNPLAYABLE: 'LOAD_FAILED',
   ERR_NOT_STARTED: 'INTERNAL',
+  ERR_PROBE: 'INTERNAL',
+  ERR_FFMPEG_MISSING: 'INTERNAL',
 };
 
 /**

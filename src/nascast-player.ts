@@ -1,5 +1,5 @@
 import type { CastMedia, LoadOptions, LoadResult, MediaPlayer, Player, PlayerStatus } from './cast/player.ts';
-import { isMediaUrl, resolvePlayable, type MediaSource } from './media/resolve.ts';
+import { isMediaUrl, resolvePlayable, startOf, type MediaSource } from './media/resolve.ts';
 import { MediaFolder, MediaItem } from './library/model.ts';
 
 /**
@@ -35,9 +35,16 @@ export class NasCastPlayer implements MediaPlayer<Playable> {
     return this;
   }
 
-  /** Loads and plays `what`; rejects with `ControlError` `UNKNOWN_MEDIA` for an id or path not in the library. */
-  async load(what: Playable, options?: LoadOptions): Promise<LoadResult> {
-    return this.#player.load(await this.#resolve(what), options);
+  /**
+   * Loads and plays `what`; rejects with `ControlError` `UNKNOWN_MEDIA` for an id or
+   * path not in the library. A library item started before resumes where it was left
+   * unless `startAt` says otherwise (`startAt: 0`: from the start).
+   */
+  async load(what: Playable, options: LoadOptions = {}): Promise<LoadResult> {
+    const media = await this.#resolve(what);
+    const rest: LoadOptions = { ...options };
+    delete rest.startAt;
+    return this.#player.load(media, { ...rest, ...startOf(media, options.startAt) });
   }
 
   play(): Promise<void> {

@@ -14,6 +14,7 @@ import { NasCastPlayer } from './nascast-player.ts';
 import { Chromecasts } from './players/chromecasts.ts';
 import { combineDirectories, type PlayerDirectory } from './players/directory.ts';
 import { mountControl, type MountedControl } from './players/mount.ts';
+import { WatchFollower } from './players/watch-follower.ts';
 import type { DeviceSummary } from './protocol/devices.ts';
 import { defaultStorageDir, loadSecrets, type Secrets } from './secrets.ts';
 
@@ -238,7 +239,11 @@ export class NasCast extends EventEmitter<NasCastEvents> {
     });
     chromecasts.on('online', (device) => this.emit('device-online', device));
     control.browserTargets.on('online', (device) => this.emit('device-online', device));
-    control.hub.on('status', (device, status) => this.emit('status', device, status));
+    const follower = new WatchFollower(library);
+    control.hub.on('status', (device, status) => {
+      follower.observe(device, status);
+      this.emit('status', device, status);
+    });
     try {
       await library.start();
       await server.start();

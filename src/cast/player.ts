@@ -15,6 +15,11 @@ export interface CastMedia {
   subtitles?: ReadonlyArray<{ lang: string; url: string }>;
   /** What the item is, for the device's and phones' display (the Default Media Receiver's metadata types). */
   metadata?: CastMetadata;
+  /**
+   * Where the library says this item was left (seconds), if it was started and not
+   * finished: a load with no `startAt` starts there (`startAt: 0` starts over).
+   */
+  resumeFrom?: number;
 }
 
 /**

@@ -1,7 +1,7 @@
 // `nascast cast <device> <media>`: play, then follow with a live progress line until Ctrl-C.
 import { isatty } from 'node:tty';
 import { Option, type Command } from 'commander';
-import { consoleLogger, errorMessage, type MediaPlayer, NasCastError, PathOutsideRootError, type PlayerStatus, positionNow } from '../api.ts';
+import { consoleLogger, ControlError, errorMessage, type MediaPlayer, NasCastError, PathOutsideRootError, type PlayerStatus, positionNow } from '../api.ts';
 import { parseStart, progressLine } from './format.ts';
 import { nasCastTarget } from './in-process.ts';
 import { describeRoots, libraryPathIn, localPath, servedFromHere } from './local-media.ts';
@@ -12,6 +12,7 @@ import { notedServerTarget, openTarget, withTargetOptions, type Target, type Tar
 interface CastOptions extends TargetOptions {
   subtitles?: string;
   start?: number;
+  fromStart?: boolean;
   stopOnExit?: boolean;
   follow: boolean;
   json?: boolean;
@@ -27,17 +28,28 @@ class MissingFileError extends NasCastError {
   }
 }
 
+/** Words that find several library items: nothing plays, they are listed (exit 1). */
+class AmbiguousMediaError extends NasCastError {
+  readonly code = 'ERR_MEDIA_NOT_FOUND';
+  override name = 'AmbiguousMediaError';
+}
+
 /** Adds `nascast cast`. */
 export function castCommand(program: Command): void {
-  withTargetOptions(program.command('cast <device> <media>').description('play a file or folder of this machine, a library path or media id, or a URL on a device'))
+  withTargetOptions(program.command('cast <device> <media...>').description('play a file or folder of this machine, a library path or media id, words to search the library for, or a URL on a device'))
     .option('-s, --subtitles <lang>', 'turn on the subtitles of this language (en, fr, …)')
-    .addOption(new Option('--start <time>', 'start at this time (90, 1:30)').argParser(parseStart))
+    .addOption(new Option('--start <time>', 'start at this time (90, 1:30)').argParser(parseStart).conflicts('fromStart'))
+    .option('--from-start', 'start from the beginning, not where it was left last time')
     .option('--stop-on-exit', 'stop the media when this command ends (Ctrl-C)')
     .option('--no-follow', 'return once it plays, with no progress line')
     .option('--json', 'print the result as JSON, with no progress line')
     .addHelpText(
       'after',
       `
+A library item started before resumes where it was left (--from-start: from the
+beginning). Words that name no path or id search the library: the match plays when
+exactly one fits; otherwise the matches are listed and nothing plays (exit 1).
+
 A folder plays as a queue, in natural order. A file or folder of this machine plays
 through the \`nascast serve\` running here, by its library path, if it is in one of the
 folders that server serves (and is refused if not). With no server running, NasCast
@@ -49,16 +61,23 @@ Examples:
   $ nascast cast "Living Room TV" ~/Videos/Film.mp4 --subtitles en
   $ nascast cast Kitchen ~/Music/Album
   $ nascast cast Kitchen Films/Cartoons --start 1:30        (a library path, with nascast serve running)
-  $ nascast cast Kitchen https://example.com/clip.mp4`,
+  $ nascast cast Kitchen https://example.com/clip.mp4
+  $ nascast cast "Living Room TV" amelie                    (searches the library)`,
     )
-    .action(async (device: string, media: string, options: CastOptions) => {
+    .action(async (device: string, words: string[], options: CastOptions) => {
+      const media = words.join(' ');
       const local = await localPath(media);
       if (!local && /^(\/|\.\.?\/|~)/.test(media)) throw new MissingFileError(media);
       if (local && options.server) throw new UsageError(`${media} is a file on this machine, and ${options.server} plays its own library: give a library path (see \`nascast ls --server …\`), or leave out --server`);
       const { target, play } = local ? await localTarget(media, local, options) : { target: await openTarget(options), play: media };
       try {
         const player = await target.player(device);
-        const result = await player.load(play, { ...(options.start ? { startAt: options.start } : {}), ...(options.subtitles ? { subtitles: options.subtitles } : {}) });
+        const loadOptions = { ...(options.start ? { startAt: options.start } : options.fromStart ? { startAt: 0 } : {}), ...(options.subtitles ? { subtitles: options.subtitles } : {}) };
+        const result = await player.load(play, loadOptions).catch(async (error: unknown) => {
+          // Not a path or id: the words may name an item.
+          if (local || !(error instanceof ControlError) || error.code !== 'UNKNOWN_MEDIA') throw error;
+          return player.load(await searchedItem(target, media, error), loadOptions);
+        });
         const status = player.status();
         if (options.json) {
           console.log(JSON.stringify({ device, state: result.state, elapsedMs: Math.round(result.elapsedMs), title: status.media?.title, served: target.inProcess ? 'in this process' : target.where }, null, 2));
@@ -72,6 +91,15 @@ Examples:
         await target.close();
       }
     });
+}
+
+/** The one library item `words` find; with none, the first error stands; with several, they are listed. */
+async function searchedItem(target: Target, words: string, notFound: ControlError): Promise<string> {
+  const items = await target.search(words, 11).catch(() => []);
+  if (items.length === 1) return items[0]!.id;
+  if (items.length === 0) throw notFound;
+  const shown = items.slice(0, 10).map((item) => `  ${item.series ? `${item.series}: ` : ''}${item.title}  (${item.id})`);
+  throw new AmbiguousMediaError(`${items.length > 10 ? 'more than 10' : items.length} items match "${words}"; say which (more of its words, its path or its id):\n${shown.join('\n')}`);
 }
 
 /**

@@ -34,6 +34,9 @@ export async function nasCastTarget(options: TargetOptions, logger: Logger): Pro
       const listing = cast.server.listing(folder);
       return listing ? Promise.resolve(listing) : Promise.reject(new ControlError('UNKNOWN_MEDIA', `no folder '${folder}' in the library`));
     },
+    libraryStatus: () => Promise.resolve(cast.server.status()),
+    search: (query, limit) => Promise.resolve(cast.server.search(query, limit)),
+    continueWatching: (limit) => Promise.resolve(cast.server.continueWatching(limit)),
     async player(device) {
       await waitUntil(deadline, () => cast.devices().some((candidate) => namesDevice(candidate, device)));
       const devices = cast.devices();
@@ -69,6 +72,9 @@ export function discoveryTarget(options: TargetOptions, logger: Logger): Target 
       return chromecasts.devices();
     },
     list: () => Promise.reject(noLibrary()),
+    libraryStatus: () => Promise.reject(noLibrary()),
+    search: () => Promise.reject(noLibrary()),
+    continueWatching: () => Promise.reject(noLibrary()),
     async player(device) {
       await waitUntil(started(), () => chromecasts.devices().some((candidate) => namesDevice(candidate, device)));
       return urlPlayer(device, await chromecasts.player(device));

@@ -5,6 +5,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { errorMessage } from '../api.ts';
 import { castCommand } from './cast.ts';
 import { controlCommands } from './control-commands.ts';
+import { libraryCommands } from './library-commands.ts';
 import { UsageError } from './options.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
@@ -30,6 +31,7 @@ const program = new Command()
 serveCommand(program);
 castCommand(program);
 controlCommands(program);
+libraryCommands(program);
 simulateCommand(program);
 
 try {

@@ -2,7 +2,7 @@
 // local socket with no token (the one truth about devices and the library), a server
 // given with --server and its token, or, when none runs, this process (in-process.ts).
 import { Option, type Command } from 'commander';
-import { consoleLogger, ControlClient, ControlError, defaultStorageDir, type DeviceSummary, type LibraryListing, loadSecrets, type MediaPlayer, type MediaRootConfig, type StaticHost } from '../api.ts';
+import { consoleLogger, ControlClient, ControlError, defaultStorageDir, type DeviceSummary, type ItemEntry, type LibraryListing, type LibraryStatus, loadSecrets, type MediaPlayer, type MediaRootConfig, type StaticHost } from '../api.ts';
 import { discoveryTarget, nasCastTarget } from './in-process.ts';
 import { collectDevice, parseMedia, parseSeconds, UsageError } from './options.ts';
 import { controlUrlOf, runningServers, type RunningServer } from './server-file.ts';
@@ -41,6 +41,12 @@ export interface Target {
   devices(): Promise<DeviceSummary[]>;
   /** A library folder's listing; the roots with no path. */
   list(folder?: string): Promise<LibraryListing>;
+  /** How much of the library is indexed and probed. */
+  libraryStatus(): Promise<LibraryStatus>;
+  /** Library items matching words, best first. */
+  search(query: string, limit?: number): Promise<ItemEntry[]>;
+  /** Items started and not finished, most recent first. */
+  continueWatching(limit?: number): Promise<ItemEntry[]>;
   player(device: string): Promise<MediaPlayer<string>>;
   close(): Promise<void>;
 }
@@ -131,7 +137,14 @@ async function connectedTarget(url: string, token: string, where: string, finger
     inProcess: false,
     devices: () => client.devices(),
     list: async (folder) => (await client.list(folder)) as unknown as LibraryListing,
+    libraryStatus: async () => (await client.libraryStatus()) as unknown as LibraryStatus,
+    search: async (query, limit) => itemsOf(await client.search(query, limit)),
+    continueWatching: async (limit) => itemsOf(await client.continueWatching(limit)),
     player: (device) => client.player(device),
     close: () => Promise.resolve(client.close()),
   };
+}
+
+function itemsOf(result: Record<string, unknown> | undefined): ItemEntry[] {
+  return Array.isArray(result?.items) ? (result.items as ItemEntry[]) : [];
 }

@@ -59,7 +59,7 @@ export class ClientPlayer extends EventEmitter<PlayerEvents> implements MediaPla
     const target = typeof what === 'string' ? (isMediaUrl(what) ? { url: what } : { media: what }) : 'id' in what ? { media: what.id } : 'path' in what ? { media: what.path } : { url: what.url };
     const reply = await this.#client.play(this.summary.id, {
       ...target,
-      ...(options.startAt ? { startAt: options.startAt } : {}),
+      ...(options.startAt !== undefined ? { startAt: options.startAt } : {}),
       ...(options.subtitles ? { subtitles: options.subtitles } : {}),
       ...(options.photoSeconds ? { photoSeconds: options.photoSeconds } : {}),
     });

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MediaFolder, MediaItem } from '../library/model.ts';
-import { namesOfItem, type MediaNames } from '../library/titles.ts';
-import { checkToken } from './auth.ts';
+import type { MediaNames } from '../library/titles.ts';
+import { requireToken } from './auth.ts';
 import type { RouteContext } from './context.ts';
 import { sendError, sendJson } from './respond.ts';
 
@@ -35,6 +35,12 @@ export interface ItemEntry extends Omit<MediaNames, 'kind' | 'title'> {
   /** Absolute, signed URL a Chromecast can fetch without any header. */
   readonly url: string;
   readonly subtitles: ReadonlyArray<{ readonly lang: string; readonly url: string }>;
+  /** Seconds, once the file is probed. */
+  readonly duration?: number;
+  /** Why the file cannot be played (corrupt, empty, unreadable), when the prober found so. */
+  readonly problem?: string;
+  /** Where it was left, if it was played: the position in seconds, finished (past ~90 %), when. */
+  readonly watched?: { readonly position: number; readonly finished: boolean; readonly playedAt: string };
 }
 
 /** The answer of `GET /api/library`. */
@@ -49,15 +55,7 @@ export interface LibraryListing {
 
 /** `GET /api/library?path=<folder>`: a folder's subfolders and media, or the roots. */
 export function serveLibrary(context: RouteContext, request: IncomingMessage, response: ServerResponse, query: URLSearchParams): void {
-  const failure = checkToken(request, query, context.token);
-  if (failure) {
-    return sendError(
-      response,
-      'UNAUTHORIZED',
-      failure === 'missing' ? 'a token is required (Authorization: Bearer <token>)' : 'wrong token',
-      [['WWW-Authenticate', 'Bearer realm="nascast"']],
-    );
-  }
+  if (!requireToken(request, response, query, context.token)) return;
   const path = query.get('path') ?? '';
   const listing = listLibrary(context, path);
   if (!listing) return sendError(response, 'NOT_FOUND', `no folder '${path}' in the library`);
@@ -70,6 +68,7 @@ export function listLibrary(context: Pick<RouteContext, 'library' | 'signedMedia
   if (path === '') return { path: '', parent: null, folders: context.library.roots.map(folderEntry), items: [] };
   const folder = context.library.folder(path);
   if (!folder) return undefined;
+  context.library.want(folder);
   const slash = folder.path.lastIndexOf('/');
   return {
     path: folder.path,
@@ -83,8 +82,9 @@ function folderEntry(folder: MediaFolder): FolderEntry {
   return { name: folder.name, path: folder.path, count: folder.folders.length + folder.items.length, available: folder.available };
 }
 
-function itemEntry(context: Pick<RouteContext, 'signedMedia'>, item: MediaItem): ItemEntry {
-  const names = namesOfItem(item);
+/** An item as listings give it: names, signed URLs, duration and watch state. */
+export function itemEntry(context: Pick<RouteContext, 'library' | 'signedMedia'>, item: MediaItem): ItemEntry {
+  const { names, info, problem, watched } = context.library.details(item);
   return {
     id: item.id,
     name: item.name,
@@ -96,6 +96,9 @@ function itemEntry(context: Pick<RouteContext, 'signedMedia'>, item: MediaItem):
     url: context.signedMedia.mediaUrl(item),
     subtitles: context.signedMedia.tracks(item),
     ...namedFields(names),
+    ...(info?.duration !== undefined && { duration: info.duration }),
+    ...(problem !== undefined && { problem }),
+    ...(watched && { watched: { position: Math.round(watched.position), finished: watched.finished, playedAt: new Date(watched.playedAt).toISOString() } }),
   };
 }
 

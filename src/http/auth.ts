@@ -1,5 +1,6 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tokensMatch, type AuthFailure } from '../signing.ts';
+import { sendError } from './respond.ts';
 
 // Grants and token comparison live in ../signing.ts: media/ signs with them, control/ checks tokens.
 
@@ -15,4 +16,12 @@ export function checkToken(request: IncomingMessage, query: URLSearchParams, tok
   }
   if (given === null) return 'missing';
   return tokensMatch(given, token) ? undefined : 'wrong';
+}
+
+/** For the API routes: true if the request carries the token, else answers 401 with the reason. */
+export function requireToken(request: IncomingMessage, response: ServerResponse, query: URLSearchParams, token: string): boolean {
+  const failure = checkToken(request, query, token);
+  if (!failure) return true;
+  sendError(response, 'UNAUTHORIZED', failure === 'missing' ? 'a token is required (Authorization: Bearer <token>)' : 'wrong token', [['WWW-Authenticate', 'Bearer realm="nascast"']]);
+  return false;
 }

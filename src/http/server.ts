@@ -10,7 +10,8 @@ import { type Logger, partLogger } from '../logger.ts';
 import { SignedMedia } from '../media/signed-media.ts';
 import type { Secrets } from '../secrets.ts';
 import { Grants } from '../signing.ts';
-import { listLibrary, serveLibrary, type LibraryListing } from './api-route.ts';
+import { listLibrary, serveLibrary, type ItemEntry, type LibraryListing } from './api-route.ts';
+import { continueEntries, searchEntries, serveContinue, serveSearch } from './search-route.ts';
 import { admitRequest, answerClientError, refuseConnect, upgradesTo } from './conformance.ts';
 import type { RouteContext } from './context.ts';
 import { primaryLanAddress, urlHost } from './lan-address.ts';
@@ -22,6 +23,7 @@ import { OpenFiles } from './open-files.ts';
 import { DEFAULT_RANGE_LIMITS, type RangeLimits } from './range.ts';
 import { PREFLIGHT_HEADERS, sendError, sendJson } from './respond.ts';
 import { StaticFiles } from './static-route.ts';
+import { libraryStatus, serveStatus, type LibraryStatus } from './status-route.ts';
 import { serveSubtitle } from './subtitle-route.ts';
 
 /** Options of {@link MediaServer}. */
@@ -113,7 +115,12 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     this.#options = options;
     this.#logger = partLogger(options.logger);
     const grants = new Grants(options.secrets.signingKey);
-    this.signedMedia = new SignedMedia({ grants, baseUrl: () => this.url, ...(options.grantTtl === undefined ? {} : { grantTtl: options.grantTtl }) });
+    this.signedMedia = new SignedMedia({
+      grants,
+      baseUrl: () => this.url,
+      details: (item) => options.library.details(item),
+      ...(options.grantTtl === undefined ? {} : { grantTtl: options.grantTtl }),
+    });
     this.#publicUrl = options.publicUrl === undefined || options.publicUrl === '' ? undefined : validatePublicUrl(options.publicUrl);
     const port = options.port ?? 8585;
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`port: ${String(port)} is not a port number (0-65535)`);
@@ -243,6 +250,21 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     return listLibrary(this.#context, folderPath);
   }
 
+  /** How much of the library is indexed and probed, as `GET /api/status` says. */
+  status(): LibraryStatus {
+    return libraryStatus(this.#options.library);
+  }
+
+  /** Library items matching `query`, best first, as `GET /api/search?q=` lists them. */
+  search(query: string, limit?: number): ItemEntry[] {
+    return searchEntries(this.#context, query, limit);
+  }
+
+  /** Items started and not finished, most recent first, as `GET /api/continue` lists them. */
+  continueWatching(limit?: number): ItemEntry[] {
+    return continueEntries(this.#context, limit);
+  }
+
   #handle(request: IncomingMessage, response: ServerResponse): void {
     const refusal = admitRequest(request);
     if (refusal) return sendError(response, refusal.code, refusal.message, CLOSE);
@@ -288,6 +310,15 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     }
     if (first === 'api' && second === 'library' && third === undefined) {
       return serveLibrary(this.#context, request, response, query);
+    }
+    if (first === 'api' && second === 'status' && third === undefined) {
+      return serveStatus(this.#context, request, response, query);
+    }
+    if (first === 'api' && second === 'search' && third === undefined) {
+      return serveSearch(this.#context, request, response, query);
+    }
+    if (first === 'api' && second === 'continue' && third === undefined) {
+      return serveContinue(this.#context, request, response, query);
     }
     if (first === 'healthz' && second === undefined) {
       return sendJson(response, { status: 'ok', media: this.#options.library.size });

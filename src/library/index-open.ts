@@ -40,6 +40,17 @@ export async function openIndex(file: string, logger: Logger): Promise<IndexStor
   }
 }
 
+/**
+ * An index in memory, for a library without a storage folder (or whose file cannot
+ * be written): probing, search and history work for the life of the process.
+ */
+export async function openMemoryIndex(): Promise<IndexStore> {
+  const { DatabaseSync } = await loadSqlite();
+  const db = new DatabaseSync(':memory:');
+  migrate(db);
+  return new IndexStore(db);
+}
+
 function open(db: DatabaseSync, logger: Logger, shown: string): IndexStore {
   try {
     // A file of garbage opens fine: its first read is what fails (SQLITE_NOTADB).

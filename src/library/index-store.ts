@@ -63,6 +63,11 @@ export class IndexStore {
     this.#deleteFolder = db.prepare('DELETE FROM folders WHERE root = ? AND path = ?');
   }
 
+  /** The database, for the parts that keep their own tables in it (probing, search, history). */
+  get database(): DatabaseSync {
+    return this.#db;
+  }
+
   /** The files of a root (or of one folder and below), as stored. */
   *files(root: string, under = ''): IterableIterator<IndexedFile> {
     for (const row of this.#select('SELECT path, size, mtime, kind, mime, id, ord FROM files', root, under)) {

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { INDEX_FILE, openIndex } from './index-open.ts';
+import { INDEX_FILE, openIndex, openMemoryIndex } from './index-open.ts';
 import type { IndexStore } from './index-store.ts';
 import { rootSettingOf, scannedTree, settingName, treeFromIndex } from './index-tree.ts';
 import type { MediaFolder, MediaRootConfig } from './model.ts';
@@ -23,26 +23,38 @@ export interface IndexLocation {
 export class LibraryIndex {
   #store: IndexStore | undefined;
   readonly #logger: Logger;
+  readonly #persistent: boolean;
 
-  private constructor(store: IndexStore, logger: Logger) {
+  private constructor(store: IndexStore, logger: Logger, persistent: boolean) {
     this.#store = store;
     this.#logger = logger;
+    this.#persistent = persistent;
   }
 
-  /** Opens the index at `location`, or `undefined` when there is none or it cannot be used (it says why). */
-  static async open(location: IndexLocation, logger: Logger): Promise<LibraryIndex | undefined> {
+  /**
+   * Opens the index at `location`; in memory when there is no location or the file
+   * cannot be used (it says why), so probing, search and history still work until exit.
+   */
+  static async open(location: IndexLocation, logger: Logger): Promise<LibraryIndex> {
     const file = location.indexFile ?? (location.storage ? path.join(location.storage, INDEX_FILE) : undefined);
-    if (!file) return undefined;
-    // A fresh install has no storage folder yet; if this fails, opening says why.
-    await fs.mkdir(path.dirname(file), { recursive: true }).catch(() => {});
-    const store = await openIndex(file, logger);
-    return store ? new LibraryIndex(store, logger) : undefined;
+    if (file) {
+      // A fresh install has no storage folder yet; if this fails, opening says why.
+      await fs.mkdir(path.dirname(file), { recursive: true }).catch(() => {});
+      const store = await openIndex(file, logger);
+      if (store) return new LibraryIndex(store, logger, true);
+    }
+    return new LibraryIndex(await openMemoryIndex(), logger, false);
+  }
+
+  /** The index's store, `undefined` after it failed. */
+  get store(): IndexStore | undefined {
+    return this.#store;
   }
 
   /** The roots as last indexed, or `undefined` if the index holds none of them (a first start). */
   async load(roots: readonly MediaRootConfig[], key: KeyObject | undefined, slices: Slices): Promise<MediaFolder[] | undefined> {
     const store = this.#store;
-    if (!store) return undefined;
+    if (!store || !this.#persistent) return undefined;
     try {
       const tree: MediaFolder[] = [];
       for (const root of roots) tree.push(await treeFromIndex(store, root, key, slices));
@@ -73,6 +85,11 @@ export class LibraryIndex {
   close(): void {
     this.#store?.close();
     this.#store = undefined;
+  }
+
+  /** Gives up the index after it failed (`error`): one warning, and the library goes on in memory. */
+  drop(error: unknown): void {
+    if (this.#store) this.#drop(error);
   }
 
   #drop(error: unknown): void {

@@ -4,10 +4,14 @@ import fs from 'node:fs/promises';
 import { errnoCode, errorMessage } from '../errors.ts';
 import { type Logger, partLogger } from '../logger.ts';
 import { fsPath, realPath } from './disk-names.ts';
+import { LibraryDetails, type ItemDetails } from './library-details.ts';
 import { LibraryIndex } from './library-index.ts';
 import { MediaFolder, type MediaItem, type MediaRootConfig, type SubtitleTrack } from './model.ts';
+import type { ProbeProgress } from './prober.ts';
+import type { WatchState } from './watch-history.ts';
 import { RootRetry } from './root-retry.ts';
 import { validateRoots } from './roots.ts';
+import { namesOfItem } from './titles.ts';
 import { folderAt, replaceFolder } from './tree.ts';
 import { isInside, scanFolder, Slices, type ScanContext } from './scan.ts';
 import { FolderWatcher } from './watcher.ts';
@@ -36,6 +40,16 @@ export interface MediaLibraryOptions {
   readonly storage?: string;
   /** The index file itself, instead of the one in `storage`. */
   readonly indexFile?: string;
+  /**
+   * Probe every media file once with ffprobe, in the background (durations, codecs,
+   * tracks, tags). Default `true`; without ffprobe installed it warns once and the
+   * library keeps names and sizes.
+   */
+  readonly probe?: boolean;
+  /** ffprobe's path. Default `ffprobe` from `PATH`. */
+  readonly ffprobePath?: string;
+  /** ffprobe processes at once. Default half the CPUs, 1 to 4. */
+  readonly probeConcurrency?: number;
 }
 
 /** Emitted as `updated` after a scan changed the library. */
@@ -79,6 +93,8 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
   #index: LibraryIndex | undefined;
+  #details: LibraryDetails | undefined;
+  #pendingScans = 0;
 
   constructor(options: MediaLibraryOptions) {
     super();
@@ -95,8 +111,20 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
    * scan that checks them against the disk runs in the background.
    */
   async start(): Promise<void> {
-    this.#index = await LibraryIndex.open(this.#options, this.#logger);
-    const remembered = await this.#index?.load(this.#roots, this.#key, this.#slices);
+    const index = await LibraryIndex.open(this.#options, this.#logger);
+    this.#index = index;
+    if (index.store) {
+      this.#details = new LibraryDetails({
+        store: index.store,
+        roots: this.#roots,
+        logger: this.#logger,
+        probe: this.#options.probe,
+        ffprobePath: this.#options.ffprobePath,
+        probeConcurrency: this.#options.probeConcurrency,
+        onStoreFailure: (error) => index.drop(error),
+      });
+    }
+    const remembered = await index.load(this.#roots, this.#key, this.#slices);
     if (remembered) {
       await this.#rememberRoots(remembered);
       this.rescan().catch((error: unknown) => this.#logger.error(`scan after start-up failed: ${errorMessage(error)}`));
@@ -127,6 +155,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
     clearInterval(this.#timer);
     this.#watcher?.close();
     this.#retry.close();
+    this.#details?.close();
     await this.#queue;
     this.#index?.close();
   }
@@ -143,6 +172,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
       this.#retry.sync(this.#tree);
       for (const root of tree) this.emit('updated', { path: root.path });
       for (const root of tree) await this.#index?.save(root, this.#key, this.#slices);
+      this.#details?.indexed();
     });
   }
 
@@ -158,6 +188,76 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
     this.#tree = tree;
     for (const root of tree) this.#add(root);
     this.#logger.info(`library: ${this.#items.size} files from the index in ${Math.round(performance.now() - started)} ms; checking them against the disk`);
+  }
+
+  /**
+   * What the library knows of an item beyond its file: names with tags applied, and
+   * once probed its duration, streams and tags, or why it cannot be read.
+   */
+  details(item: MediaItem): ItemDetails {
+    return this.#details?.of(item) ?? { names: namesOfItem(item) };
+  }
+
+  /** Someone browses or casts from this folder: its files are probed first. */
+  want(folder: MediaFolder): void {
+    this.#details?.want(folder);
+  }
+
+  /**
+   * Items whose title, file name, series, artist or album hold every word of `query`
+   * (word prefixes; accents and case folded: "amelie" finds "Amélie"), best first:
+   * whole-title matches, then titles, series, albums and artists, then file names.
+   */
+  search(query: string, limit = 50): MediaItem[] {
+    return this.#details?.search(query, limit, (id) => this.#items.get(id)) ?? [];
+  }
+
+  /** How far an item was watched (position, finished, when), if it was played. */
+  watched(item: MediaItem): WatchState | undefined {
+    return this.#details?.watched(item);
+  }
+
+  /** Where a load of the item should start when no start is given: where it was left (less a few seconds), if anywhere. */
+  resumeAt(item: MediaItem): number | undefined {
+    return this.#details?.resumeAt(item);
+  }
+
+  /**
+   * A player showed the item at `position` seconds (`ended`: it played to the end):
+   * the watch history follows every player's status through this. Past ~90 % of the
+   * duration the item counts as finished.
+   */
+  played(item: MediaItem, position: number, duration: number | undefined, ended = false): void {
+    this.#details?.played(item, position, duration, ended);
+  }
+
+  /** Writes the latest positions the history holds back (it spaces its writes); done at close too. */
+  flushHistory(): void {
+    this.#details?.flushHistory();
+  }
+
+  /** Items started and not finished, most recent first: "continue watching". */
+  continueWatching(limit = 20): MediaItem[] {
+    return this.#details?.continueWatching(limit, (id) => this.#items.get(id)) ?? [];
+  }
+
+  /**
+   * The episode to play next in a series folder (seasons below it included): the first
+   * unfinished episode after the last finished one, specials left out; `undefined` when
+   * the series is done or the folder holds no episode.
+   */
+  nextEpisode(series: MediaFolder): MediaItem | undefined {
+    return this.#details?.nextEpisode(series);
+  }
+
+  /** Whether a scan (or one is queued) is checking the library against the disk now. */
+  get scanning(): boolean {
+    return this.#pendingScans > 0;
+  }
+
+  /** How far probing has got; `undefined` before start, or with probing off. */
+  probing(): ProbeProgress | undefined {
+    return this.#details?.progress();
   }
 
   /** The roots, as folders, in configuration order. */
@@ -266,6 +366,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
         this.emit('updated', { path: fresh.path });
         await this.#index?.save(fresh, this.#key, this.#slices);
       }
+      this.#details?.indexed();
       this.#watcher?.sync(this.#tree);
       this.#retry.sync(this.#tree);
     }).catch((error: unknown) => this.#logger.error(`rescan after a change failed: ${errorMessage(error)}`));
@@ -284,6 +385,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
       this.#retry.sync(this.#tree);
       this.emit('updated', { path: fresh.path });
       await this.#index?.save(fresh, this.#key, this.#slices);
+      this.#details?.indexed();
     }).catch((error: unknown) => this.#logger.error(`rescan of media folder '${root.name}' failed: ${errorMessage(error)}`));
   }
 
@@ -314,7 +416,8 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
   }
 
   #enqueue(job: () => Promise<void>): Promise<void> {
-    const run = this.#queue.then(job);
+    this.#pendingScans++;
+    const run = this.#queue.then(job).finally(() => this.#pendingScans--);
     this.#queue = run.catch(() => {});
     return run;
   }

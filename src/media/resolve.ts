@@ -53,3 +53,13 @@ export async function resolvePlayable(source: MediaSource, media: string | undef
   if (queue.length > 0) return queue.map((entry) => source.castMedia(entry));
   throw new ControlError('UNKNOWN_MEDIA', folder ? `the folder '${media}' has no media` : `no media or folder '${media}' in the library`);
 }
+
+/**
+ * Where a load starts: where it was asked (0 included: from the start), else where a
+ * single library item was left (its `resumeFrom`), else the beginning.
+ */
+export function startOf(what: CastMedia | readonly CastMedia[], startAt: number | undefined): { startAt?: number } {
+  if (startAt !== undefined) return startAt > 0 ? { startAt } : {};
+  const resume = Array.isArray(what) ? undefined : (what as CastMedia).resumeFrom;
+  return resume === undefined ? {} : { startAt: resume };
+}

@@ -1,5 +1,9 @@
 import type { CastMedia, CastMetadata } from '../cast/player.ts';
+import { UnplayableMediaError } from '../errors.ts';
+import type { ItemDetails } from '../library/library-details.ts';
 import type { MediaItem, SubtitleTrack } from '../library/model.ts';
+import { UNREADABLE } from '../library/probe-store.ts';
+import { resumePosition } from '../library/watch-history.ts';
 import { namesOfItem, type MediaNames } from '../library/titles.ts';
 import type { Grants } from '../signing.ts';
 
@@ -11,6 +15,8 @@ export interface SignedMediaOptions {
   baseUrl: () => string;
   /** How long a signed URL stays valid, in seconds. Default 48 hours. */
   grantTtl?: number;
+  /** What the library knows of an item (tags, duration, a reason it cannot play); default its name only. */
+  details?: (item: MediaItem) => ItemDetails;
 }
 
 /**
@@ -42,11 +48,26 @@ export class SignedMedia {
 
   /**
    * The item as a player loads it: its signed URL, type, title and metadata (from its
-   * name and folders: see `parseMediaName`), kind and subtitle tracks.
+   * tags, else its name and folders: see `parseMediaName`), duration, kind and
+   * subtitle tracks.
+   *
+   * @throws {UnplayableMediaError} `ERR_UNPLAYABLE` when the prober found the file
+   * cannot be read (corrupt, empty): the message gives its reason.
    */
   castMedia(item: MediaItem): CastMedia {
-    const names = namesOfItem(item);
-    return { url: this.mediaUrl(item), contentType: item.mime, title: names.title, kind: item.kind, subtitles: this.tracks(item), metadata: castMetadataOf(names, item.kind) };
+    const { names, info, problem, watched } = this.#options.details?.(item) ?? { names: namesOfItem(item) };
+    // A file the prober could not open or finish is given its chance: the device will say.
+    if (problem !== undefined && !problem.startsWith(UNREADABLE)) throw new UnplayableMediaError(item.name, problem);
+    return {
+      url: this.mediaUrl(item),
+      contentType: item.mime,
+      title: names.title,
+      kind: item.kind,
+      subtitles: this.tracks(item),
+      metadata: castMetadataOf(names, item.kind),
+      ...(info?.duration !== undefined && { duration: info.duration }),
+      ...(resumePosition(watched) !== undefined && { resumeFrom: resumePosition(watched) }),
+    };
   }
 
   // Rounded up to the hour, so listings made within the hour give identical URLs.

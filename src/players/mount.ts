@@ -46,7 +46,14 @@ export function mountControl(
   const browserTargets = new BrowserTargets(hub, { ...(options.logger ? { logger: options.logger } : {}) });
   const url = (): string => `${server.url.replace(/^http/, 'ws')}/control`;
   // Media ids are looked up in the library and signed in media/ directly, not through the server.
-  const media = { library: server.library, castMedia: server.signedMedia.castMedia.bind(server.signedMedia), listing: server.listing.bind(server) };
+  const media = {
+    library: server.library,
+    castMedia: server.signedMedia.castMedia.bind(server.signedMedia),
+    listing: server.listing.bind(server),
+    status: server.status.bind(server),
+    search: server.search.bind(server),
+    continueWatching: server.continueWatching.bind(server),
+  };
   late.handler = new PlayerHandler(media, directory ? directory(browserTargets, { hub, receiverTokens, url }) : browserTargets);
   for (const upgrades of server.upgradeServers) hub.attach(upgrades);
   return {

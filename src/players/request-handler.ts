@@ -1,14 +1,18 @@
 import type { Player } from '../cast/player.ts';
 import type { ControlHandler, HandledRequest } from '../control/hub.ts';
 import { ControlError } from '../errors.ts';
-import type { LibraryListing } from '../http/api-route.ts';
-import { resolvePlayable, type MediaSource } from '../media/resolve.ts';
+import type { ItemEntry, LibraryListing } from '../http/api-route.ts';
+import type { LibraryStatus } from '../http/status-route.ts';
+import { resolvePlayable, startOf, type MediaSource } from '../media/resolve.ts';
 import { namesDevice } from '../protocol/devices.ts';
 import type { PlayerDirectory } from './directory.ts';
 
-/** What the handler needs of the media side: lookups and signing, and the library's listings for `list`. */
+/** What the handler needs of the media side: lookups and signing, and the library's answers for `list`, `library`, `search` and `continue`. */
 export interface HandlerMedia extends MediaSource {
   listing(folderPath: string): LibraryListing | undefined;
+  status(): LibraryStatus;
+  search(query: string, limit?: number): ItemEntry[];
+  continueWatching(limit?: number): ItemEntry[];
 }
 
 /**
@@ -39,11 +43,17 @@ export class PlayerHandler implements ControlHandler {
         if (!listing) throw new ControlError('UNKNOWN_MEDIA', `no folder '${request.path ?? ''}' in the library`);
         return listing as unknown as Record<string, unknown>;
       }
+      case 'library':
+        return this.#media.status() as unknown as Record<string, unknown>;
+      case 'search':
+        return { items: this.#media.search(request.query, request.limit) };
+      case 'continue':
+        return { items: this.#media.continueWatching(request.limit) };
       case 'play': {
         const what = await resolvePlayable(this.#media, request.media, request.url);
         const player = await this.#directory.player(request.device);
         const result = await player.load(what, {
-          ...(request.startAt ? { startAt: request.startAt } : {}),
+          ...startOf(what, request.startAt),
           ...(request.subtitles ? { subtitles: request.subtitles } : {}),
           ...(request.photoSeconds ? { photoSeconds: request.photoSeconds } : {}),
         });
@@ -55,7 +65,7 @@ export class PlayerHandler implements ControlHandler {
     }
   }
 
-  async #control(player: Player, request: Exclude<HandledRequest, { type: 'devices' | 'list' | 'play' }>): Promise<void> {
+  async #control(player: Player, request: Exclude<HandledRequest, { type: 'devices' | 'list' | 'library' | 'search' | 'continue' | 'play' }>): Promise<void> {
     switch (request.type) {
       case 'pause':
         return player.pause();
@@ -78,3 +88,4 @@ export class PlayerHandler implements ControlHandler {
     }
   }
 }
+

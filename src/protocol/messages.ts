@@ -41,6 +41,12 @@ export const controllerMessages = {
   unsubscribe: object({ device }),
   devices: object({}),
   list: object({ path: optional(string({ min: 0, max: 4096 })) }),
+  /** How much of the library is indexed and probed (`/api/status`). */
+  library: object({}),
+  /** Library items matching words (titles, file names, series, artists, albums), best first (`/api/search`). */
+  search: object({ query: string({ min: 0, max: 200 }), limit: optional(number({ min: 1, max: 200 })) }),
+  /** Items started and not finished, most recent first (`/api/continue`). */
+  continue: object({ limit: optional(number({ min: 1, max: 200 })) }),
   // media: an id, or a library path of a file or folder (as long as file systems allow).
   play: object({ device, media: optional(string({ max: 4096 })), url: optional(string({ max: 8192 })), startAt: optional(seconds), subtitles: optional(string({ max: 35 })), photoSeconds: optional(number({ min: 1, max: 3600 })) }),
   pause: object({ device }),
