@@ -9,6 +9,7 @@ import { benchHomebridge } from './homebridge.ts';
 import { benchHttp } from './http.ts';
 import { benchLibrary } from './library.ts';
 import { benchScan } from './scan.ts';
+import { benchSearch } from './search.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 6);
@@ -24,6 +25,9 @@ try {
   const scan = benchScan(work);
   console.log(scan.table + '\n');
   checks.push(...scan.checks);
+  const search = await benchSearch(work);
+  console.log(search.table + '\n');
+  checks.push(...search.checks);
   const cast = benchCast();
   console.log(cast.table + '\n');
   checks.push(...cast.checks);

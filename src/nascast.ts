@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import path from 'node:path';
 import type { CastMedia, Player, PlayerStatus } from './cast/player.ts';
 import type { CastDevice } from './discovery/device.ts';
 import { DeviceDiscovery, type StaticHost } from './discovery/discovery.ts';
@@ -56,6 +57,15 @@ export interface NasCastOptions {
   name?: string;
   /** Full rescan interval of the library in ms (the fallback for network mounts). Default 5 minutes. */
   rescanInterval?: number;
+  /**
+   * Probe the library with ffprobe in the background (durations, tracks, tags; corrupt
+   * files found). Default true; without ffprobe installed it warns once and goes on.
+   */
+  probe?: boolean;
+  /** ffprobe's path. Default `ffprobe` from `PATH`. */
+  ffprobePath?: string;
+  /** ffmpeg's path (artwork: covers, frames, thumbnails). Default `ffmpeg` from `PATH`. */
+  ffmpegPath?: string;
   /**
    * Keep V8's heap from growing with the server's churn ({@link limitHeapGrowth}:
    * process-wide, once). Default true; `false` leaves V8's own sizing.
@@ -223,8 +233,27 @@ export class NasCast extends EventEmitter<NasCastEvents> {
     const secrets = options.token ? { ...stored, token: options.token } : stored;
     const logger = this.#logger;
     const tls = options.tls ? await loadTls(options.tls === true ? {} : options.tls, options.storage ?? defaultStorageDir(), logger) : undefined;
-    const library = new MediaLibrary({ roots: options.media, key: secrets.signingKey, logger, ...libraryStorage(options), ...(options.rescanInterval === undefined ? {} : { rescanInterval: options.rescanInterval }) });
-    const server = new MediaServer({ library, secrets, port: options.port ?? 8585, host: options.host ?? '0.0.0.0', logger, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}), ...(tls ? { tls } : {}) });
+    const library = new MediaLibrary({
+      roots: options.media,
+      key: secrets.signingKey,
+      logger,
+      ...libraryStorage(options),
+      ...(options.rescanInterval === undefined ? {} : { rescanInterval: options.rescanInterval }),
+      ...(options.probe === undefined ? {} : { probe: options.probe }),
+      ...(options.ffprobePath === undefined ? {} : { ffprobePath: options.ffprobePath }),
+    });
+    const storage = libraryStorage(options).storage;
+    const server = new MediaServer({
+      library,
+      secrets,
+      port: options.port ?? 8585,
+      host: options.host ?? '0.0.0.0',
+      logger,
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+      ...(tls ? { tls } : {}),
+      ...(storage === undefined ? {} : { artworkDir: path.join(storage, 'artwork') }),
+      ...(options.ffmpegPath === undefined ? {} : { ffmpegPath: options.ffmpegPath }),
+    });
     server.on('error', (error) => this.#fail(error));
     let chromecasts!: Chromecasts;
     let directory!: PlayerDirectory;

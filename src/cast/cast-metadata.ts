@@ -25,7 +25,8 @@ function defined(fields: Json): Json {
 export function castMetadata(media: CastMedia, kind: 'video' | 'audio' | 'image'): Json {
   const meta: CastMetadata = media.metadata ?? { type: kind === 'audio' ? 'track' : kind === 'image' ? 'photo' : 'movie' };
   const number = METADATA_TYPE[meta.type];
-  const head = { type: number, metadataType: number, title: media.title };
+  // `images` is every metadata class's list of `Image` {url}: what phones, the Google Home app and the idle screen show.
+  const head = { type: number, metadataType: number, title: media.title, ...(media.images?.length ? { images: media.images.map((url) => ({ url })) } : {}) };
   switch (meta.type) {
     case 'movie':
       return defined({ ...head, subtitle: meta.subtitle, releaseDate: meta.year?.toString() });
@@ -35,6 +36,8 @@ export function castMetadata(media: CastMedia, kind: 'video' | 'audio' | 'image'
       return defined({ ...head, artist: meta.artist, albumName: meta.album, albumArtist: meta.albumArtist, trackNumber: meta.track, discNumber: meta.disc, releaseDate: meta.year?.toString() });
     case 'generic':
       return defined({ ...head, subtitle: meta.subtitle });
+    case 'photo':
+      return defined({ ...head, creationDateTime: meta.taken });
     default:
       return defined(head);
   }

@@ -15,6 +15,8 @@ export interface CastMedia {
   subtitles?: ReadonlyArray<{ lang: string; url: string }>;
   /** What the item is, for the device's and phones' display (the Default Media Receiver's metadata types). */
   metadata?: CastMetadata;
+  /** Pictures of it (a cover, a poster, a frame): absolute URLs a device can fetch, largest first. */
+  images?: readonly string[];
   /**
    * Where the library says this item was left (seconds), if it was started and not
    * finished: a load with no `startAt` starts there (`startAt: 0` starts over).
@@ -30,7 +32,7 @@ export type CastMetadata =
   | { readonly type: 'movie'; readonly subtitle?: string; readonly year?: number }
   | { readonly type: 'episode'; readonly series?: string; readonly season?: number; readonly episode?: number; readonly airDate?: string }
   | { readonly type: 'track'; readonly artist?: string; readonly album?: string; readonly albumArtist?: string; readonly track?: number; readonly disc?: number; readonly year?: number }
-  | { readonly type: 'photo' }
+  | { readonly type: 'photo'; readonly taken?: string }
   | { readonly type: 'generic'; readonly subtitle?: string };
 
 /** Options of {@link Player.load}. */

@@ -37,6 +37,8 @@ export interface ItemEntry extends Omit<MediaNames, 'kind' | 'title'> {
   readonly subtitles: ReadonlyArray<{ readonly lang: string; readonly url: string }>;
   /** Seconds, once the file is probed. */
   readonly duration?: number;
+  /** Absolute signed URL of its picture, 320 px (a cover, a poster, a frame, a thumbnail); 404 when it has none. */
+  readonly artwork: string;
   /** Why the file cannot be played (corrupt, empty, unreadable), when the prober found so. */
   readonly problem?: string;
   /** Where it was left, if it was played: the position in seconds, finished (past ~90 %), when. */
@@ -95,6 +97,7 @@ export function itemEntry(context: Pick<RouteContext, 'library' | 'signedMedia'>
     modified: new Date(item.modified).toISOString(),
     url: context.signedMedia.mediaUrl(item),
     subtitles: context.signedMedia.tracks(item),
+    artwork: context.signedMedia.artworkUrl(item, 'small'),
     ...namedFields(names),
     ...(info?.duration !== undefined && { duration: info.duration }),
     ...(problem !== undefined && { problem }),

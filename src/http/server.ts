@@ -1,9 +1,12 @@
 import { EventEmitter } from 'node:events';
+import os from 'node:os';
+import path from 'node:path';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { CastMedia } from '../cast/player.ts';
 import { ConfigError, ListenError } from '../errors.ts';
+import { ArtworkCache } from '../library/artwork.ts';
 import type { MediaLibrary } from '../library/library.ts';
 import type { MediaItem, SubtitleTrack } from '../library/model.ts';
 import { type Logger, partLogger } from '../logger.ts';
@@ -11,6 +14,8 @@ import { SignedMedia } from '../media/signed-media.ts';
 import type { Secrets } from '../secrets.ts';
 import { Grants } from '../signing.ts';
 import { listLibrary, serveLibrary, type ItemEntry, type LibraryListing } from './api-route.ts';
+import { serveItem } from './item-route.ts';
+import { serveArtwork } from './artwork-route.ts';
 import { continueEntries, searchEntries, serveContinue, serveSearch } from './search-route.ts';
 import { admitRequest, answerClientError, refuseConnect, upgradesTo } from './conformance.ts';
 import type { RouteContext } from './context.ts';
@@ -56,6 +61,15 @@ export interface MediaServerOptions {
    * plain HTTP for media. See `loadTls`.
    */
   readonly tls?: TlsMaterial;
+  /**
+   * Folder of the artwork cache (covers, frames, thumbnails as JPEG, at most
+   * `artworkMaxBytes`). Default: `nascast-artwork-<uid>` in the system's temp folder.
+   */
+  readonly artworkDir?: string;
+  /** Size cap of the artwork cache, in bytes. Default 256 MiB. */
+  readonly artworkMaxBytes?: number;
+  /** ffmpeg's path, for artwork. Default `ffmpeg` from `PATH`. */
+  readonly ffmpegPath?: string;
 }
 
 /** Events of {@link MediaServer}. */
@@ -103,6 +117,7 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
   readonly #openFiles = new OpenFiles();
   readonly #staticFiles = new StaticFiles();
   readonly #context: RouteContext;
+  readonly #artwork: ArtworkCache;
   readonly #publicUrl: string | undefined;
   #warnedLoopback = false;
   // The LAN address, looked up at most every few seconds: os.networkInterfaces()
@@ -133,6 +148,12 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
       rangeLimits: options.rangeLimits ?? DEFAULT_RANGE_LIMITS,
       signedMedia: this.signedMedia,
     };
+    this.#artwork = new ArtworkCache({
+      dir: options.artworkDir ?? path.join(os.tmpdir(), `nascast-artwork-${process.getuid?.() ?? 'user'}`),
+      logger: this.#logger,
+      ...(options.artworkMaxBytes === undefined ? {} : { maxBytes: options.artworkMaxBytes }),
+      ...(options.ffmpegPath === undefined ? {} : { ffmpegPath: options.ffmpegPath }),
+    });
     const sendTimeoutMs = options.sendTimeoutMs ?? 60_000;
     this.httpServer = this.#configure(http.createServer({ keepAliveTimeout: 30_000, shouldUpgradeCallback: (request) => this.#upgrades(this.httpServer, request) }, (request, response) => this.#handle(request, response)), sendTimeoutMs);
     const tls = options.tls;
@@ -188,6 +209,7 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     // Their deadline checks stop with close(), which says they never listened: nothing to wait for.
     if (this.#listener !== this.httpServer) for (const server of this.upgradeServers) server.close(() => {});
     await closed;
+    await this.#artwork.close();
     this.#openFiles.close();
   }
 
@@ -305,6 +327,9 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     if (first === 'media' && second !== undefined && third === undefined) {
       return serveMedia(this.#context, request, response, second, query);
     }
+    if (first === 'artwork' && second !== undefined && third === undefined) {
+      return serveArtwork(this.#context, this.#artwork, request, response, second, query, (item) => artworkDetails(this.#options.library, item));
+    }
     if (first === 'subtitles' && second !== undefined && third === undefined) {
       return serveSubtitle(this.#context, request, response, second, query);
     }
@@ -313,6 +338,9 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     }
     if (first === 'api' && second === 'status' && third === undefined) {
       return serveStatus(this.#context, request, response, query);
+    }
+    if (first === 'api' && second === 'item' && third === undefined) {
+      return serveItem(this.#context, request, response, query);
     }
     if (first === 'api' && second === 'search' && third === undefined) {
       return serveSearch(this.#context, request, response, query);
@@ -339,4 +367,11 @@ function validatePublicUrl(value: string): string {
     throw new ConfigError(`publicUrl: '${value}' must start with http:// or https://`);
   }
   return parsed.href.replace(/\/+$/, '');
+}
+
+// What probing knows that artwork needs: where 10 % of a video is, which stream is a song's cover.
+function artworkDetails(library: MediaLibrary, item: MediaItem): { duration?: number; cover?: { stream: number; codec: string } } | undefined {
+  const info = library.details(item).info;
+  if (!info) return undefined;
+  return { ...(info.duration === undefined ? {} : { duration: info.duration }), ...(info.cover === undefined ? {} : { cover: { stream: info.cover.stream, codec: info.cover.codec } }) };
 }

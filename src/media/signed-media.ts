@@ -1,6 +1,7 @@
 import type { CastMedia, CastMetadata } from '../cast/player.ts';
 import { UnplayableMediaError } from '../errors.ts';
 import type { ItemDetails } from '../library/library-details.ts';
+import type { MediaInfo } from '../library/media-info.ts';
 import type { MediaItem, SubtitleTrack } from '../library/model.ts';
 import { UNREADABLE } from '../library/probe-store.ts';
 import { resumePosition } from '../library/watch-history.ts';
@@ -36,6 +37,15 @@ export class SignedMedia {
     return `${this.#options.baseUrl()}/media/${item.id}?g=${this.#options.grants.sign(item.id, this.#expiry())}`;
   }
 
+  /**
+   * Absolute signed URL of an item's artwork (`small` fits 320 px, `large` 1280 px):
+   * its embedded cover, a cover file beside it, a frame of a video or a photo's
+   * thumbnail. Its grant opens the artwork only, never the file.
+   */
+  artworkUrl(item: MediaItem, size: 'small' | 'large'): string {
+    return `${this.#options.baseUrl()}/artwork/${item.id}?size=${size}&g=${this.#options.grants.sign(artworkGrantSubject(item.id), this.#expiry())}`;
+  }
+
   /** Absolute signed URL of a subtitle track, served as WebVTT. */
   subtitleUrl(track: SubtitleTrack): string {
     return `${this.#options.baseUrl()}/subtitles/${track.id}.vtt?g=${this.#options.grants.sign(track.id, this.#expiry())}`;
@@ -64,7 +74,8 @@ export class SignedMedia {
       title: names.title,
       kind: item.kind,
       subtitles: this.tracks(item),
-      metadata: castMetadataOf(names, item.kind),
+      metadata: withProbed(castMetadataOf(names, item.kind), info),
+      images: [this.artworkUrl(item, 'large')],
       ...(info?.duration !== undefined && { duration: info.duration }),
       ...(resumePosition(watched) !== undefined && { resumeFrom: resumePosition(watched) }),
     };
@@ -89,4 +100,17 @@ export function castMetadataOf(names: MediaNames, kind: MediaItem['kind']): Cast
     default:
       return kind === 'image' ? { type: 'photo' } : kind === 'audio' ? { type: 'track' } : { type: 'generic' };
   }
+}
+
+/** What an artwork grant signs: another string than a media grant, so a link to a cover never opens the film. */
+export function artworkGrantSubject(id: string): string {
+  return `artwork:${id}`;
+}
+
+// What only the probe knows: a photo's date, a track's album artist.
+function withProbed(metadata: CastMetadata, info: MediaInfo | undefined): CastMetadata {
+  if (!info) return metadata;
+  if (metadata.type === 'photo' && info.photo?.taken) return { ...metadata, taken: info.photo.taken };
+  if (metadata.type === 'track' && info.tags.albumArtist) return { ...metadata, albumArtist: info.tags.albumArtist };
+  return metadata;
 }

@@ -56,7 +56,7 @@ async function serve(files: Record<string, Buffer>, sendTimeoutMs?: number): Pro
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'nascast-campaign-'));
   for (const [name, body] of Object.entries(files)) await fsp.writeFile(path.join(dir, name), body);
   const secrets = { token: randomBytes(24).toString('base64url'), signingKey: randomBytes(32) };
-  const library = new MediaLibrary({ roots: [{ name: 'Media', path: dir }], key: secrets.signingKey, rescanInterval: 0, watch: false });
+  const library = new MediaLibrary({ roots: [{ name: 'Media', path: dir }], key: secrets.signingKey, rescanInterval: 0, watch: false, probe: false });
   const server = new MediaServer({ library, secrets, port: 0, host: '127.0.0.1', ...(sendTimeoutMs ? { sendTimeoutMs } : {}) });
   const control = mountControl(server, { secrets });
   await library.start();

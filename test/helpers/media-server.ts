@@ -59,15 +59,18 @@ export async function startMediaServer(
   const dir = await tempDir(t);
   await writeTree(dir, files);
   const secrets: Secrets = { token: randomBytes(24).toString('base64url'), signingKey: randomBytes(32) };
+  // No prober unless a test asks: its ffprobe processes would race what a test counts
+  // (descriptors, a cast of a file made broken on purpose to see the device's error).
   const library = new MediaLibrary({
     roots: [{ name: 'Media', path: dir }],
     key: secrets.signingKey,
     rescanInterval: 0,
+    probe: false,
     ...options.library,
   });
   await library.start();
   t.teardown(() => library.close());
-  const server = new MediaServer({ library, secrets, port: 0, host: '127.0.0.1', ...options.server });
+  const server = new MediaServer({ library, secrets, port: 0, host: '127.0.0.1', artworkDir: await tempDir(t, 'nascast-artwork-'), ...options.server });
   await server.start();
   t.teardown(() => server.stop());
   const origin = `http://127.0.0.1:${server.port}`;
