@@ -35,7 +35,8 @@ export async function nasCastTarget(options: TargetOptions, logger: Logger): Pro
       return listing ? Promise.resolve(listing) : Promise.reject(new ControlError('UNKNOWN_MEDIA', `no folder '${folder}' in the library`));
     },
     libraryStatus: () => Promise.resolve(cast.server.status()),
-    search: (query, limit) => Promise.resolve(cast.server.search(query, limit)),
+    // A command run once searches what this process has just scanned: once search knows it.
+    search: async (query, limit) => (await cast.library.settled(), cast.server.search(query, limit)),
     continueWatching: (limit) => Promise.resolve(cast.server.continueWatching(limit)),
     async player(device) {
       await waitUntil(deadline, () => cast.devices().some((candidate) => namesDevice(candidate, device)));

@@ -169,16 +169,19 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
 
   /** How much of the library is indexed and probed, as `/api/status` gives it. */
   async libraryStatus(): Promise<Record<string, unknown> | undefined> {
+    await this.connect();
     return this.request('library', {});
   }
 
   /** Library items matching `query`, best first, as `/api/search` gives them (`{ items }`). */
   async search(query: string, limit?: number): Promise<Record<string, unknown> | undefined> {
+    await this.connect();
     return this.request('search', limit === undefined ? { query } : { query, limit });
   }
 
   /** Items started and not finished, most recent first, as `/api/continue` gives them (`{ items }`). */
   async continueWatching(limit?: number): Promise<Record<string, unknown> | undefined> {
+    await this.connect();
     return this.request('continue', limit === undefined ? {} : { limit });
   }
 

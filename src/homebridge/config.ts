@@ -1,22 +1,9 @@
 import path from 'node:path';
 import { ConfigError, type MediaRootConfig } from '../api.ts';
+import { flag, integer, list, objects, optionalText, text, type Raw } from './config-fields.ts';
+import { type Favourite, inputList, inputsOf, INPUT_POOL_SIZE } from './inputs.ts';
 
-/**
- * Every Television gets this many InputSource services, configured or not. The Home
- * app caches inputs by service, so a pool whose names and visibility change (instead of
- * services added and removed) leaves no ghost tiles when favourites change.
- */
-export const INPUT_POOL_SIZE = 16;
-
-/** A favourite: what an input of a Television (or a scene) plays. */
-export interface Favourite {
-  /** The input's name in the Home app. */
-  readonly name: string;
-  /** A folder (played as a playlist) or a file, by its library path (`Films/Cartoons`), or a media id. */
-  readonly media?: string;
-  /** A URL outside the library. */
-  readonly url?: string;
-}
+export { INPUT_POOL_SIZE, type Favourite };
 
 /** How one device appears in the Home app. */
 export interface TelevisionSettings {
@@ -62,8 +49,6 @@ export interface PlatformSettings {
   readonly forgetAfterHours: number;
 }
 
-type Raw = Record<string, unknown>;
-
 /**
  * Checks the platform's block of Homebridge's config.json. Every mistake is a
  * {@link ConfigError} that names the field (`media[1].path`), so the log line says
@@ -86,7 +71,7 @@ export function parsePlatformConfig(raw: Raw): PlatformSettings | undefined {
     if (sceneNames.has(entry.name.toLowerCase())) throw new ConfigError(`scenes[${index}].name '${entry.name}' is used twice; each scene is a switch of its own`);
     sceneNames.add(entry.name.toLowerCase());
     const tv = televisions.find((candidate) => candidate.device.toLowerCase() === entry.device.toLowerCase());
-    const available = tv?.inputs ?? inputs;
+    const available = inputsOf(tv?.inputs, inputs, media);
     if (!available.some((input) => input.name === entry.input)) {
       throw new ConfigError(`scenes[${index}].input '${entry.input}' is not one of the inputs of '${entry.device}' (${available.map((input) => input.name).join(', ') || 'none configured'})`);
     }
@@ -113,15 +98,6 @@ export function parsePlatformConfig(raw: Raw): PlatformSettings | undefined {
   };
 }
 
-function favourite(entry: Raw, at: string): Favourite {
-  const name = text(entry, 'name', at);
-  const media = optionalText(entry, 'media', at);
-  const url = optionalText(entry, 'url', at);
-  if ((media === undefined) === (url === undefined)) throw new ConfigError(`${at} needs either media (a folder or file of the library) or url, not ${media === undefined ? 'neither' : 'both'}`);
-  if (url !== undefined && !/^https?:\/\//.test(url)) throw new ConfigError(`${at}.url must be an http(s) URL, not '${url}'`);
-  return { name, ...(media === undefined ? {} : { media: media.replace(/^\/+|\/+$/g, '') }), ...(url === undefined ? {} : { url }) };
-}
-
 function television(entry: Raw, at: string): TelevisionSettings {
   const volumeAccessory = optionalText(entry, 'volumeAccessory', at) ?? 'none';
   if (volumeAccessory !== 'none' && volumeAccessory !== 'lightbulb' && volumeAccessory !== 'fan') throw new ConfigError(`${at}.volumeAccessory must be none, lightbulb or fan, not '${volumeAccessory}'`);
@@ -146,12 +122,6 @@ function rootName(entry: Raw, at: string): string {
   return name;
 }
 
-function inputList(raw: Raw, at: string): Favourite[] {
-  const inputs = objects(raw, 'inputs', at, favourite);
-  if (inputs.length > INPUT_POOL_SIZE) throw new ConfigError(`${at} has ${inputs.length} entries; a TV shows at most ${INPUT_POOL_SIZE} inputs`);
-  return inputs;
-}
-
 function folderPath(entry: Raw, at: string): string {
   const folder = text(entry, 'path', at);
   if (!path.isAbsolute(folder)) throw new ConfigError(`${at}.path must be an absolute folder path (like /mnt/nas/films), not '${folder}'`);
@@ -162,46 +132,6 @@ function folderPath(entry: Raw, at: string): string {
 function hostPort(value: unknown, at: string): string {
   if (typeof value !== 'string' || !/^(\[[0-9a-f:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/i.test(value.trim())) throw new ConfigError(`${at} must be a host or address with an optional port (10.0.20.31 or tv.lan:8009), not ${JSON.stringify(value)}`);
   return value.trim();
-}
-
-function list<T>(raw: Raw, key: string, at: string, each: (entry: unknown, at: string) => T): T[] {
-  const value = raw[key];
-  if (!Array.isArray(value)) throw new ConfigError(`${at} must be a list`);
-  return value.map((entry: unknown, index) => each(entry, `${at}[${index}]`));
-}
-
-function objects<T>(raw: Raw, key: string, at: string, each: (entry: Raw, at: string) => T): T[] {
-  return list(raw, key, at, (entry, where) => {
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new ConfigError(`${where} must be an object`);
-    return each(entry as Raw, where);
-  });
-}
-
-function text(raw: Raw, key: string, at: string): string {
-  const value = optionalText(raw, key, at);
-  if (value === undefined) throw new ConfigError(`${at}.${key} is required`);
-  return value;
-}
-
-function optionalText(raw: Raw, key: string, at: string): string | undefined {
-  const value = raw[key];
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw new ConfigError(`${at === key ? key : `${at}.${key}`} must be text, not ${JSON.stringify(value)}`);
-  return value.trim() || undefined;
-}
-
-function flag(raw: Raw, key: string, at: string, fallback = false): boolean {
-  const value = raw[key];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new ConfigError(`${at}.${key} must be true or false, not ${JSON.stringify(value)}`);
-  return value;
-}
-
-function integer(raw: Raw, key: string, at: string, fallback: number, min: number, max: number): number {
-  const value = raw[key];
-  if (value === undefined || value === null || value === '') return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${at} must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
-  return value;
 }
 
 function tlsSettings(raw: Raw): PlatformSettings['tls'] {

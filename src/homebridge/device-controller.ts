@@ -9,8 +9,13 @@ export type RemotePlayer = Player & { connect?(): Promise<void>; quit?(): Promis
 export interface DeviceRemote {
   /** The device's player; rejects when the device is unknown or offline. */
   player(): Promise<RemotePlayer>;
-  /** What a favourite plays: a file, a folder's items (a playlist) or a URL. */
-  resolve(favourite: Favourite): Promise<CastMedia | readonly CastMedia[]>;
+  /** What a favourite plays: a file, a folder's items (a playlist) or a URL; or why it has nothing to play now. */
+  resolve(favourite: Favourite): Promise<CastMedia | readonly CastMedia[] | NothingToPlay>;
+}
+
+/** A favourite with nothing to play at the moment (a series finished, a folder gone): why, in words. */
+export interface NothingToPlay {
+  readonly nothing: string;
 }
 
 /** Options of {@link DeviceController}. */
@@ -167,29 +172,37 @@ export class DeviceController extends EventEmitter<DeviceControllerEvents> {
       if (this.#status.state === 'PAUSED') await this.play();
       return;
     }
+    const previous = this.#input;
     this.#starting++;
-    if (identifier !== this.#input) {
-      this.#input = identifier;
-      this.#onInput?.(identifier);
-    }
+    this.#input = identifier;
     this.emit('change');
     try {
-      await this.#load(favourite, options);
+      const resolved = await this.#remote.resolve(favourite);
+      if (isNothing(resolved)) {
+        // Picked, and nothing to play: the TV keeps the input and the state it had.
+        if (this.#input === identifier) this.#input = previous;
+        this.#logger.warn(`${this.name}: ${favourite.name} has nothing to play (${resolved.nothing}); the TV stays as it was`);
+        return;
+      }
+      if (identifier !== previous) this.#onInput?.(identifier);
+      await this.#load(resolved, options);
     } finally {
       this.#starting--;
       this.emit('change');
     }
   }
 
-  async #load(favourite: Favourite, options: PlayInputOptions & { resumeAt?: { url: string; position: number } | undefined }): Promise<void> {
-    const resolved = await this.#remote.resolve(favourite);
-    const queue = Array.isArray(resolved) ? [...(resolved as readonly CastMedia[])] : [resolved as CastMedia];
+  async #load(resolved: CastMedia | readonly CastMedia[], options: PlayInputOptions & { resumeAt?: { url: string; position: number } | undefined }): Promise<void> {
+    const single = isSingle(resolved) ? resolved : undefined;
+    const queue = single ? [single] : [...(resolved as readonly CastMedia[])];
     if (options.shuffle) shuffle(queue);
     this.#queue = queue;
     const player = await this.#player();
     if (options.volume !== undefined) await player.setVolume(options.volume / 100);
     const startIndex = options.resumeAt ? Math.max(0, queue.findIndex((item) => item.url === options.resumeAt?.url)) : 0;
-    const startAt = options.resumeAt && queue[startIndex]?.url === options.resumeAt.url ? options.resumeAt.position : undefined;
+    const resumed = options.resumeAt && queue[startIndex]?.url === options.resumeAt.url ? options.resumeAt.position : undefined;
+    // Else a library item started before goes on where it was left, as every load of one does.
+    const startAt = resumed ?? single?.resumeFrom;
     await player.load(queue, { startIndex, ...(startAt ? { startAt } : {}) });
   }
 
@@ -273,6 +286,14 @@ export class DeviceController extends EventEmitter<DeviceControllerEvents> {
       throw error;
     }
   }
+}
+
+function isNothing(resolved: CastMedia | readonly CastMedia[] | NothingToPlay): resolved is NothingToPlay {
+  return !Array.isArray(resolved) && 'nothing' in resolved;
+}
+
+function isSingle(resolved: CastMedia | readonly CastMedia[]): resolved is CastMedia {
+  return !Array.isArray(resolved);
 }
 
 function shuffle(items: unknown[]): void {

@@ -5,6 +5,8 @@ import { parsePlatformConfig, type Favourite, type PlatformSettings, type Televi
 import { DeviceController, type DeviceRemote } from './device-controller.ts';
 import { CATEGORY, SceneSwitch, VolumeAccessory } from './extras.ts';
 import { hapName } from './hap-name.ts';
+import { resolveInput } from './input-media.ts';
+import { inputsOf } from './inputs.ts';
 import { KnownDevices } from './known-devices.ts';
 import { TelevisionAccessory } from './television.ts';
 
@@ -175,7 +177,7 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
       return;
     }
     const known = this.#known?.get(device.id);
-    const inputs = tv?.inputs ?? settings.inputs;
+    const inputs = inputsOf(tv?.inputs, settings.inputs, settings.media);
     const controller = new DeviceController({
       id: device.id,
       name: device.name,
@@ -264,7 +266,7 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
   #remote(id: string): DeviceRemote {
     return {
       player: () => this.#started().devicePlayer(id),
-      resolve: (favourite: Favourite) => this.#started().resolve(favourite.media, favourite.url),
+      resolve: async (favourite: Favourite) => resolveInput(this.#started(), favourite),
     };
   }
 

@@ -2,6 +2,7 @@ import type { StatementSync } from 'node:sqlite';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { toDiskBytes } from './disk-names.ts';
+import { naturalCompare } from './natural-order.ts';
 import { nextEpisode } from './next-episode.ts';
 import { SearchIndex } from './search-index.ts';
 import { SearchSync } from './search-sync.ts';
@@ -83,14 +84,21 @@ export class LibraryDetails {
     this.#searchSync.sync().catch((error: unknown) => this.#failed(error));
   }
 
+  /** Resolves when the search index holds what the index holds (a pass runs after each scan). */
+  async searchable(): Promise<void> {
+    await this.#searchSync.sync().catch((error: unknown) => this.#failed(error));
+  }
+
   /** Items whose title, file name, series, artist or album hold every word, best first (`lookup` maps ids to items). */
   search(query: string, limit: number, lookup: (id: string) => MediaItem | undefined): MediaItem[] {
-    const items: MediaItem[] = [];
+    const found: Array<{ item: MediaItem; rank: number }> = [];
     for (const hit of this.#guard(() => this.#search.search(query, limit + 10)) ?? []) {
       const item = this.#itemAt(hit.root, hit.path, lookup);
-      if (item && items.length < limit) items.push(item);
+      if (item) found.push({ item, rank: hit.rank });
     }
-    return items;
+    // Equal ranks (two titles alike but for a number) in the order people expect: natural.
+    found.sort((a, b) => a.rank - b.rank || naturalCompare(a.item.path, b.item.path));
+    return found.slice(0, limit).map((entry) => entry.item);
   }
 
   /** How far an item was watched. */

@@ -212,6 +212,15 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
     return this.#details?.search(query, limit, (id) => this.#items.get(id)) ?? [];
   }
 
+  /**
+   * Resolves once the scans queued now are done and search knows their files (search
+   * catches up in the background after each scan: a one-off command waits for it).
+   */
+  async settled(): Promise<void> {
+    await this.#queue;
+    await this.#details?.searchable();
+  }
+
   /** How far an item was watched (position, finished, when), if it was played. */
   watched(item: MediaItem): WatchState | undefined {
     return this.#details?.watched(item);
