@@ -15,16 +15,17 @@ export function benchLibrary(work: string): { table: string; checks: Array<{ tar
     files: number;
     scanMs: number;
     heapBytes: number;
+    rssBytes: number;
   });
   const best = runs.sort((a, b) => a.scanMs - b.scanMs)[0]!;
   const perEntry = best.heapBytes / best.files;
   const rows = [
-    ['library', 'files', 'scan ms (best of 3)', 'files/s', 'heap MiB', 'bytes/entry'],
-    ['100,000 files in 1,000 folders', String(best.files), best.scanMs.toFixed(0), ((best.files / best.scanMs) * 1000).toFixed(0), (best.heapBytes / 1024 / 1024).toFixed(1), perEntry.toFixed(0)],
+    ['library (in memory, no index file)', 'files', 'scan ms (best of 3)', 'files/s', 'heap MiB', 'heap bytes/entry', 'RSS MiB'],
+    ['100,000 files in 1,000 folders', String(best.files), best.scanMs.toFixed(0), ((best.files / best.scanMs) * 1000).toFixed(0), (best.heapBytes / 1024 / 1024).toFixed(1), perEntry.toFixed(0), (best.rssBytes / 1024 / 1024).toFixed(0)],
   ];
   return {
     table: formatTable(rows),
-    checks: [{ target: 'library memory ≤ a few hundred bytes per entry (≤ 400)', value: `${perEntry.toFixed(0)} B`, ok: perEntry <= 400 }],
+    checks: [{ target: 'library heap ≤ 231 bytes per entry (the figure before the index, probing and search)', value: `${perEntry.toFixed(0)} B`, ok: perEntry <= 231 }],
   };
 }
 

@@ -9,6 +9,7 @@ import { benchHomebridge } from './homebridge.ts';
 import { benchHttp } from './http.ts';
 import { benchLibrary } from './library.ts';
 import { benchScan } from './scan.ts';
+import { benchProbe } from './probe.ts';
 import { benchSearch } from './search.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
@@ -25,6 +26,9 @@ try {
   const scan = benchScan(work);
   console.log(scan.table + '\n');
   checks.push(...scan.checks);
+  const probe = benchProbe(work);
+  console.log(probe.table + '\n');
+  checks.push(...probe.checks);
   const search = await benchSearch(work);
   console.log(search.table + '\n');
   checks.push(...search.checks);

@@ -46,7 +46,8 @@ test("the README's example passes the schema and the plugin's own checks", (t) =
   const example = readmeExample();
   t.deepEqual(errorsOf(example), []);
   const settings = parsePlatformConfig(example);
-  t.is(settings?.media.length, 2);
+  t.is(settings?.media.length, 3);
+  t.deepEqual(settings?.inputs.at(-1), { name: 'My Show', next: 'Series/My Show' });
   t.is(settings?.scenes[0]?.input, 'Cartoons');
 });
 
@@ -71,6 +72,9 @@ const MISTAKES: Array<[string, Record<string, unknown>, string]> = [
   ['an input with both media and url', { inputs: [{ name: 'x', media: 'Films', url: 'http://a/b' }] }, '/inputs/0'],
   ['an input with neither', { inputs: [{ name: 'x' }] }, '/inputs/0'],
   ['an input URL that is not http', { inputs: [{ name: 'x', url: 'ftp://a/b' }] }, '/inputs/0/url'],
+  ['an input with next and media', { inputs: [{ name: 'x', media: 'Films', next: 'Series/My Show' }] }, '/inputs/0'],
+  ['an input with an empty next', { inputs: [{ name: 'x', next: '' }] }, '/inputs/0/next'],
+  ["a TV's input with next and url", { televisions: [{ device: 'TV', inputs: [{ name: 'x', url: 'http://a/b', next: 'Series/My Show' }] }] }, '/televisions/0/inputs/0'],
   ['more inputs than the pool', { inputs: Array.from({ length: INPUT_POOL_SIZE + 1 }, (_, index) => ({ name: `x${index}`, media: 'Films' })) }, '/inputs'],
   ['a TV with no device', { televisions: [{ name: 'Cinema' }] }, '/televisions/0'],
   ['a volume accessory of an unknown kind', { televisions: [{ device: 'TV', volumeAccessory: 'dimmer' }] }, '/televisions/0/volumeAccessory'],

@@ -4,6 +4,7 @@ import test from 'ava';
 import { ConfigError } from '../src/errors.ts';
 import { parsePlatformConfig } from '../src/homebridge/config.ts';
 import { hapName } from '../src/homebridge/hap-name.ts';
+import { CONTINUE_WATCHING, defaultInputs, INPUT_POOL_SIZE, inputsOf } from '../src/homebridge/inputs.ts';
 import { KnownDevices } from '../src/homebridge/known-devices.ts';
 import { RecordingLogger } from './helpers/homebridge.ts';
 import { tempDir } from './helpers/media-server.ts';
@@ -43,6 +44,20 @@ test('a full configuration is read, normalised and defaulted', (t) => {
   t.is(settings!.forgetAfterHours, 72);
 });
 
+test('an input may be the next episode of a series folder; a TV with no inputs offers Continue watching and the media folders', (t) => {
+  const media = [{ name: 'Films', path: '/films' }, { name: 'Series', path: '/series' }];
+  const settings = parsePlatformConfig({ media, inputs: [{ name: 'My Show', next: '/Series/My Show/' }] });
+  t.deepEqual(settings!.inputs, [{ name: 'My Show', next: 'Series/My Show' }]);
+  t.deepEqual(defaultInputs(settings!.media), [{ name: CONTINUE_WATCHING, continueWatching: true }, { name: 'Films', media: 'Films' }, { name: 'Series', media: 'Series' }]);
+  t.is(inputsOf(undefined, [], settings!.media).length, 3);
+  t.deepEqual(inputsOf([], settings!.inputs, settings!.media), settings!.inputs, "a TV's empty list (as the form saves it) is the platform's inputs");
+  t.is(defaultInputs(Array.from({ length: 20 }, (_, index) => ({ name: `Root ${index}`, path: `/r${index}` }))).length, INPUT_POOL_SIZE);
+  // A scene can name one of these inputs.
+  const scenes = parsePlatformConfig({ media, scenes: [{ name: 'Sofa', device: 'TV', input: 'Continue watching' }, { name: 'Cinema', device: 'TV', input: 'Films' }] })!.scenes;
+  t.deepEqual(scenes.map((scene) => scene.input), ['Continue watching', 'Films']);
+  t.throws(() => parsePlatformConfig({ media, scenes: [{ name: 'Sofa', device: 'TV', input: 'Music' }] }), { message: /^scenes\[0\]\.input 'Music' is not one of the inputs of 'TV' \(Continue watching, Films, Series\)/ });
+});
+
 test('with no media folders the platform is unconfigured, not broken', (t) => {
   t.is(parsePlatformConfig({ platform: 'NasCast' }), undefined);
   t.is(parsePlatformConfig({ platform: 'NasCast', media: [] }), undefined);
@@ -61,6 +76,10 @@ const MISTAKES: Array<[string, Record<string, unknown>, RegExp]> = [
   ['an input with media and url', { inputs: [{ name: 'x', media: 'Films', url: 'http://a/b' }] }, /^inputs\[0\] needs either media .* not both/],
   ['an input with neither', { inputs: [{ name: 'x' }] }, /^inputs\[0\] needs either media .* not neither/],
   ['an input URL that is not http', { inputs: [{ name: 'x', url: 'ftp://a/b' }] }, /^inputs\[0\]\.url must be an http\(s\) URL/],
+  ['an input with next and media', { inputs: [{ name: 'x', media: 'Films', next: 'Series/My Show' }] }, /^inputs\[0\] has next \(the next episode of a series folder\) and media; an input plays one of media, url or next$/],
+  ["a TV's input with next and url", { televisions: [{ device: 'TV', inputs: [{ name: 'x', url: 'http://a/b', next: 'Series/My Show' }] }] }, /^televisions\[0\]\.inputs\[0\] has next .* and url/],
+  ['an empty next', { inputs: [{ name: 'x', next: ' / ' }] }, /^inputs\[0\]\.next must be a series folder of the library \(like Series\/My Show\), not " \/ "$/],
+  ['a next that is not text', { inputs: [{ name: 'x', next: 3 }] }, /^inputs\[0\]\.next must be a series folder of the library .*, not 3$/],
   ['a television without a device', { televisions: [{ name: 'Cinema' }] }, /^televisions\[0\]\.device is required/],
   ['a volume accessory of an unknown kind', { televisions: [{ device: 'TV', volumeAccessory: 'dimmer' }] }, /^televisions\[0\]\.volumeAccessory must be none, lightbulb or fan/],
   ['hidden as text', { televisions: [{ device: 'TV', hidden: 'yes' }] }, /^televisions\[0\]\.hidden must be true or false/],

@@ -5,10 +5,12 @@ import test, { type ExecutionContext } from 'ava';
 import type { API, Logging, PlatformAccessory } from 'homebridge';
 import { NasCastPlatform, PLATFORM_NAME } from '../src/homebridge/platform.ts';
 import register from '../src/index.ts';
-import { makeMp4 } from './helpers/ffmpeg.ts';
+import { film, makeMp4 } from './helpers/ffmpeg.ts';
 import { emitApi, homebridgeApi, onInternal, read, RecordingLogger, write } from './helpers/homebridge.ts';
-import { eventually, tempDir } from './helpers/media-server.ts';
+import { eventually, tempDir, writeTree } from './helpers/media-server.ts';
 import { startSimulator } from './helpers/simulator.ts';
+import type { ChromecastSimulator } from '../src/simulator/index.ts';
+import type { MediaItem } from '../src/api.ts';
 
 const NOT_RESPONDING = -70402;
 
@@ -27,6 +29,31 @@ async function mediaFolder(t: ExecutionContext): Promise<string> {
   await makeMp4(path.join(dir, 'Films', 'Cartoons', 'Episode 1.mp4'), { seconds: 20, faststart: true });
   await makeMp4(path.join(dir, 'Films', 'Cartoons', 'Episode 2.mp4'), { seconds: 20, faststart: true });
   return dir;
+}
+
+/** Two films and a season of three episodes, each the hour-long fixture film: `Films/…`, `Series/My Show/Season 1/…`. */
+async function filmsAndSeries(t: ExecutionContext): Promise<Array<{ name: string; path: string }>> {
+  const dir = await tempDir(t);
+  const bytes = await film();
+  await writeTree(dir, {
+    'Films/A Film (2001).mp4': bytes,
+    'Films/Another Film (2002).mp4': bytes,
+    'Series/My Show/Season 1/My Show S01E01.mp4': bytes,
+    'Series/My Show/Season 1/My Show S01E02.mp4': bytes,
+    'Series/My Show/Season 1/My Show S01E03.mp4': bytes,
+  });
+  return [{ name: 'Films', path: path.join(dir, 'Films') }, { name: 'Series', path: path.join(dir, 'Series') }];
+}
+
+/** What the simulator's Default Media Receiver shows: the item (by its media URL) and where it is. */
+function onScreen(tv: ChromecastSimulator): { contentId: string; state: unknown; currentTime: number; items: number } {
+  const status = tv.mediaStatus() as { media?: { contentId?: string }; playerState?: unknown; currentTime?: number; items?: unknown[] } | undefined;
+  return { contentId: status?.media?.contentId ?? '', state: status?.playerState, currentTime: status?.currentTime ?? 0, items: status?.items?.length ?? 0 };
+}
+
+function plays(tv: ChromecastSimulator, item: MediaItem): boolean {
+  const shown = onScreen(tv);
+  return shown.state === 'PLAYING' && shown.contentId.includes(`/media/${item.id}?`);
 }
 
 function startPlatform(t: ExecutionContext, config: Record<string, unknown>, storage: string, cached: PlatformAccessory[] = []): Running {
@@ -149,4 +176,61 @@ test('a port in use is a log line, not a crash; devices known from before appear
   t.is(blocked.published[0]!.displayName, first.published[0]!.displayName);
   const television = blocked.published[0]!.getService(blocked.api.hap.Service.Television)!;
   t.deepEqual(await read(television, blocked.api.hap.Characteristic.Active), { status: NOT_RESPONDING });
+});
+
+test('a TV with no inputs offers Continue watching and each media folder: the first folder on a fresh install, then what was left, from where it was left', async (t) => {
+  const media = await filmsAndSeries(t);
+  const tv = await startSimulator(t, { name: 'Den' });
+  const running = startPlatform(t, { media, port: 0, devices: [`${tv.host}:${tv.port}`] }, await tempDir(t));
+  const { api, platform, published } = running;
+  const { Service: S, Characteristic: C } = api.hap;
+  await eventually(() => published.length === 1, 10_000, 'the Television published');
+  const television = published[0]!.getService(S.Television)!;
+  await eventually(async () => (await read(television, C.Active)) === C.Active.INACTIVE, 10_000, 'the TV answering');
+  const inputs = published[0]!.services.filter((service) => service.UUID === S.InputSource.UUID);
+  t.deepEqual(inputs.slice(0, 4).map((input) => input.getCharacteristic(C.ConfiguredName).value), ['Continue watching', 'Films', 'Series', 'Input 4']);
+  t.deepEqual(inputs.slice(0, 4).map((input) => input.getCharacteristic(C.CurrentVisibilityState).value), [0, 0, 0, 1], 'three shown');
+
+  // Nothing watched yet: the first media folder, as a playlist.
+  const library = platform.nascast!.library;
+  const [first, second] = library.folder('Films')!.items;
+  t.is(await write(television, C.ActiveIdentifier, 1), 0);
+  await eventually(() => plays(tv, first!), 15_000, 'the first film playing');
+  t.is(onScreen(tv).items, 2, 'the folder as a queue');
+  t.is(await write(television, C.Active, C.Active.INACTIVE), 0);
+  await eventually(() => tv.runningApp === undefined && !platform.controllers.get(`${tv.host}:${tv.port}`)!.active, 15_000, 'the TV off');
+
+  // Ten minutes into the other film (on another device, say): "turn on the TV" goes on there.
+  library.played(second!, 600, 3600);
+  t.is(await write(television, C.ActiveIdentifier, 1), 0);
+  await eventually(() => plays(tv, second!), 15_000, 'the film left half-way playing');
+  const at = onScreen(tv).currentTime;
+  t.true(at >= 590 && at < 620, `resumed near 595 s, not at ${at} s`);
+  t.deepEqual(running.logger.at('error'), []);
+});
+
+test('a next input plays the series episode after the last one watched; an unknown series folder is a log line and the TV plays on', async (t) => {
+  const media = await filmsAndSeries(t);
+  const tv = await startSimulator(t, { name: 'Den' });
+  const inputs = [{ name: 'My Show', next: 'Series/My Show' }, { name: 'Lost', next: 'Series/Lost' }];
+  const running = startPlatform(t, { media, port: 0, devices: [`${tv.host}:${tv.port}`], inputs }, await tempDir(t));
+  const { api, platform, published } = running;
+  const { Service: S, Characteristic: C } = api.hap;
+  await eventually(() => published.length === 1, 10_000, 'the Television published');
+  const television = published[0]!.getService(S.Television)!;
+  await eventually(async () => (await read(television, C.Active)) === C.Active.INACTIVE, 10_000, 'the TV answering');
+
+  const library = platform.nascast!.library;
+  const [e01, e02] = library.folder('Series/My Show/Season 1')!.items;
+  library.played(e01!, 3500, 3600, true);
+  t.is(await write(television, C.ActiveIdentifier, 1), 0);
+  await eventually(() => plays(tv, e02!), 15_000, 'S01E02 playing');
+  t.true(onScreen(tv).currentTime < 60, 'from its start');
+
+  t.is(await write(television, C.ActiveIdentifier, 2), 0, 'the Home app is answered');
+  await eventually(() => running.logger.at('warn').some((line) => line.includes('Lost has nothing to play')), 10_000, 'the log line');
+  t.regex(running.logger.at('warn').join('\n'), /: Lost has nothing to play \(there is no folder 'Series\/Lost' in the library\); the TV stays as it was/);
+  await eventually(() => television.getCharacteristic(C.ActiveIdentifier).value === 1, 10_000, 'the input it had');
+  t.true(plays(tv, e02!), 'still playing');
+  t.deepEqual(running.logger.at('error'), []);
 });

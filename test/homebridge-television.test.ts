@@ -2,9 +2,10 @@ import test from 'ava';
 import type { API, PlatformAccessory, Service } from 'homebridge';
 import { CATEGORY } from '../src/homebridge/extras.ts';
 import { INPUT_POOL_SIZE, TelevisionAccessory } from '../src/homebridge/television.ts';
-import { fakeDevice, homebridgeApi, newAccessory, read, RecordingLogger, write, type FakePlayer } from './helpers/homebridge.ts';
+import type { Favourite } from '../src/homebridge/config.ts';
+import { DeviceController, type DeviceRemote } from '../src/homebridge/device-controller.ts';
+import { castMedia, FAVOURITES, fakeDevice, fakeRemote, FakePlayer, homebridgeApi, newAccessory, read, RecordingLogger, write } from './helpers/homebridge.ts';
 import { eventually } from './helpers/media-server.ts';
-import type { DeviceController } from '../src/homebridge/device-controller.ts';
 
 const NOT_RESPONDING = -70402;
 
@@ -22,10 +23,11 @@ interface Tv {
   warnings: string[];
 }
 
-function makeTelevision(options: { online?: boolean } = {}): Tv {
+/** `resolve`: what the platform would make of a favourite, instead of the fake's (a folder of three episodes, else one file). */
+function makeTelevision(options: { online?: boolean; inputs?: readonly Favourite[]; resolve?: DeviceRemote['resolve'] } = {}): Tv {
   const api = homebridgeApi();
   const logger = new RecordingLogger();
-  const { controller, player } = fakeDevice({ logger, ...options });
+  const { controller, player } = options.resolve ? customDevice(logger, options.inputs ?? FAVOURITES, options.resolve) : fakeDevice({ logger, ...options });
   const accessory = newAccessory(api, 'Living Room TV', CATEGORY.TELEVISION);
   const warnings: string[] = [];
   accessory._associatedHAPAccessory.on('characteristic-warning', (warning) => warnings.push(warning.message));
@@ -46,6 +48,13 @@ function makeTelevision(options: { online?: boolean } = {}): Tv {
     hidden,
     warnings,
   };
+}
+
+function customDevice(logger: RecordingLogger, inputs: readonly Favourite[], resolve: DeviceRemote['resolve']): { controller: DeviceController; player: FakePlayer } {
+  const player = new FakePlayer();
+  const controller = new DeviceController({ id: 'living-room-id', name: 'Living Room TV', inputs, remote: { player: () => Promise.resolve(player), resolve }, logger });
+  controller.setOnline(true);
+  return { controller, player };
 }
 
 function playing(tv: Tv, position = 100, extra: Partial<ReturnType<FakePlayer['status']>> = {}): void {
@@ -294,4 +303,39 @@ test('picking the input that is already playing leaves it playing', async (t) =>
   t.is(await write(tv.television, C.ActiveIdentifier, 2), 0);
   await eventually(() => tv.player.callsOf('play').length === 1, 2000, 'paused: it resumes');
   t.is(tv.player.callsOf('load').length, 1);
+});
+
+test('an input with nothing to play (a finished series) leaves the TV as it was, and says why', async (t) => {
+  const inputs = [...FAVOURITES, { name: 'My Show', next: 'Series/My Show' }];
+  const usual = fakeRemote(new FakePlayer());
+  const tv = makeTelevision({ inputs, resolve: (favourite) => (favourite.next ? Promise.resolve({ nothing: "'Series/My Show' has no episode left to watch" }) : usual.resolve(favourite)) });
+  const { Characteristic: C } = tv.api.hap;
+  // Off, it stays off.
+  t.is(await write(tv.television, C.ActiveIdentifier, 4), 0);
+  await eventually(() => tv.logger.at('warn').length === 1, 2000, 'the warning');
+  t.deepEqual(tv.logger.at('warn'), ["Living Room TV: My Show has nothing to play ('Series/My Show' has no episode left to watch); the TV stays as it was"]);
+  // Pushed after HAP has stored the value the Home app wrote.
+  await eventually(() => tv.television.getCharacteristic(C.ActiveIdentifier).value === 0, 2000, 'no input pushed back');
+  t.is(tv.television.getCharacteristic(C.Active).value, C.Active.INACTIVE);
+  // Playing another input, it plays on.
+  t.is(await write(tv.television, C.ActiveIdentifier, 2), 0);
+  await eventually(() => !tv.controller.starting && tv.player.callsOf('load').length === 1, 2000, 'the load answered');
+  playing(tv, 600);
+  t.is(await write(tv.television, C.ActiveIdentifier, 4), 0);
+  await eventually(() => tv.logger.at('warn').length === 2, 2000, 'the second warning');
+  await eventually(() => tv.television.getCharacteristic(C.ActiveIdentifier).value === 2, 2000, 'the input it had pushed back');
+  t.is(tv.television.getCharacteristic(C.CurrentMediaState).value, C.CurrentMediaState.PLAY);
+  t.deepEqual(tv.player.calls.map((call) => call.method), ['load'], 'nothing sent to the device');
+  t.deepEqual(tv.warnings, []);
+});
+
+test('a library item started before goes on where it was left; a playlist starts at its beginning', async (t) => {
+  const tv = makeTelevision({ resolve: (favourite) => Promise.resolve(favourite.media === 'Films/Cartoons' ? [{ ...castMedia('Episode 1'), resumeFrom: 300 }] : { ...castMedia('Big Buck Bunny'), resumeFrom: 595 }) });
+  const { Characteristic: C } = tv.api.hap;
+  t.is(await write(tv.television, C.ActiveIdentifier, 2), 0);
+  await eventually(() => tv.player.callsOf('load').length === 1, 2000, 'the load');
+  t.deepEqual(tv.player.callsOf('load')[0]!.args[1], { startIndex: 0, startAt: 595 });
+  t.is(await write(tv.television, C.ActiveIdentifier, 1), 0);
+  await eventually(() => tv.player.callsOf('load').length === 2, 2000, 'the second load');
+  t.deepEqual(tv.player.callsOf('load')[1]!.args[1], { startIndex: 0 });
 });

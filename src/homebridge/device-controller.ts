@@ -161,7 +161,11 @@ export class DeviceController extends EventEmitter<DeviceControllerEvents> {
     return this.#command((player) => (player.quit ? player.quit() : player.stop()));
   }
 
-  /** Plays the favourite with this identifier (1-based), as a playlist when it is a folder. */
+  /**
+   * Plays the favourite with this identifier (1-based), as a playlist when it is a
+   * folder. One with nothing to play now (a series finished) is a log line, and the TV
+   * keeps its input and what it was doing.
+   */
   async playInput(identifier: number, options: PlayInputOptions & { resumeAt?: { url: string; position: number } | undefined } = {}): Promise<void> {
     this.#assertOnline();
     const favourite = this.#inputs[identifier - 1];
@@ -194,7 +198,7 @@ export class DeviceController extends EventEmitter<DeviceControllerEvents> {
 
   async #load(resolved: CastMedia | readonly CastMedia[], options: PlayInputOptions & { resumeAt?: { url: string; position: number } | undefined }): Promise<void> {
     const single = isSingle(resolved) ? resolved : undefined;
-    const queue = single ? [single] : [...(resolved as readonly CastMedia[])];
+    const queue = isSingle(resolved) ? [resolved] : [...resolved];
     if (options.shuffle) shuffle(queue);
     this.#queue = queue;
     const player = await this.#player();

@@ -46,6 +46,12 @@ export class TelevisionAccessory {
   readonly #hidden: Set<string>;
   readonly #onHiddenInputs: ((names: string[]) => void) | undefined;
   readonly #refresh = (): void => this.refresh();
+  /**
+   * HAP stores a written value only after our handler has returned: when a pick or a
+   * power change ends otherwise than asked (nothing to play, a failure), the state we
+   * push must come after that, or the Home app keeps what it wrote.
+   */
+  readonly #refreshAfterWrite = (): void => void setImmediate(this.#refresh);
   /** The power change under way (what was asked, and its end), if any. */
   #power: { readonly on: boolean; readonly done: Promise<void> } | undefined;
 
@@ -159,7 +165,7 @@ export class TelevisionAccessory {
     void power.done.then(() => {
       if (this.#power === power) this.#power = undefined;
     });
-    this.#glue.background(on ? 'turn on' : 'turn off', () => done, this.#refresh);
+    this.#glue.background(on ? 'turn on' : 'turn off', () => done.finally(this.#refreshAfterWrite), this.#refreshAfterWrite);
   }
 
   #setInput(identifier: number): void {
@@ -169,7 +175,7 @@ export class TelevisionAccessory {
     }
     const favourite = this.#controller.inputs[identifier - 1]!;
     this.#logger.info(`${this.#controller.name}: playing ${favourite.name}`);
-    this.#glue.background(`play ${favourite.name}`, () => this.#controller.playInput(identifier), this.#refresh);
+    this.#glue.background(`play ${favourite.name}`, () => this.#controller.playInput(identifier).finally(this.#refreshAfterWrite), this.#refreshAfterWrite);
   }
 
   async #remoteKey(key: number): Promise<void> {
