@@ -122,3 +122,13 @@ test('examples/titles-from-names.ts reads series, films and songs from their nam
   t.regex(output, /"kind":"track","title":"Be My Husband","track":3,"artist":"Nina Simone","album":"Pastel Blues"}/);
   t.regex(output, /"year":1965}$/m);
 });
+
+test('examples/know-the-library.ts prints durations and tracks, searches, and resumes', async (t) => {
+  const { code, output, errors } = await runExample(t, 'know-the-library.ts');
+  t.is(code, 0, errors);
+  t.regex(output, /^4 files, 4 probed, 0 unreadable$/m, 'the .srt is a subtitle, not a file');
+  t.regex(output, /Test Pattern · \d+:\d\d · audio: /);
+  t.regex(output, /Tone 440 Hz · 0:0\d · audio: und mp3 1ch/);
+  t.regex(output, /^search "tone": Tone 330 Hz\.mp3, Tone 440 Hz\.mp3, Tone 550 Hz\.mp3$/m);
+  t.regex(output, /^resume .* at 2:00; continue watching: /m);
+});

@@ -4,21 +4,11 @@ import type { Command } from 'commander';
 import { consoleLogger, type DeviceSummary, formatSize, formatTime, type MediaPlayer, type PlayerStatus } from '../api.ts';
 import { formatTable, parseLevel, parseTime, type LevelArgument, type TimeArgument } from './format.ts';
 import { untilSignal } from './options.ts';
-import { openTarget, withTargetOptions, type Target, type TargetOptions } from './target.ts';
+import { withTarget, withTargetOptions, type Target, type TargetOptions } from './target.ts';
 import { tokenCommand } from './token-command.ts';
 
 interface JsonOption {
   json?: boolean;
-}
-
-/** Runs `work` against a target and closes it, whatever happens. */
-async function withTarget<T>(options: TargetOptions, work: (target: Target) => Promise<T>): Promise<T> {
-  const target = await openTarget(options);
-  try {
-    return await work(target);
-  } finally {
-    await target.close();
-  }
 }
 
 function printJson(value: unknown): void {

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { consoleLogger, formatTime, type ItemEntry, type LibraryStatus } from '../api.ts';
 import { formatTable } from './format.ts';
 import { untilSignal } from './options.ts';
-import { openTarget, withTargetOptions, type Target, type TargetOptions } from './target.ts';
+import { withTarget, withTargetOptions, type TargetOptions } from './target.ts';
 
 interface JsonOption {
   json?: boolean;
@@ -43,15 +43,6 @@ function itemsTable(items: readonly ItemEntry[], extra: (item: ItemEntry) => str
 function episodeCode(item: ItemEntry): string {
   const pad = (value: number | undefined): string => String(value ?? 0).padStart(2, '0');
   return item.episode === undefined ? '' : `S${pad(item.season)}E${pad(item.episode)}`;
-}
-
-async function withTarget<T>(options: TargetOptions, work: (target: Target) => Promise<T>): Promise<T> {
-  const target = await openTarget(options);
-  try {
-    return await work(target);
-  } finally {
-    await target.close();
-  }
 }
 
 /** Adds `library`, `search` and `continue`. */

@@ -51,6 +51,16 @@ export interface Target {
   close(): Promise<void>;
 }
 
+/** Runs `work` against the target the options name, and closes it whatever happens. */
+export async function withTarget<T>(options: TargetOptions, work: (target: Target) => Promise<T>): Promise<T> {
+  const target = await openTarget(options);
+  try {
+    return await work(target);
+  } finally {
+    await target.close();
+  }
+}
+
 /** How long to wait for a server to answer before saying it cannot be reached. */
 const CONNECT_TIMEOUT_MS = 5000;
 

@@ -11,58 +11,14 @@ import type { ProbeProgress } from './prober.ts';
 import type { WatchState } from './watch-history.ts';
 import { RootRetry } from './root-retry.ts';
 import { validateRoots } from './roots.ts';
+import type { MediaLibraryEvents, MediaLibraryOptions } from './library-options.ts';
 import { namesOfItem } from './titles.ts';
-import { folderAt, replaceFolder } from './tree.ts';
+import { findByTitle, folderAt, folderByPath, itemsOf, replaceFolder } from './tree.ts';
+import { ItemIndex } from './item-index.ts';
 import { isInside, scanFolder, Slices, type ScanContext } from './scan.ts';
 import { FolderWatcher } from './watcher.ts';
 
-/** Options of {@link MediaLibrary}. */
-export interface MediaLibraryOptions {
-  /** The folders to serve, each with a display name. */
-  readonly roots: readonly MediaRootConfig[];
-  /** Key for ids (the install's signing key): ids cannot be guessed from paths. */
-  readonly key?: Buffer;
-  readonly logger?: Logger;
-  /** Watch folders for changes (inotify). Default `true`. */
-  readonly watch?: boolean;
-  /**
-   * Full rescan interval in ms, the fallback for network mounts where watching
-   * sees nothing. Default 5 minutes; `0` turns it off.
-   */
-  readonly rescanInterval?: number;
-  /** Wait this long after a change before rescanning, to batch a copy. Default 250 ms. */
-  readonly debounce?: number;
-  /**
-   * Folder for the persistent index (`nascast-library.db`): a restart lists the
-   * library at once and checks it against the disk in the background. Without it
-   * (and without `indexFile`) the library lives in memory only.
-   */
-  readonly storage?: string;
-  /** The index file itself, instead of the one in `storage`. */
-  readonly indexFile?: string;
-  /**
-   * Probe every media file once with ffprobe, in the background (durations, codecs,
-   * tracks, tags). Default `true`; without ffprobe installed it warns once and the
-   * library keeps names and sizes.
-   */
-  readonly probe?: boolean;
-  /** ffprobe's path. Default `ffprobe` from `PATH`. */
-  readonly ffprobePath?: string;
-  /** ffprobe processes at once. Default half the CPUs, 1 to 4. */
-  readonly probeConcurrency?: number;
-}
-
-/** Emitted as `updated` after a scan changed the library. */
-export interface LibraryUpdate {
-  /** Virtual path of the folder that was rescanned. */
-  readonly path: string;
-}
-
-/** Events of {@link MediaLibrary}. */
-export interface MediaLibraryEvents {
-  /** A folder was rescanned after a change on disk (or by the periodic rescan). */
-  updated: [LibraryUpdate];
-}
+export type { LibraryUpdate, MediaLibraryEvents, MediaLibraryOptions } from './library-options.ts';
 
 /**
  * The media on the NAS: roots scanned recursively, ids indexed, folders in
@@ -83,8 +39,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
   readonly #slices = new Slices();
   readonly #options: MediaLibraryOptions;
   #tree: MediaFolder[] = [];
-  readonly #items = new Map<string, MediaItem>();
-  readonly #subtitles = new Map<string, SubtitleTrack>();
+  readonly #ids = new ItemIndex();
   readonly #realRoots = new Map<string, string>();
   #watcher: FolderWatcher | undefined;
   readonly #retry: RootRetry;
@@ -165,9 +120,8 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
     return this.#enqueue(async () => {
       const tree = await Promise.all(this.#roots.map((root) => this.#scanRoot(root)));
       this.#tree = tree;
-      this.#items.clear();
-      this.#subtitles.clear();
-      for (const root of tree) this.#add(root);
+      this.#ids.clear();
+      for (const root of tree) this.#ids.add(root);
       this.#watcher?.sync(this.#tree);
       this.#retry.sync(this.#tree);
       for (const root of tree) this.emit('updated', { path: root.path });
@@ -186,8 +140,8 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
       }),
     );
     this.#tree = tree;
-    for (const root of tree) this.#add(root);
-    this.#logger.info(`library: ${this.#items.size} files from the index in ${Math.round(performance.now() - started)} ms; checking them against the disk`);
+    for (const root of tree) this.#ids.add(root);
+    this.#logger.info(`library: ${this.#ids.size} files from the index in ${Math.round(performance.now() - started)} ms; checking them against the disk`);
   }
 
   /**
@@ -209,7 +163,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
    * whole-title matches, then titles, series, albums and artists, then file names.
    */
   search(query: string, limit = 50): MediaItem[] {
-    return this.#details?.search(query, limit, (id) => this.#items.get(id)) ?? [];
+    return this.#details?.search(query, limit, (id) => this.#ids.item(id)) ?? [];
   }
 
   /**
@@ -247,7 +201,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
 
   /** Items started and not finished, most recent first: "continue watching". */
   continueWatching(limit = 20): MediaItem[] {
-    return this.#details?.continueWatching(limit, (id) => this.#items.get(id)) ?? [];
+    return this.#details?.continueWatching(limit, (id) => this.#ids.item(id)) ?? [];
   }
 
   /**
@@ -276,27 +230,22 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
 
   /** Number of media items. */
   get size(): number {
-    return this.#items.size;
+    return this.#ids.size;
   }
 
   /** The media item with this id. */
   get(id: string): MediaItem | undefined {
-    return this.#items.get(id);
+    return this.#ids.item(id);
   }
 
   /** The subtitle track with this id. */
   subtitle(id: string): SubtitleTrack | undefined {
-    return this.#subtitles.get(id);
+    return this.#ids.subtitle(id);
   }
 
   /** Every media item, folder by folder in natural order. */
-  *items(): IterableIterator<MediaItem> {
-    const stack = [...this.#tree].reverse();
-    while (stack.length > 0) {
-      const folder = stack.pop()!;
-      yield* folder.items;
-      for (let i = folder.folders.length - 1; i >= 0; i--) stack.push(folder.folders[i]!);
-    }
+  items(): IterableIterator<MediaItem> {
+    return itemsOf(this.#tree);
   }
 
   /**
@@ -304,30 +253,15 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
    * Names are matched exactly: `..`, `.` and hidden names never match anything.
    */
   folder(virtualPath: string): MediaFolder | undefined {
-    const [rootName, ...parts] = virtualPath.split('/').filter((part) => part !== '');
-    let folder = this.#tree.find((root) => root.name === rootName);
-    for (const part of parts) {
-      folder = folder?.folders.find((child) => child.name === part);
-    }
-    return folder;
+    return folderByPath(this.#tree, virtualPath);
   }
 
   /**
    * The first item whose title matches `query`: exactly, then ignoring case, then
-   * as a part of the title. `undefined` if none does.
+   * as a part of the title. `undefined` if none does (see {@link search} for words).
    */
   find(query: string): MediaItem | undefined {
-    const lower = query.toLowerCase();
-    let loose: MediaItem | undefined;
-    let partial: MediaItem | undefined;
-    for (const item of this.items()) {
-      const title = item.title;
-      if (title === query || item.name === query) return item;
-      const lowerTitle = title.toLowerCase();
-      if (!loose && lowerTitle === lower) loose = item;
-      if (!partial && lowerTitle.includes(lower)) partial = item;
-    }
-    return loose ?? partial;
+    return findByTitle(this.items(), query);
   }
 
   /**
@@ -403,25 +337,9 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
   }
 
   #replace(old: MediaFolder, fresh: MediaFolder): void {
-    this.#remove(old);
-    this.#add(fresh);
+    this.#ids.remove(old);
+    this.#ids.add(fresh);
     this.#tree = replaceFolder(this.#tree, old, fresh);
-  }
-
-  #add(folder: MediaFolder): void {
-    for (const item of folder.items) {
-      this.#items.set(item.id, item);
-      for (const track of item.subtitles) this.#subtitles.set(track.id, track);
-    }
-    for (const child of folder.folders) this.#add(child);
-  }
-
-  #remove(folder: MediaFolder): void {
-    for (const item of folder.items) {
-      this.#items.delete(item.id);
-      for (const track of item.subtitles) this.#subtitles.delete(track.id);
-    }
-    for (const child of folder.folders) this.#remove(child);
   }
 
   #enqueue(job: () => Promise<void>): Promise<void> {

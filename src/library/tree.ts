@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { MediaFolder, MediaRootConfig } from './model.ts';
+import type { MediaFolder, MediaItem, MediaRootConfig } from './model.ts';
 import { naturalCompare } from './natural-order.ts';
 
 /**
@@ -32,4 +32,37 @@ export function replaceFolder(tree: MediaFolder[], old: MediaFolder, fresh: Medi
   }
   parent.folders.sort((a, b) => naturalCompare(a.name, b.name));
   return tree;
+}
+
+/** Every item of a tree, folder by folder in natural order. */
+export function* itemsOf(tree: readonly MediaFolder[]): IterableIterator<MediaItem> {
+  const stack = [...tree].reverse();
+  while (stack.length > 0) {
+    const folder = stack.pop()!;
+    yield* folder.items;
+    for (let i = folder.folders.length - 1; i >= 0; i--) stack.push(folder.folders[i]!);
+  }
+}
+
+/** The folder at a virtual path (`Films/Series/Season 1`); names match exactly, so `..` and `.` match nothing. */
+export function folderByPath(tree: readonly MediaFolder[], virtualPath: string): MediaFolder | undefined {
+  const [rootName, ...parts] = virtualPath.split('/').filter((part) => part !== '');
+  let folder = tree.find((root) => root.name === rootName);
+  for (const part of parts) folder = folder?.folders.find((child) => child.name === part);
+  return folder;
+}
+
+/** The first item whose title (or name) matches `query` exactly, then ignoring case, then as a part of it. */
+export function findByTitle(items: Iterable<MediaItem>, query: string): MediaItem | undefined {
+  const lower = query.toLowerCase();
+  let loose: MediaItem | undefined;
+  let partial: MediaItem | undefined;
+  for (const item of items) {
+    const title = item.title;
+    if (title === query || item.name === query) return item;
+    const lowerTitle = title.toLowerCase();
+    if (!loose && lowerTitle === lower) loose = item;
+    if (!partial && lowerTitle.includes(lower)) partial = item;
+  }
+  return loose ?? partial;
 }
