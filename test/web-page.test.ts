@@ -320,6 +320,8 @@ test('the library as cards: artwork, durations, seasons in order, search, detail
   t.regex((await page.textContent('#details-problem')) ?? '', /^This cannot be played: /);
   t.true(await page.isDisabled('#details-cast'));
   await page.click('#details-close');
+  // Closing steps back over the dialog's history entry: a navigation started before that lands is aborted.
+  await page.waitForFunction(() => !(history.state as { details?: boolean } | null)?.details);
 
   // Started and left at 2:00: after a reload the root shows it under "continue watching".
   cast.library.played(cast.library.get(pilot.id)!, 120, 3600);

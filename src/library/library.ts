@@ -15,6 +15,7 @@ import type { MediaLibraryEvents, MediaLibraryOptions } from './library-options.
 import { namesOfItem } from './titles.ts';
 import { findByTitle, folderAt, folderByPath, itemsOf, replaceFolder } from './tree.ts';
 import { ItemIndex } from './item-index.ts';
+import { FolderReader } from './folder-reader.ts';
 import { isInside, scanFolder, Slices, type ScanContext } from './scan.ts';
 import { FolderWatcher } from './watcher.ts';
 
@@ -37,6 +38,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
   readonly #logger: Logger;
   readonly #key: KeyObject | undefined;
   readonly #slices = new Slices();
+  readonly #reader = new FolderReader();
   readonly #options: MediaLibraryOptions;
   #tree: MediaFolder[] = [];
   readonly #ids = new ItemIndex();
@@ -112,6 +114,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
     this.#retry.close();
     this.#details?.close();
     await this.#queue;
+    await this.#reader.close();
     this.#index?.close();
   }
 
@@ -333,7 +336,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
   }
 
   #scanContext(realRoot: string): ScanContext {
-    return { key: this.#key, logger: this.#logger, slices: this.#slices, realRoot };
+    return { key: this.#key, logger: this.#logger, slices: this.#slices, realRoot, reader: this.#reader };
   }
 
   #replace(old: MediaFolder, fresh: MediaFolder): void {
