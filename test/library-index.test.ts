@@ -139,8 +139,8 @@ test('schema version in user_version; an index of the previous version migrates 
   await eventually(() => lib.size === 1, 5000, 'the reconcile');
   await lib.close();
   t.deepEqual(logger.warnings, []);
-  t.is(SCHEMA_VERSION, 3);
-  t.deepEqual(rows(file, 'PRAGMA user_version'), [{ user_version: 3 }]);
+  t.is(SCHEMA_VERSION, 4);
+  t.deepEqual(rows(file, 'PRAGMA user_version'), [{ user_version: 4 }]);
   t.deepEqual(rows(file, 'SELECT CAST(path AS TEXT) AS path, probed, meta FROM files'), [{ path: 'a.mp4', probed: 0, meta: null }]);
 });
 

@@ -43,6 +43,11 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (root, path)
    ) WITHOUT ROWID;
    CREATE INDEX history_recent ON history (played_at);`,
+  // v4: `probed` 2 marks a file the prober could not open or finish (retried at each
+  // start), indexed so that finding them does not read every row's JSON at start-up
+  // (a full scan held the event loop ~50 ms at 100,000 files).
+  `UPDATE files SET probed = 2 WHERE probed = 1 AND meta LIKE '{"error":"could not be read%';
+   CREATE INDEX files_retry ON files (probed) WHERE probed = 2;`,
 ];
 
 /** The schema version this NasCast writes. */

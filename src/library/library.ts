@@ -128,8 +128,12 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
       this.#watcher?.sync(this.#tree);
       this.#retry.sync(this.#tree);
       for (const root of tree) this.emit('updated', { path: root.path });
-      for (const root of tree) await this.#index?.save(root, this.#key, this.#slices);
-      this.#details?.indexed();
+      // Browsable now; the index is written next in the queue, so a first start (and
+      // every start without a storage folder) does not wait for 100,000 rows to be written.
+      void this.#enqueue(async () => {
+        for (const root of tree) await this.#index?.save(root, this.#key, this.#slices);
+        this.#details?.indexed();
+      }).catch((error: unknown) => this.#logger.error(`writing the library index failed: ${errorMessage(error)}`));
     });
   }
 

@@ -30,6 +30,10 @@ const MEDIA_KINDS = "('video', 'audio', 'image')";
 /** How the reason of a file the prober could not open starts (see {@link ProbeStore.retryUnreadable}). */
 export const UNREADABLE = 'could not be read';
 
+// `files.probed`: 0 to probe, 1 probed (read, or found broken), 2 to try again at the next start.
+const PROBED = 1;
+const RETRY = 2;
+
 /**
  * The prober's side of the index: which files are left, and what was found. A
  * result is stored only if the file is still the one probed (same size and mtime):
@@ -48,7 +52,7 @@ export class ProbeStore {
     const columns = `SELECT root, path, kind, size, mtime FROM files WHERE probed = 0 AND kind IN ${MEDIA_KINDS} AND root IN (SELECT value FROM json_each(?))`;
     this.#next = db.prepare(`${columns} LIMIT ?`);
     this.#nextUnder = db.prepare(`${columns} AND root = ? AND (path >= ? AND path < ?) LIMIT ?`);
-    this.#store = db.prepare('UPDATE files SET probed = 1, meta = ? WHERE root = ? AND path = ? AND size = ? AND mtime = ?');
+    this.#store = db.prepare('UPDATE files SET probed = ?, meta = ? WHERE root = ? AND path = ? AND size = ? AND mtime = ?');
     this.#read = db.prepare('SELECT probed, meta FROM files WHERE root = ? AND path = ?');
   }
 
@@ -73,7 +77,8 @@ export class ProbeStore {
   /** Keeps what was found for `file`; false if the file changed meanwhile (it stays unprobed). */
   save(file: UnprobedFile, result: StoredProbe): boolean {
     const meta = JSON.stringify('info' in result ? result.info : { error: result.error });
-    return Number(this.#store.run(meta, file.root, toDiskBytes(file.path), file.size, file.mtime).changes) > 0;
+    const state = 'error' in result && result.error.startsWith(UNREADABLE) ? RETRY : PROBED;
+    return Number(this.#store.run(state, meta, file.root, toDiskBytes(file.path), file.size, file.mtime).changes) > 0;
   }
 
   /**
@@ -81,20 +86,20 @@ export class ProbeStore {
    * was away, a permission since fixed) back in the queue: once per start, not in a loop.
    */
   retryUnreadable(): void {
-    this.#db.exec(`UPDATE files SET probed = 0, meta = NULL WHERE probed = 1 AND meta LIKE '{"error":"${UNREADABLE}%'`);
+    this.#db.exec(`UPDATE files SET probed = 0, meta = NULL WHERE probed = ${RETRY}`);
   }
 
   /** What was found for a file, `undefined` while it is not probed (or not indexed). */
   read(root: string, path: string): StoredProbe | undefined {
     const row = this.#read.get(root, toDiskBytes(path)) as { probed: number; meta: string | null } | undefined;
-    if (!row || row.probed !== 1 || row.meta === null) return undefined;
+    if (!row || row.probed === 0 || row.meta === null) return undefined;
     return parseStored(row.meta);
   }
 
   /** Counts over the whole index (one pass; ~20 ms for 100,000 files, so callers cache it). */
   counts(): ProbeCounts {
     const row = this.#db
-      .prepare(`SELECT count(*) AS files, coalesce(sum(probed), 0) AS probed, coalesce(sum(probed = 1 AND meta LIKE '{"error":%'), 0) AS failed FROM files WHERE kind IN ${MEDIA_KINDS}`)
+      .prepare(`SELECT count(*) AS files, coalesce(sum(probed > 0), 0) AS probed, coalesce(sum(probed > 0 AND meta LIKE '{"error":%'), 0) AS failed FROM files WHERE kind IN ${MEDIA_KINDS}`)
       .get() as { files: number; probed: number; failed: number };
     return { files: row.files, probed: row.probed, failed: row.failed };
   }

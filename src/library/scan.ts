@@ -46,6 +46,9 @@ export class Slices {
 
 const SLICE_MS = 8;
 
+// Subfolders listed ahead of the one being built (see the end of scanFolder).
+const LIST_AHEAD = 4;
+
 /**
  * Scans one folder and everything under it. Never throws for what it finds on
  * disk: unreadable folders and files are logged and skipped, so one bad folder
@@ -55,7 +58,7 @@ export async function scanFolder(
   context: ScanContext,
   root: MediaRootConfig,
   relativePath: string,
-  options: { ancestors?: ReadonlySet<string>; previous?: MediaFolder; before?: MediaFolder | undefined } = {},
+  options: { ancestors?: ReadonlySet<string>; previous?: MediaFolder; before?: MediaFolder | undefined; listed?: Promise<FolderListing> | undefined } = {},
 ): Promise<MediaFolder> {
   await context.slices.pause();
   // The same folder as the library knew it: its files' ids are taken again, as an id
@@ -72,7 +75,7 @@ export async function scanFolder(
   let listing: FolderListing;
   let ancestors: Set<string>;
   try {
-    listing = await context.reader.list(absolute, context.realRoot);
+    listing = await (options.listed ?? context.reader.list(absolute, context.realRoot));
     if (options.ancestors?.has(listing.real)) return folder; // a symlink back up the tree: a loop
     ancestors = new Set(options.ancestors).add(listing.real);
   } catch (error) {
@@ -106,10 +109,24 @@ export async function scanFolder(
 
   folder.items = items.sort((a, b) => naturalCompare(a.name, b.name));
   // One folder after another: one listing at a time in the scan's thread.
-  for (const disk of subfolders) {
+  // The scan's thread lists the next few subfolders while this one builds the items of
+  // the current one (two cores at work instead of one, taking turns); only a few ahead,
+  // so a slow share does not run a long queue into each listing's deadline.
+  const listed = new Map<string, Promise<FolderListing>>();
+  const listAhead = (from: number): void => {
+    for (const disk of subfolders.slice(from, from + LIST_AHEAD)) {
+      if (listed.has(disk) || keep.has(disk)) continue;
+      const listing = context.reader.list(`${absolute}/${disk}`, context.realRoot);
+      listing.catch(() => {}); // its scanFolder reports a failure
+      listed.set(disk, listing);
+    }
+  };
+  for (const [index, disk] of subfolders.entries()) {
+    listAhead(index);
     const kept = keep.get(disk);
     const child = relativePath === '' ? disk : `${relativePath}/${disk}`;
-    folder.folders.push(kept ?? (await scanFolder(context, root, child, { ancestors, before: beforeFolders.get(disk) })));
+    folder.folders.push(kept ?? (await scanFolder(context, root, child, { ancestors, before: beforeFolders.get(disk), listed: listed.get(disk) })));
+    listed.delete(disk);
   }
   folder.folders.sort((a, b) => naturalCompare(a.name, b.name));
   attachSubtitles(context.key, folder, subtitles);
