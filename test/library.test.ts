@@ -220,3 +220,22 @@ test('symlinks inside the root are followed; symlinks leading outside are skippe
   t.deepEqual([...lib.items()].map((item) => item.path).sort(), ['Films/Alias/film.mp4', 'Films/Real/film.mp4', 'Films/link.mp4']);
   t.true(logger.warnings.some((warning) => warning.includes("'Films/Escape'") && warning.includes('outside')));
 });
+
+test('the scan thread starts in a process run with flags a thread refuses (Homebridge and scripts pass V8 flags)', async (t) => {
+  const dir = await tempDir(t);
+  await writeTree(dir, { 'Films/a.mp4': 'x' });
+  const script = `
+    import { MediaLibrary } from ${JSON.stringify(new URL('../src/library/library.ts', import.meta.url).href)};
+    const warnings = [];
+    const logger = { debug() {}, info() {}, error: (m) => warnings.push(m), warn: (m) => warnings.push(m) };
+    const lib = new MediaLibrary({ roots: [{ name: 'Films', path: ${JSON.stringify(dir)} }], logger, watch: false, rescanInterval: 0 });
+    await lib.start();
+    console.log(JSON.stringify({ names: [...lib.items()].map((i) => i.name), warnings }));
+    await lib.close();
+  `;
+  const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=256', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await new Promise((resolve) => child.on('close', resolve));
+  t.deepEqual(JSON.parse(output), { names: ['a.mp4'], warnings: [] });
+});

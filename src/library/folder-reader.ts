@@ -17,6 +17,8 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+const WORKER_FLAGS = /^--(?:(?:no-)?experimental-(?:strip|transform)-types|conditions=|no-warnings|disable-warning=)/;
+
 // Compiled, the worker is a .js beside this file; run from source (tests, Node's type stripping), a .ts.
 const WORKER = new URL(import.meta.url.endsWith('.ts') ? './folder-worker.ts' : './folder-worker.js', import.meta.url);
 
@@ -68,8 +70,9 @@ export class FolderReader {
 
   #started(): Worker {
     if (this.#worker) return this.#worker;
-    // The process's flags, but for `--input-type`, which a file-backed thread refuses (node -e scripts have it).
-    const worker = new Worker(WORKER, { execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')) });
+    // Not the process's flags: a thread refuses many (`--expose-gc`, `--input-type`,
+    // V8's heap sizes) and needs none but those that decide how its module loads.
+    const worker = new Worker(WORKER, { execArgv: process.execArgv.filter((flag) => WORKER_FLAGS.test(flag)) });
     worker.unref(); // a scan in flight keeps the process alive through its promise, not through the thread
     worker.on('message', (reply: Reply) => this.#settle(reply));
     // Only the current thread's end concerns the listings waiting (an abandoned one's were failed when it was).
