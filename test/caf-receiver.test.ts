@@ -42,6 +42,9 @@ test.serial('our app speaks the media namespace as CAF does: RECEIVER_STATUS lis
   t.is((entry.media as Json).contentId, app.filmUrl);
   t.true(Math.abs(Number((entry.media as Json).duration) - 20) < 0.5, 'the real duration');
   t.true(Number(entry.mediaSessionId) > 0);
+  // The artwork NasCast sent the page is in the metadata, where phones look for it.
+  const images = ((entry.media as Json).metadata as { images?: Array<{ url: string }> } | undefined)?.images;
+  t.is(new URL(images?.[0]?.url ?? 'http://none/').pathname, `/artwork/${app.media.item('Films/Test Film.mp4').id}`);
 
   // What NasCast does is broadcast to every sender of the app, with requestId 0.
   await app.client.pause(app.device);
@@ -138,9 +141,11 @@ test.serial("a second sender's PAUSE, SEEK, PLAY, LOAD and STOP act on the page'
 
   // A URL NasCast never sent plays, and NasCast reports it with its title.
   const other = `${app.media.origin}${app.media.mediaPath('Films/Other.mp4')}`;
-  const loaded = await media({ type: 'LOAD', autoplay: true, media: { contentId: other, contentType: 'video/mp4', streamType: 'BUFFERED', metadata: { metadataType: 0, title: 'From the phone' } } });
+  const poster = app.media.server.castMedia(app.media.item('Films/Other.mp4')).images![0]!;
+  const loaded = await media({ type: 'LOAD', autoplay: true, media: { contentId: other, contentType: 'video/mp4', streamType: 'BUFFERED', metadata: { metadataType: 0, title: 'From the phone', images: [{ url: poster }] } } });
   t.is(entryOf(loaded)?.playerState, 'PLAYING');
   t.is(await app.page.evaluate(() => document.querySelector('video')!.currentSrc), other);
+  t.is(await app.page.evaluate(() => document.getElementById('backdrop')!.getAttribute('src')), poster, "the phone's artwork is the page's");
   await eventually(lastStatus(app.statuses, (status) => status.state === 'PLAYING' && status.media?.url === other && status.media.title === 'From the phone'), 5000, 'controllers see the phone’s film');
   t.like(await phone.next((heard) => entryOf(heard.data)?.idleReason === 'INTERRUPTED'), { destination: '*' });
 

@@ -34,4 +34,8 @@ test('receiver commands have their own schemas, with nested subtitle tracks chec
   t.true(parseMessage(JSON.stringify(load), receiverCommands).ok);
   const bad = parseMessage(JSON.stringify({ ...load, subtitles: [{ lang: 'en' }] }), receiverCommands);
   t.like(bad, { ok: false, failure: { kind: 'bad-fields', reason: 'subtitles[0].url is required' } });
+  // The artwork's URL, if any: a string, as long as a media URL may be.
+  t.like(parseMessage(JSON.stringify({ ...load, image: 'http://nas/artwork/x?size=large' }), receiverCommands), { ok: true, message: { image: 'http://nas/artwork/x?size=large' } });
+  t.like(parseMessage(JSON.stringify({ ...load, image: { url: 'http://nas/a.jpg' } }), receiverCommands), { ok: false, failure: { kind: 'bad-fields' } });
+  t.like(parseMessage(JSON.stringify({ ...load, image: `http://nas/${'a'.repeat(8192)}` }), receiverCommands), { ok: false, failure: { kind: 'bad-fields' } });
 });

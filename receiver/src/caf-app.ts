@@ -72,13 +72,22 @@ function followOtherSenders(caf: typeof cast.framework, player: framework.Player
   for (const type of [MessageType.PLAY, MessageType.PAUSE, MessageType.SEEK]) player.setMessageInterceptor(type, (request) => request);
 }
 
-/** A LOAD as our own load command: its URL, type and title are what NasCast reports. */
+/** A LOAD as our own load command: its URL, type and title are what NasCast reports; its first image is the page's artwork. */
 function loadCommand(request: framework.messages.LoadRequestData): LoadCommand {
   const media = request.media;
-  const metadata = media.metadata as { title?: unknown } | undefined;
+  // Every metadata class has `title` and `images` (Image {url}); @types allows any `object`, and a sender may send anything.
+  const metadata = media.metadata as { title?: unknown; images?: unknown } | undefined;
   const url = media.contentUrl ?? media.contentId;
   const kind = media.contentType.startsWith('audio/') ? 'audio' : 'video';
-  return { type: 'load', url, contentType: media.contentType, kind, ...(typeof metadata?.title === 'string' ? { title: metadata.title } : {}) };
+  const image = firstImage(metadata?.images);
+  return { type: 'load', url, contentType: media.contentType, kind, ...(typeof metadata?.title === 'string' ? { title: metadata.title } : {}), ...(image ? { image } : {}) };
+}
+
+/** The URL of the first of a metadata's `images`, if it is one. */
+function firstImage(images: unknown): string | undefined {
+  const first: unknown = Array.isArray(images) ? images[0] : undefined;
+  const url: unknown = typeof first === 'object' && first !== null ? (first as Partial<framework.messages.Image>).url : undefined;
+  return typeof url === 'string' && url.length > 0 && url.length <= 8192 ? url : undefined;
 }
 
 function safeJson(text: string): unknown {

@@ -6,7 +6,7 @@
 // its own body (types excepted: they are gone once compiled).
 import type { framework } from 'chromecast-caf-receiver';
 
-type MessageClasses = 'RequestData' | 'LoadRequestData' | 'MediaInformation' | 'GenericMediaMetadata' | 'Track' | 'ErrorData';
+type MessageClasses = 'RequestData' | 'LoadRequestData' | 'MediaInformation' | 'GenericMediaMetadata' | 'Image' | 'Track' | 'ErrorData';
 type MessageEnums = 'MessageType' | 'PlayerState' | 'IdleReason' | 'ErrorType' | 'ErrorReason' | 'StreamType' | 'TrackType' | 'TextTrackType' | 'MetadataType' | 'Command' | 'RepeatMode' | 'ExtendedPlayerState';
 
 /** What the stand-in offers of the three namespaces; every member as Google declares it. */
@@ -58,6 +58,14 @@ export function createCafMessages(): CafMessages {
     title?: string;
     subtitle?: string;
   }
+  class Image implements framework.messages.Image {
+    url: string;
+    height?: number;
+    width?: number;
+    constructor(url: string) {
+      this.url = url;
+    }
+  }
   class Track implements framework.messages.Track {
     trackId: number;
     type: framework.messages.TrackType;
@@ -101,6 +109,7 @@ export function createCafMessages(): CafMessages {
       LoadRequestData,
       MediaInformation,
       GenericMediaMetadata,
+      Image,
       Track,
       ErrorData,
     },

@@ -91,6 +91,8 @@ export function cafDriver(caf: typeof cast.framework, context: framework.CastRec
       media.streamType = messages.StreamType.BUFFERED;
       const metadata = new messages.GenericMediaMetadata();
       if (command.title) metadata.title = command.title;
+      // What phones and the Google Home app show of it, as the Default Media Receiver's LOAD carries it.
+      if (command.image) metadata.images = [new messages.Image(command.image)];
       media.metadata = metadata;
       const subtitles = command.subtitles ?? [];
       media.tracks = subtitles.map((subtitle, index) => {

@@ -26,7 +26,7 @@ let channel: ControlChannel | undefined;
 let playback: Playback | undefined;
 
 function report(status: ControlStatus): void {
-  screens.render(status);
+  screens.render(status, playback?.media);
   channel?.send({ type: 'status', ...status });
 }
 

@@ -1,13 +1,34 @@
-// The receiver's screens: idle (library name, time, "ready to cast"), loading, now
-// playing (title and a progress bar that fades), and an error screen in words.
+// The receiver's screens: idle (library name, time, "ready to cast"), loading (over
+// the item's artwork when it has some), now playing (title and a progress bar that
+// fades; for a song with a cover, the cover over a blurred copy of itself, which
+// stays), and an error screen in words.
 import type { ControlStatus } from '../../src/protocol/index.ts';
+import { Artwork } from './artwork.ts';
+import type { LoadCommand } from './playback.ts';
 
 const FADE_AFTER_MS = 5000;
+
+/** What the screens need of the media that plays. */
+export type ScreenMedia = Pick<LoadCommand, 'kind' | 'contentType' | 'image'>;
+
+/** Where the artwork shows: nowhere, behind the loading spinner, or as the song's screen. */
+type ArtPlace = 'none' | 'loading' | 'audio';
 
 function element(id: string): HTMLElement {
   const found = document.getElementById(id);
   if (!found) throw new Error(`receiver page: #${id} is missing`);
   return found;
+}
+
+function imageElement(id: string): HTMLImageElement {
+  const found = element(id);
+  if (!(found instanceof HTMLImageElement)) throw new Error(`receiver page: #${id} is not an <img>`);
+  return found;
+}
+
+function kindOf(media: ScreenMedia): NonNullable<LoadCommand['kind']> {
+  if (media.kind) return media.kind;
+  return media.contentType.startsWith('audio/') ? 'audio' : media.contentType.startsWith('image/') ? 'image' : 'video';
 }
 
 /** Seconds as `1:02:03` or `2:03`. */
@@ -25,9 +46,16 @@ export class Screens {
   readonly #nowPlaying = element('now-playing');
   readonly #error = element('error');
   readonly #link = element('link');
+  readonly #backdrop = imageElement('backdrop');
+  readonly #cover = imageElement('np-cover');
+  readonly #artwork = new Artwork([this.#backdrop, this.#cover], () => {
+    if (this.#lastStatus) this.render(this.#lastStatus, this.#lastMedia);
+  });
   #fadeTimer: ReturnType<typeof setTimeout> | undefined;
   #lastState: ControlStatus['state'] | undefined;
   #lastTitle: string | undefined;
+  #lastStatus: ControlStatus | undefined;
+  #lastMedia: ScreenMedia | undefined;
 
   constructor() {
     const tick = (): void => {
@@ -54,6 +82,7 @@ export class Screens {
   /** Shows the error screen with a reason, whatever the playback state. */
   showFatal(title: string, reason: string): void {
     this.#show(this.#error);
+    this.#placeArt('none');
     element('error-title').textContent = title;
     element('error-reason').textContent = reason;
   }
@@ -64,14 +93,22 @@ export class Screens {
     this.#armFade();
   }
 
-  render(status: ControlStatus): void {
+  /** Shows the screen of a status; `media` is what plays (its kind and artwork), if anything. */
+  render(status: ControlStatus, media?: ScreenMedia): void {
+    this.#lastStatus = status;
+    this.#lastMedia = media;
     const title = status.media?.title ?? 'Untitled';
+    const kind = media && status.media ? kindOf(media) : undefined;
+    // A photo is its own picture; everything else shows its artwork once it has loaded.
+    const hasArt = this.#artwork.want(kind && kind !== 'image' ? media?.image : undefined);
     switch (status.state) {
       case 'IDLE':
         this.#show(this.#idle);
+        this.#placeArt('none');
         break;
       case 'LOADING':
         this.#show(this.#loading);
+        this.#placeArt(hasArt ? 'loading' : 'none', kind);
         element('loading-title').textContent = title;
         break;
       case 'ERROR':
@@ -79,6 +116,7 @@ export class Screens {
         break;
       default:
         this.#show(this.#nowPlaying);
+        this.#placeArt(hasArt && kind === 'audio' ? 'audio' : 'none');
         this.#renderProgress(status, title);
     }
     this.#lastState = status.state;
@@ -106,8 +144,23 @@ export class Screens {
   #armFade(): void {
     clearTimeout(this.#fadeTimer);
     this.#fadeTimer = setTimeout(() => {
-      if (this.#lastState === 'PLAYING') this.#nowPlaying.classList.add('faded');
+      // A song's screen is all there is to see: it stays.
+      if (this.#lastState === 'PLAYING' && !this.#nowPlaying.classList.contains('audio')) this.#nowPlaying.classList.add('faded');
     }, FADE_AFTER_MS);
+  }
+
+  /**
+   * The artwork's place: behind the spinner (a film's picture dimmed, a song's cover
+   * blurred), or a song's screen (the cover, and a blurred, darkened copy filling the
+   * screen behind it and the now-playing text, which then sits below the cover).
+   */
+  #placeArt(place: ArtPlace, kind?: LoadCommand['kind']): void {
+    this.#backdrop.hidden = place === 'none';
+    this.#backdrop.classList.toggle('poster', place === 'loading' && kind === 'video');
+    this.#cover.hidden = place !== 'audio';
+    this.#loading.classList.toggle('over-art', place === 'loading');
+    this.#nowPlaying.classList.toggle('audio', place === 'audio');
+    if (place === 'audio') this.#nowPlaying.classList.remove('faded');
   }
 
   #show(screen: HTMLElement): void {

@@ -167,6 +167,7 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
         ...(media.subtitles?.length ? { subtitles: [...media.subtitles] } : {}),
         ...(this.#options.subtitles ? { subtitle: this.#options.subtitles } : {}),
         ...(startAt ? { startAt } : {}),
+        ...(media.images?.[0] ? { image: media.images[0] } : {}),
       });
     } finally {
       this.#loadsInFlight--;

@@ -83,9 +83,9 @@ export type ControllerRequest = Exclude<ControllerMessage, { type: 'hello' }>;
 export type ReceiverMessage = MessagesOf<typeof receiverMessages>;
 export type HelloMessage = MessagesOf<typeof helloMessages>;
 
-/** Messages the hub sends to a receiver, by type. */
+/** Messages the hub sends to a receiver, by type. A load's `image` is the item's artwork (a URL the page fetches; it may answer 404). */
 export const receiverCommands = {
-  load: object({ url: string({ max: 8192 }), contentType: string({ max: 128 }), title: optional(string({ min: 0, max: 512 })), kind: optional(oneOf(['video', 'audio', 'image'] as const)), subtitles: optional(array(subtitleTrack, { max: 50 })), subtitle: optional(string({ max: 35 })), startAt: optional(seconds) }),
+  load: object({ url: string({ max: 8192 }), contentType: string({ max: 128 }), title: optional(string({ min: 0, max: 512 })), kind: optional(oneOf(['video', 'audio', 'image'] as const)), subtitles: optional(array(subtitleTrack, { max: 50 })), subtitle: optional(string({ max: 35 })), startAt: optional(seconds), image: optional(string({ max: 8192 })) }),
   play: object({}),
   pause: object({}),
   seek: object({ position: seconds }),

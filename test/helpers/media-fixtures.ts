@@ -50,14 +50,23 @@ export async function makeMkvWithTracks(dir: string): Promise<string> {
   return file;
 }
 
-/** A 1 s mono MP3 with ID3v2.3 tags (track 3/12, disc 1/2, 2019, Rock) and a JPEG front cover. */
-export async function makeTaggedMp3(dir: string): Promise<string> {
+/**
+ * A mono MP3 (1 s unless told) with ID3v2.3 tags (track 3/12, disc 1/2, 2019, Rock)
+ * and a JPEG front cover: `cover` px square (64 unless told), or none if `false`.
+ */
+export async function makeTaggedMp3(dir: string, options: { seconds?: number; cover?: number | false } = {}): Promise<string> {
   const file = path.join(dir, 'tagged.mp3');
+  const seconds = options.seconds ?? 1;
+  const cover = options.cover ?? 64;
+  const picture = cover === false ? [] : [
+    '-f', 'lavfi', '-i', `testsrc=size=${cover}x${cover}:rate=1:duration=1`,
+    '-map', '0:a', '-map', '1:v', '-c:v', 'mjpeg', '-frames:v', '1',
+    '-disposition:v', 'attached_pic', '-metadata:s:v', 'comment=Cover (front)',
+  ];
   await ffmpeg([
-    '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1',
-    '-f', 'lavfi', '-i', 'testsrc=size=64x64:rate=1:duration=1',
-    '-map', '0:a', '-map', '1:v', '-c:a', 'libmp3lame', '-b:a', '64k', '-c:v', 'mjpeg', '-frames:v', '1',
-    '-disposition:v', 'attached_pic', '-metadata:s:v', 'comment=Cover (front)', '-id3v2_version', '3',
+    '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`,
+    ...picture,
+    '-c:a', 'libmp3lame', '-b:a', '64k', '-id3v2_version', '3',
     '-metadata', 'title=Song Title', '-metadata', 'artist=The Artist', '-metadata', 'album=The Album',
     '-metadata', 'album_artist=Various Artists', '-metadata', 'track=3/12', '-metadata', 'disc=1/2',
     '-metadata', 'date=2019', '-metadata', 'genre=Rock',
