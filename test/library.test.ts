@@ -221,7 +221,7 @@ test('symlinks inside the root are followed; symlinks leading outside are skippe
   t.true(logger.warnings.some((warning) => warning.includes("'Films/Escape'") && warning.includes('outside')));
 });
 
-test('the scan thread starts in a process run with flags a thread refuses (Homebridge and scripts pass V8 flags)', async (t) => {
+test('the scan process starts from a process run with flags it must not take (Homebridge and scripts pass V8 flags)', async (t) => {
   const dir = await tempDir(t);
   await writeTree(dir, { 'Films/a.mp4': 'x' });
   const script = `

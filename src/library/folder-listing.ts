@@ -26,7 +26,7 @@ export interface ListingWarning {
   readonly reason?: string;
 }
 
-/** What is in a folder, in plain data (it crosses from the scan's thread). */
+/** What is in a folder, in plain data (it crosses from the scan's process). */
 export interface FolderListing {
   /** The folder's real path, to tell a symlink loop. */
   readonly real: string;
@@ -40,7 +40,7 @@ export interface FolderListing {
  * Lists a folder: the syscalls of a scan (realpath, readdir, a stat per media file and
  * per symlink), synchronous because one thread-pool round trip per file cost far more
  * than the stat (measured: 13–17 s against 1.3–2.4 s for 100,000 files). They run in
- * the scan's worker thread (see `FolderReader`), never on the event loop.
+ * the scan's own process (see `FolderReader`), never on the event loop.
  *
  * @throws the system's error when the folder itself cannot be read.
  */

@@ -1,6 +1,5 @@
-// The scan's thread: lists folders for `FolderReader`, so a network mount that hangs in
-// the middle of a scan blocks this thread, never the event loop of Homebridge.
-import { parentPort } from 'node:worker_threads';
+// The scan's process: lists folders for `FolderReader`, so a network mount that hangs in
+// the middle of a scan blocks this process, never the event loop of Homebridge.
 import { listFolder } from './folder-listing.ts';
 
 interface ListRequest {
@@ -9,11 +8,13 @@ interface ListRequest {
   readonly realRoot: string;
 }
 
-parentPort?.on('message', (request: ListRequest) => {
+process.on('message', (request: ListRequest) => {
   try {
-    parentPort!.postMessage({ id: request.id, listing: listFolder(request.absolute, request.realRoot) });
+    process.send?.({ id: request.id, listing: listFolder(request.absolute, request.realRoot) });
   } catch (error) {
     const { message, code } = error as { message?: unknown; code?: unknown };
-    parentPort!.postMessage({ id: request.id, error: { message: String(message ?? error), code: typeof code === 'string' ? code : undefined } });
+    process.send?.({ id: request.id, error: { message: String(message ?? error), code: typeof code === 'string' ? code : undefined } });
   }
 });
+// The reader closing the channel (idle, or closed) is this process's end.
+process.on('disconnect', () => process.exit(0));

@@ -25,13 +25,13 @@ export interface ScanContext {
 }
 
 /**
- * The scan lists folders in a thread of its own (`FolderReader`: synchronous readdir
+ * The scan lists folders in a process of its own (`FolderReader`: synchronous readdir
  * and stat there, one thread-pool round trip per file having cost far more than the
  * stat) and builds the library's items on the event loop, cut into slices of a few ms
  * with a yield between them, so the loop stays free to serve and cast. Measured on
  * 100,000 files in 1,000 folders (bench/scan.ts): `find -printf` 300 ms, the walk
  * 390–530 ms, the old promise walk 13–17 s for the whole scan. A network mount that
- * hangs blocks the scan's thread, never the loop (under Homebridge, the whole bridge).
+ * hangs blocks the scan's process, never the loop (under Homebridge, the whole bridge).
  */
 export class Slices {
   #started = performance.now();
@@ -108,8 +108,8 @@ export async function scanFolder(
   }
 
   folder.items = items.sort((a, b) => naturalCompare(a.name, b.name));
-  // One folder after another: one listing at a time in the scan's thread.
-  // The scan's thread lists the next few subfolders while this one builds the items of
+  // One folder after another: one listing at a time in the scan's process.
+  // The scan's process lists the next few subfolders while this one builds the items of
   // the current one (two cores at work instead of one, taking turns); only a few ahead,
   // so a slow share does not run a long queue into each listing's deadline.
   const listed = new Map<string, Promise<FolderListing>>();
