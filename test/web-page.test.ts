@@ -345,7 +345,10 @@ test('the library as cards: artwork, durations, seasons in order, search, detail
   await page.setViewportSize({ width: 375, height: 812 });
   await page.click('#crumbs button:has-text("Library")');
   await page.waitForSelector('#continue:not([hidden]) .tile');
-  t.is(await page.$eval('#grid .grid', (grid) => getComputedStyle(grid).gridTemplateColumns.split(' ').length), 2);
+  // The new width reaches media queries with a later frame, not with setViewportSize's answer: waited for.
+  const columns = (): number => getComputedStyle(document.querySelector('#grid .grid')!).gridTemplateColumns.split(' ').length;
+  await page.waitForFunction((wanted) => getComputedStyle(document.querySelector('#grid .grid')!).gridTemplateColumns.split(' ').length === wanted, 2, { timeout: 10_000 }).catch(() => {});
+  t.is(await page.evaluate(columns), 2, 'two columns on a phone');
   await picturesShown(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'phone-root.png') });
   await openFolder(page, 'Shows');
