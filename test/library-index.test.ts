@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { MediaLibrary, type MediaLibraryOptions } from '../src/library/library.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from '../src/library/index-schema.ts';
 import type { Logger } from '../src/logger.ts';
@@ -121,16 +121,8 @@ test('a corrupt index file is moved aside with one warning and rebuilt', async (
 });
 
 test('schema version in user_version; an index of the previous version migrates and keeps its rows', async (t) => {
-  const root = await tempDir(t);
-  const storage = await tempDir(t, 'nascast-storage-');
-  const file = path.join(storage, 'nascast-library.db');
-  await writeTree(root, { 'a.mp4': 'a' });
   // A fixture of schema v1, as the first NasCast with an index wrote it.
-  const stat = await fs.stat(path.join(root, 'a.mp4'));
-  const old = new DatabaseSync(file);
-  old.exec(MIGRATIONS[0]!);
-  old.exec('PRAGMA user_version = 1');
-  old.prepare('INSERT INTO folders VALUES (?, ?)').run('Films', Buffer.alloc(0));
+  const { root, storage, file, stat, old } = await oldIndex(t, 1);
   old.prepare('INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)').run('Films', Buffer.from('a.mp4'), stat.size, stat.mtimeMs, 'video', 'video/mp4');
   old.prepare('INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)').run('Films', Buffer.from('gone.mp4'), 1, 1, 'video', 'video/mp4');
   old.close();
@@ -145,17 +137,8 @@ test('schema version in user_version; an index of the previous version migrates 
 });
 
 test('an index of schema v2 migrates keeping what the prober stored', async (t) => {
-  const root = await tempDir(t);
-  const storage = await tempDir(t, 'nascast-storage-');
-  const file = path.join(storage, 'nascast-library.db');
-  await writeTree(root, { 'a.mp4': 'a' });
-  const stat = await fs.stat(path.join(root, 'a.mp4'));
   // A fixture of schema v2, as the NasCast of issue 21's first part wrote it.
-  const old = new DatabaseSync(file);
-  old.exec(MIGRATIONS[0]!);
-  old.exec(MIGRATIONS[1]!);
-  old.exec('PRAGMA user_version = 2');
-  old.prepare('INSERT INTO folders VALUES (?, ?)').run('Films', Buffer.alloc(0));
+  const { root, storage, file, stat, old } = await oldIndex(t, 2);
   old
     .prepare('INSERT INTO files (root, path, size, mtime, kind, mime, probed, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
     .run('Films', Buffer.from('a.mp4'), stat.size, stat.mtimeMs, 'video', 'video/mp4', 1, '{"duration":5}');
@@ -228,3 +211,17 @@ test('after a start from the index, the watcher still sees changes and they reac
   await lib.close();
   t.deepEqual(rows(path.join(storage, 'nascast-library.db'), 'SELECT CAST(path AS TEXT) AS path FROM files ORDER BY path'), [{ path: 'Series/a.mp4' }, { path: 'Series/b.mp4' }]);
 });
+
+/** An index file of an earlier schema `version` holding the root `Films` (a temp folder with `a.mp4`), open for the fixture's rows. */
+async function oldIndex(t: ExecutionContext, version: number) {
+  const root = await tempDir(t);
+  const storage = await tempDir(t, 'nascast-storage-');
+  const file = path.join(storage, 'nascast-library.db');
+  await writeTree(root, { 'a.mp4': 'a' });
+  const stat = await fs.stat(path.join(root, 'a.mp4'));
+  const old = new DatabaseSync(file);
+  for (const step of MIGRATIONS.slice(0, version)) old.exec(step);
+  old.exec(`PRAGMA user_version = ${version}`);
+  old.prepare('INSERT INTO folders VALUES (?, ?)').run('Films', Buffer.alloc(0));
+  return { root, storage, file, stat, old };
+}

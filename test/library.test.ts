@@ -186,19 +186,8 @@ test('unreadable folders and files are skipped with a warning, the rest is scann
   await fs.chmod(path.join(dir, 'Open', 'locked.mp4'), 0o000);
   t.teardown(() => fs.chmod(path.join(dir, 'Locked'), 0o755));
   // Root reads everything, so the scan runs as an unprivileged user when we are root.
-  const script = `
-    import { MediaLibrary } from ${JSON.stringify(new URL('../src/library/library.ts', import.meta.url).href)};
-    const warnings = [];
-    const logger = { debug() {}, info() {}, error: (m) => warnings.push(m), warn: (m) => warnings.push(m) };
-    const lib = new MediaLibrary({ roots: [{ name: 'Films', path: ${JSON.stringify(dir)} }], logger, watch: false, rescanInterval: 0 });
-    await lib.start();
-    console.log(JSON.stringify({ names: [...lib.items()].map((i) => i.name), warnings }));
-  `;
   const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { ...asNobody, stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise((resolve) => child.on('close', resolve));
+  const output = await scanInChild(dir, [], asNobody);
   const result = JSON.parse(output) as { names: string[]; warnings: string[] };
   t.deepEqual(result.names, ['a.mp4']);
   t.true(result.warnings.some((warning) => warning.includes("'Films/Locked'") && warning.includes('permission denied')));
@@ -224,6 +213,12 @@ test('symlinks inside the root are followed; symlinks leading outside are skippe
 test('the scan process starts from a process run with flags it must not take (Homebridge and scripts pass V8 flags)', async (t) => {
   const dir = await tempDir(t);
   await writeTree(dir, { 'Films/a.mp4': 'x' });
+  const output = await scanInChild(dir, ['--expose-gc', '--max-old-space-size=256']);
+  t.deepEqual(JSON.parse(output), { names: ['a.mp4'], warnings: [] });
+});
+
+/** Scans `dir` as the root `Films` in a node process of its own (its flags, its user): the names found and the warnings, as JSON. */
+async function scanInChild(dir: string, flags: string[], options: { uid?: number; gid?: number } = {}): Promise<string> {
   const script = `
     import { MediaLibrary } from ${JSON.stringify(new URL('../src/library/library.ts', import.meta.url).href)};
     const warnings = [];
@@ -233,9 +228,9 @@ test('the scan process starts from a process run with flags it must not take (Ho
     console.log(JSON.stringify({ names: [...lib.items()].map((i) => i.name), warnings }));
     await lib.close();
   `;
-  const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=256', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...flags, '--input-type=module', '-e', script], { ...options, stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await new Promise((resolve) => child.on('close', resolve));
-  t.deepEqual(JSON.parse(output), { names: ['a.mp4'], warnings: [] });
-});
+  return output;
+}
