@@ -51,8 +51,7 @@ async function settledRss(pid: number): Promise<{ total: number; anon: number }>
   return { total: median(total), anon: median(anon) };
 }
 
-async function homebridge(name: string, platforms: unknown[]): Promise<{ bridge: Bridge; startMs: number; launchedAt: number }> {
-  const storage = fs.mkdtempSync(path.join(work, 'storage-'));
+async function homebridge(name: string, platforms: unknown[], storage = fs.mkdtempSync(path.join(work, 'storage-'))): Promise<{ bridge: Bridge; startMs: number; launchedAt: number; storage: string }> {
   const externalPorts = await freePort();
   const started = performance.now();
   const bridge = await launchHomebridge(storage, {
@@ -63,7 +62,7 @@ async function homebridge(name: string, platforms: unknown[]): Promise<{ bridge:
   bridges.push(bridge);
   await until(() => bridge.running() || bridge.process.exitCode !== null, 60_000, `${name} running`);
   if (!bridge.running()) throw new Error(`Homebridge exited: ${bridge.log().slice(-2000)}`);
-  return { bridge, startMs: performance.now() - started, launchedAt: started };
+  return { bridge, startMs: performance.now() - started, launchedAt: started, storage };
 }
 
 try {
@@ -96,7 +95,7 @@ try {
   }
   const [living, kitchen] = simulators as [ChromecastSimulator, ChromecastSimulator];
   const nascastPort = await freePort();
-  const configured = await homebridge('Bench NasCast Bridge', [
+  const nascastPlatform = [
     {
       platform: 'NasCast',
       name: 'NasCast',
@@ -108,7 +107,8 @@ try {
         { name: 'Series', media: 'Films/Series 00' },
       ],
     },
-  ]);
+  ];
+  const configured = await homebridge('Bench NasCast Bridge', nascastPlatform);
   const { bridge } = configured;
   await until(() => bridge.ports.has('Living Room TV') && bridge.ports.has('Kitchen'), 60_000, 'both TVs published');
   const tv = await HapTelevision.open(bridge.ports.get('Living Room TV')!);
@@ -174,7 +174,14 @@ try {
   if (uncaught) console.error(bridge.log());
   await bridge.stop();
 
-  console.log(JSON.stringify({ files: FILES + 1, bareRss, bareStartMs: bare.startMs, idleRss, afterRss, tvsReadyMs, activeOn, inputSwitch, libraryLaunchLoad, libraryLoad, upAfterwards, uncaught }));
+  // The same bridge started again on its storage: the library indexed (and probed) by the
+  // first start, what a bridge is every day after its first.
+  const restarted = await homebridge('Bench NasCast Bridge', nascastPlatform, configured.storage);
+  await until(() => restarted.bridge.ports.has('Living Room TV') && restarted.bridge.ports.has('Kitchen'), 60_000, 'both TVs published again');
+  const indexedRss = await settledRss(restarted.bridge.process.pid!);
+  await restarted.bridge.stop();
+
+  console.log(JSON.stringify({ files: FILES + 1, bareRss, bareStartMs: bare.startMs, idleRss, afterRss, indexedRss, tvsReadyMs, activeOn, inputSwitch, libraryLaunchLoad, libraryLoad, upAfterwards, uncaught }));
 } finally {
   for (const bridge of bridges) await bridge.stop();
   for (const simulator of simulators) await simulator.stop();

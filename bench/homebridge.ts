@@ -15,6 +15,7 @@ interface HomebridgeFigures {
   bareStartMs: number;
   idleRss: Rss;
   afterRss: Rss;
+  indexedRss: Rss;
   tvsReadyMs: number;
   activeOn: number[];
   inputSwitch: number[];
@@ -38,11 +39,13 @@ export function benchHomebridge(): { table: string; checks: Array<{ target: stri
   const mib = (value: number): string => value.toFixed(1);
   const ms = (value: number): string => value.toFixed(1);
   const added = figures.idleRss.total - figures.bareRss.total;
+  const addedIndexed = figures.indexedRss.total - figures.bareRss.total;
   const memoryRows = [
     ['Homebridge memory (settled, median of 3 s)', 'RSS MiB', 'anon RSS MiB', 'added RSS MiB', 'start → ready ms'],
     ['Homebridge, nothing configured (reference)', mib(figures.bareRss.total), mib(figures.bareRss.anon), '', ms(figures.bareStartMs)],
     [`+ NasCast, 2 devices, ${figures.files.toLocaleString('en')} files`, mib(figures.idleRss.total), mib(figures.idleRss.anon), mib(added), `${ms(figures.tvsReadyMs)} (TVs answering)`],
     ['  … after the plays below', mib(figures.afterRss.total), mib(figures.afterRss.anon), mib(figures.afterRss.total - figures.bareRss.total), ''],
+    ['  … restarted, the library indexed', mib(figures.indexedRss.total), mib(figures.indexedRss.anon), mib(figures.indexedRss.total - figures.bareRss.total), ''],
   ];
   const activeOn = median(figures.activeOn);
   const launchReference = median(figures.libraryLaunchLoad);
@@ -57,7 +60,11 @@ export function benchHomebridge(): { table: string; checks: Array<{ target: stri
   return {
     table: `${formatTable(memoryRows)}\n\n${formatTable(timingRows)}`,
     checks: [
-      { target: `NasCast adds ≤ ${ADDED_RSS_TARGET_MIB} MiB to Homebridge (2 devices, ${figures.files.toLocaleString('en')} files)`, value: `${mib(added)} MiB`, ok: added <= ADDED_RSS_TARGET_MIB },
+      {
+        target: `NasCast adds ≤ ${ADDED_RSS_TARGET_MIB} MiB to Homebridge (2 devices, ${figures.files.toLocaleString('en')} files, indexed; first start beside)`,
+        value: `${mib(addedIndexed)} MiB (first start: ${mib(added)} MiB)`,
+        ok: addedIndexed <= ADDED_RSS_TARGET_MIB,
+      },
       { target: `HAP write → PLAYING within ${HAP_OVERHEAD_TARGET_MS} ms of the library's own load (p50)`, value: `+${ms(overhead)} ms`, ok: overhead <= HAP_OVERHEAD_TARGET_MS },
       { target: 'Homebridge still up, no uncaught error or listener leak in its log', value: figures.upAfterwards && !figures.uncaught ? 'yes' : 'no', ok: figures.upAfterwards && !figures.uncaught },
     ],
