@@ -15,7 +15,7 @@ const concurrency = await new Promise<number>((resolve, reject) => {
     if (!progress?.available) reject(new Error('ffprobe is missing'));
     if (progress && progress.probed >= progress.files) {
       clearInterval(timer);
-      resolve(Math.min(4, Math.max(1, Math.floor(os.availableParallelism() / 2)))); // the prober's default
+      resolve(Math.min(2, Math.max(1, Math.floor(os.availableParallelism() / 2)))); // the prober's default
     }
   }, 5);
 });

@@ -39,3 +39,10 @@ test('receiver commands have their own schemas, with nested subtitle tracks chec
   t.like(parseMessage(JSON.stringify({ ...load, image: { url: 'http://nas/a.jpg' } }), receiverCommands), { ok: false, failure: { kind: 'bad-fields' } });
   t.like(parseMessage(JSON.stringify({ ...load, image: `http://nas/${'a'.repeat(8192)}` }), receiverCommands), { ok: false, failure: { kind: 'bad-fields' } });
 });
+
+test('limits are whole numbers: a fraction is refused before it reaches the library', (t) => {
+  const refused = parse({ v: 1, type: "continue", id: "c", limit: 2.5 });
+  t.false(refused.ok);
+  t.like(refused, { failure: { kind: 'bad-fields', reason: 'limit must be a whole number' } });
+  t.true(parse({ v: 1, type: "search", id: "s", query: "amelie", limit: 20 }).ok);
+});

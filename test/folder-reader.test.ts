@@ -6,7 +6,7 @@ import test from 'ava';
 import { FolderReader } from '../src/library/folder-reader.ts';
 import { tempDir, writeTree } from './helpers/media-server.ts';
 
-test('a listing that hangs fails with ETIMEDOUT, its process is killed, and the next listing works', async (t) => {
+test('a listing that hangs fails with ETIMEDOUT, its process is killed, the share is left alone for a while, then listed again', async (t) => {
   const dir = await tempDir(t);
   await writeTree(dir, { 'Films/a.mp4': 'x', 'Films/notes.txt': 'x', 'Films/a.en.srt': 'x', 'Films/Sub/b.mp4': 'x' });
   // A lister that never answers for a folder named "hang", as a syscall on a dead mount would not return.
@@ -37,7 +37,12 @@ test('a listing that hangs fails with ETIMEDOUT, its process is killed, and the 
   const error = await t.throwsAsync(reader.list(path.join(dir, 'hang'), dir));
   t.is((error as { code?: string }).code, 'ETIMEDOUT');
   t.true(Date.now() - started < 15_000);
-  // A new process takes the next folder.
+  // The share is taken as away for as long: the next listing fails at once, not after another deadline.
+  const fast = Date.now();
+  await t.throwsAsync(reader.list(path.join(dir, 'Films', 'Sub'), dir), { code: 'ETIMEDOUT', message: /did not answer/ });
+  t.true(Date.now() - fast < 1_000);
+  // Then a new process takes the next folder.
+  await new Promise((resolve) => setTimeout(resolve, 5_100));
   t.deepEqual((await reader.list(path.join(dir, 'Films', 'Sub'), dir)).entries.map((entry) => entry.disk), ['b.mp4']);
   // A folder that cannot be read rejects with the system's error, in words the scan shows.
   await t.throwsAsync(reader.list(path.join(dir, 'nothing-here'), dir), { code: 'ENOENT' });

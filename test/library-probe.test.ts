@@ -144,4 +144,8 @@ test('search through the API: accents folded, prefixes, ranked; bad requests get
   t.is((await request(media.origin, `/api/search?q=${'a'.repeat(201)}`, auth)).status, 400);
   t.is((await request(media.origin, '/api/search?q=amelie')).status, 401);
   t.is((await request(media.origin, '/api/item?id=nope', auth)).status, 400);
+  // A caller's odd limit is its own business: the index stays (SQLite refuses LIMIT 2.5).
+  t.deepEqual(media.library.continueWatching(2.5), []);
+  t.is(media.library.search('amelie', 0.5).length, 1);
+  t.is(media.library.search('amelie').length, 2, 'search still works afterwards');
 });

@@ -72,7 +72,7 @@ Examples:
       const { target, play } = local ? await localTarget(media, local, options) : { target: await openTarget(options), play: media };
       try {
         const player = await target.player(device);
-        const loadOptions = { ...(options.start ? { startAt: options.start } : options.fromStart ? { startAt: 0 } : {}), ...(options.subtitles ? { subtitles: options.subtitles } : {}) };
+        const loadOptions = { ...(options.start !== undefined ? { startAt: options.start } : options.fromStart ? { startAt: 0 } : {}), ...(options.subtitles ? { subtitles: options.subtitles } : {}) };
         const result = await player.load(play, loadOptions).catch(async (error: unknown) => {
           // Not a path or id: the words may name an item.
           if (local || !(error instanceof ControlError) || error.code !== 'UNKNOWN_MEDIA') throw error;

@@ -16,7 +16,6 @@ type Reply = { id: number; listing: FolderListing } | { id: number; error: { mes
 interface Pending {
   resolve(listing: FolderListing): void;
   reject(error: Error): void;
-  timer: NodeJS.Timeout;
 }
 
 const WORKER_FLAGS = /^--(?:(?:no-)?experimental-(?:strip|transform)-types|conditions=|no-warnings|disable-warning=)/;
@@ -42,6 +41,12 @@ export class FolderReader {
   readonly #pending = new Map<number, Pending>();
   #worker: ChildProcess | undefined;
   #idle: NodeJS.Timeout | undefined;
+  // The deadline runs for the listing the process works on now (the oldest waiting: it
+  // lists in order), so listings queued behind a slow folder are not timed while they wait.
+  #deadline: NodeJS.Timeout | undefined;
+  // After a listing hung, until then: the share is taken as away, and listings fail at once
+  // instead of each starting a process that hangs in its turn.
+  #hungUntil = 0;
   #nextId = 0;
 
   constructor(options: FolderReaderOptions = {}) {
@@ -52,16 +57,13 @@ export class FolderReader {
 
   /** What is in `absolute` (symlinks checked against `realRoot`); rejects with the system's error if it cannot be read. */
   list(absolute: string, realRoot: string): Promise<FolderListing> {
+    if (Date.now() < this.#hungUntil) return Promise.reject(timedOut(`the share did not answer a listing within ${this.#timeoutMs / 1000} s; tried again later`));
     clearTimeout(this.#idle);
     const worker = this.#started();
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        this.#abandon(worker);
-        reject(Object.assign(new Error(`listing the folder took more than ${this.#timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }));
-      }, this.#timeoutMs);
-      this.#pending.set(id, { resolve, reject, timer });
+      this.#pending.set(id, { resolve, reject });
+      if (this.#pending.size === 1) this.#armDeadline(worker);
       this.#hold(worker, true);
       worker.send({ id, absolute, realRoot }, (error) => {
         if (error) this.#failed(worker, error);
@@ -108,13 +110,27 @@ export class FolderReader {
     if (this.#worker !== worker) return;
     this.#worker = undefined;
     this.#failAll(error);
+    worker.kill('SIGKILL'); // whatever state it is in, it is no longer ours to keep
+  }
+
+  #armDeadline(worker: ChildProcess): void {
+    clearTimeout(this.#deadline);
+    this.#deadline = setTimeout(() => {
+      const [head] = this.#pending;
+      if (!head) return;
+      this.#pending.delete(head[0]);
+      this.#hungUntil = Date.now() + this.#timeoutMs;
+      head[1].reject(timedOut(`listing the folder took more than ${this.#timeoutMs / 1000} s`));
+      this.#abandon(worker);
+    }, this.#timeoutMs);
   }
 
   #settle(reply: Reply): void {
     const pending = this.#pending.get(reply.id);
     if (!pending) return; // timed out meanwhile
     this.#pending.delete(reply.id);
-    clearTimeout(pending.timer);
+    clearTimeout(this.#deadline);
+    if (this.#pending.size > 0 && this.#worker) this.#armDeadline(this.#worker);
     if ('listing' in reply) pending.resolve(reply.listing);
     else pending.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
     if (this.#pending.size === 0) {
@@ -144,15 +160,19 @@ export class FolderReader {
   #abandon(worker: ChildProcess): void {
     if (this.#worker !== worker) return;
     this.#worker = undefined;
-    this.#failAll(Object.assign(new Error('an earlier folder of this scan hung'), { code: 'ETIMEDOUT' }));
+    this.#failAll(timedOut('an earlier folder of this scan hung'));
     worker.kill('SIGKILL');
   }
 
   #failAll(error: Error): void {
+    clearTimeout(this.#deadline);
     for (const [id, pending] of this.#pending) {
-      clearTimeout(pending.timer);
       this.#pending.delete(id);
       pending.reject(error);
     }
   }
+}
+
+function timedOut(message: string): Error {
+  return Object.assign(new Error(message), { code: 'ETIMEDOUT' });
 }

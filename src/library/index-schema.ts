@@ -32,11 +32,8 @@ export const MIGRATIONS: readonly string[] = [
   // rowid and `files` has none: `search_keys` gives each (root, path) one.
   // `history` is keyed by root and path too, so it outlives a change of key or of the
   // file's size and mtime (a re-encode keeps its place).
+  // (The FTS5 table itself is made by ensureSearchTable: not every SQLite has FTS5.)
   `CREATE TABLE search_keys (rowid INTEGER PRIMARY KEY, root TEXT NOT NULL, path BLOB NOT NULL, UNIQUE (root, path));
-   CREATE VIRTUAL TABLE search USING fts5(
-     title, series, album, people, file,
-     tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
-   );
    CREATE TABLE history (
      root TEXT NOT NULL, path BLOB NOT NULL,
      position REAL NOT NULL, duration REAL, finished INTEGER NOT NULL DEFAULT 0, played_at INTEGER NOT NULL,
@@ -49,6 +46,24 @@ export const MIGRATIONS: readonly string[] = [
   `UPDATE files SET probed = 2 WHERE probed = 1 AND meta LIKE '{"error":"could not be read%';
    CREATE INDEX files_retry ON files (probed) WHERE probed = 2;`,
 ];
+
+/**
+ * Makes the search table if this SQLite has FTS5, and says whether search is there.
+ * Node's official Linux builds have FTS5; some builds of Node 22 before 22.16 (Windows,
+ * Homebrew, distributions linking their own SQLite) do not: the library then works
+ * without search rather than not at all.
+ */
+export function ensureSearchTable(db: DatabaseSync): boolean {
+  try {
+    db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
+      title, series, album, people, file,
+      tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+    )`);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The schema version this NasCast writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -67,6 +82,7 @@ export function migrate(db: DatabaseSync): MigrationResult {
       db.exec(`PRAGMA user_version = ${version + 1}`);
     });
   }
+  ensureSearchTable(db);
   return { from };
 }
 

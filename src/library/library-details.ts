@@ -35,6 +35,8 @@ export interface LibraryDetailsOptions {
   readonly probe?: boolean | undefined;
   readonly ffprobePath?: string | undefined;
   readonly probeConcurrency?: number | undefined;
+  /** Whether a root can be read now (an unmounted share's files wait for it). */
+  readonly available?: ((root: string) => boolean) | undefined;
   /** The index failed under a part of this: the library drops it. */
   readonly onStoreFailure: (error: unknown) => void;
 }
@@ -47,8 +49,8 @@ export interface LibraryDetailsOptions {
 export class LibraryDetails {
   readonly #probes: ProbeStore;
   readonly #prober: Prober | undefined;
-  readonly #search: SearchIndex;
-  readonly #searchSync: SearchSync;
+  readonly #search: SearchIndex | undefined;
+  readonly #searchSync: SearchSync | undefined;
   readonly #history: WatchHistory;
   readonly #idAt: StatementSync;
   readonly #logger: Logger;
@@ -59,8 +61,12 @@ export class LibraryDetails {
     this.#logger = options.logger;
     this.#onStoreFailure = options.onStoreFailure;
     this.#probes = new ProbeStore(db);
-    this.#search = new SearchIndex(db);
-    this.#searchSync = new SearchSync(db, this.#search);
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'search'").get()) {
+      this.#search = new SearchIndex(db);
+      this.#searchSync = new SearchSync(db, this.#search);
+    } else {
+      options.logger.warn("search is not available: this Node's SQLite has no FTS5 (Node 24, or Node 22.16 and later, have it); the rest of the library works");
+    }
     this.#history = new WatchHistory(db);
     this.#idAt = db.prepare('SELECT id FROM files WHERE root = ? AND path = ?');
     if (options.probe !== false) {
@@ -68,12 +74,13 @@ export class LibraryDetails {
       this.#prober = new Prober({
         store: this.#probes,
         roots: new Map(options.roots.map((root) => [root.name, root.path])),
+        available: options.available,
         logger: options.logger,
         ffprobePath: options.ffprobePath,
         concurrency: options.probeConcurrency,
         onStoreFailure: options.onStoreFailure,
         // Tags found: the file is searchable by them (a title, an artist, an album).
-        onProbed: (file, info) => this.#guard(() => this.#searchSync.update(file.root, toDiskBytes(file.path), file.kind, info)),
+        onProbed: (file, info) => this.#guard(() => this.#searchSync?.update(file.root, toDiskBytes(file.path), file.kind, info)),
       });
     }
   }
@@ -81,18 +88,19 @@ export class LibraryDetails {
   /** New or changed files are in the index: probe them, and make them searchable. */
   indexed(): void {
     this.#prober?.wake();
-    this.#searchSync.sync().catch((error: unknown) => this.#failed(error));
+    this.#searchSync?.sync().catch((error: unknown) => this.#failed(error));
   }
 
   /** Resolves when the search index holds what the index holds (a pass runs after each scan). */
   async searchable(): Promise<void> {
-    await this.#searchSync.sync().catch((error: unknown) => this.#failed(error));
+    await this.#searchSync?.sync().catch((error: unknown) => this.#failed(error));
   }
 
   /** Items whose title, file name, series, artist or album hold every word, best first (`lookup` maps ids to items). */
   search(query: string, limit: number, lookup: (id: string) => MediaItem | undefined): MediaItem[] {
     const found: Array<{ item: MediaItem; rank: number }> = [];
-    for (const hit of this.#guard(() => this.#search.search(query, limit + 10)) ?? []) {
+    limit = wholeLimit(limit);
+    for (const hit of this.#guard(() => this.#search?.search(query, limit + 10)) ?? []) {
       const item = this.#itemAt(hit.root, hit.path, lookup);
       if (item) found.push({ item, rank: hit.rank });
     }
@@ -125,6 +133,7 @@ export class LibraryDetails {
   /** Items started and not finished, most recent first. */
   continueWatching(limit: number, lookup: (id: string) => MediaItem | undefined): MediaItem[] {
     const items: MediaItem[] = [];
+    limit = wholeLimit(limit);
     for (const entry of this.#guard(() => this.#history.inProgress(limit * 2)) ?? []) {
       const item = this.#itemAt(entry.root, toDiskBytes(entry.path), lookup);
       if (item && items.length < limit) items.push(item);
@@ -162,9 +171,9 @@ export class LibraryDetails {
     return watched ? { ...details, watched } : details;
   }
 
-  /** How far probing has got (`undefined` with probing off). */
+  /** How far probing has got (`undefined` with probing off, or after the index failed). */
   progress(): ProbeProgress | undefined {
-    return this.#prober?.progress();
+    return this.#guard(() => this.#prober?.progress());
   }
 
   close(): void {
@@ -187,10 +196,25 @@ export class LibraryDetails {
     }
   }
 
+  // Only a failing file (I/O, full disk, damage, gone read-only) costs the index; anything
+  // else is this call's own trouble, logged, and the index stays.
   #failed(error: unknown): void {
-    this.#logger.debug(`library index: ${errorMessage(error)}`);
-    this.#onStoreFailure(error);
+    if (isStorageFailure(error)) {
+      this.#onStoreFailure(error);
+      return;
+    }
+    this.#logger.warn(`library index: ${errorMessage(error)}`);
   }
+}
+
+// SQLite's primary result codes for a file that fails under us: READONLY, IOERR, CORRUPT,
+// CANTOPEN, FULL, NOTADB; a closed database (after a drop) says so in its message.
+const STORAGE_FAILURES = new Set([8, 10, 11, 13, 14, 26]);
+
+function isStorageFailure(error: unknown): boolean {
+  const code = (error as { errcode?: unknown } | null)?.errcode;
+  if (typeof code === 'number') return STORAGE_FAILURES.has(code & 0xff);
+  return /database is not open/i.test(errorMessage(error));
 }
 
 function definedOnly<T extends Record<string, unknown>>(fields: T): Partial<T> {
@@ -200,4 +224,9 @@ function definedOnly<T extends Record<string, unknown>>(fields: T): Partial<T> {
 function relativeOf(item: MediaItem): string {
   const folder = item.folder.relativePath;
   return folder === '' ? item.diskName : `${folder}/${item.diskName}`;
+}
+
+// A caller's limit as SQLite takes it: a whole number, 1 to 1,000 (`LIMIT 2.6` is an error).
+function wholeLimit(limit: number): number {
+  return Math.min(1000, Math.max(1, Math.floor(limit) || 1));
 }

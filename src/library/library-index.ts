@@ -25,7 +25,7 @@ export class LibraryIndex {
   readonly #logger: Logger;
   readonly #persistent: boolean;
 
-  private constructor(store: IndexStore, logger: Logger, persistent: boolean) {
+  private constructor(store: IndexStore | undefined, logger: Logger, persistent: boolean) {
     this.#store = store;
     this.#logger = logger;
     this.#persistent = persistent;
@@ -43,7 +43,13 @@ export class LibraryIndex {
       const store = await openIndex(file, logger);
       if (store) return new LibraryIndex(store, logger, true);
     }
-    return new LibraryIndex(await openMemoryIndex(), logger, false);
+    try {
+      return new LibraryIndex(await openMemoryIndex(), logger, false);
+    } catch (error) {
+      // No SQLite at all (a Node built without it): names and sizes, as before the index.
+      logger.warn(`the library cannot keep an index (${errorMessage(error)}): no probing, search or watch history`);
+      return new LibraryIndex(undefined, logger, false);
+    }
   }
 
   /** The index's store, `undefined` after it failed. */

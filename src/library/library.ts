@@ -38,7 +38,8 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
   readonly #logger: Logger;
   readonly #key: KeyObject | undefined;
   readonly #slices = new Slices();
-  readonly #reader = new FolderReader();
+  // One lister per root: a share that hangs costs its own scan, not the others'.
+  readonly #readers = new Map<string, FolderReader>();
   readonly #options: MediaLibraryOptions;
   #tree: MediaFolder[] = [];
   readonly #ids = new ItemIndex();
@@ -78,6 +79,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
         probe: this.#options.probe,
         ffprobePath: this.#options.ffprobePath,
         probeConcurrency: this.#options.probeConcurrency,
+        available: (root) => this.#tree.find((folder) => folder.root.name === root)?.available ?? false,
         onStoreFailure: (error) => index.drop(error),
       });
     }
@@ -114,7 +116,8 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
     this.#retry.close();
     this.#details?.close();
     await this.#queue;
-    await this.#reader.close();
+    await Promise.all([...this.#readers.values()].map((reader) => reader.close()));
+    this.#details?.flushHistory(); // what players reported while the last scans finished
     this.#index?.close();
   }
 
@@ -178,7 +181,11 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
    * catches up in the background after each scan: a one-off command waits for it).
    */
   async settled(): Promise<void> {
-    await this.#queue;
+    // A scan queues the index write behind itself: wait until the queue stops growing.
+    for (let queue = this.#queue; ; queue = this.#queue) {
+      await queue;
+      if (queue === this.#queue) break;
+    }
     await this.#details?.searchable();
   }
 
@@ -301,7 +308,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
       return new MediaFolder(root, '', root.name, false);
     }
     this.#realRoots.set(root.name, realRoot);
-    return scanFolder(this.#scanContext(realRoot), root, '', { before: this.#tree.find((folder) => folder.root === root) });
+    return scanFolder(this.#scanContext(root, realRoot), root, '', { before: this.#tree.find((folder) => folder.root === root) });
   }
 
   #rescanChanged(folders: readonly MediaFolder[]): void {
@@ -311,7 +318,7 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
         if (!current) continue; // replaced meanwhile by a bigger rescan
         const realRoot = this.#realRoots.get(current.root.name);
         if (!realRoot) continue;
-        const fresh = await scanFolder(this.#scanContext(realRoot), current.root, current.relativePath, { previous: current });
+        const fresh = await scanFolder(this.#scanContext(current.root, realRoot), current.root, current.relativePath, { previous: current });
         this.#replace(current, fresh);
         this.emit('updated', { path: fresh.path });
         await this.#index?.save(fresh, this.#key, this.#slices);
@@ -339,8 +346,10 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
     }).catch((error: unknown) => this.#logger.error(`rescan of media folder '${root.name}' failed: ${errorMessage(error)}`));
   }
 
-  #scanContext(realRoot: string): ScanContext {
-    return { key: this.#key, logger: this.#logger, slices: this.#slices, realRoot, reader: this.#reader };
+  #scanContext(root: MediaRootConfig, realRoot: string): ScanContext {
+    let reader = this.#readers.get(root.name);
+    if (!reader) this.#readers.set(root.name, (reader = new FolderReader()));
+    return { key: this.#key, logger: this.#logger, slices: this.#slices, realRoot, reader };
   }
 
   #replace(old: MediaFolder, fresh: MediaFolder): void {

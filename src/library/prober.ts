@@ -12,9 +12,11 @@ export interface ProberOptions {
   readonly store: ProbeStore;
   /** The configured roots: name and folder on disk. */
   readonly roots: ReadonlyMap<string, string>;
+  /** Whether a root can be read now: the files of one that is away wait for it (not marked unreadable). */
+  readonly available?: ((root: string) => boolean) | undefined;
   readonly logger: Logger;
   readonly ffprobePath?: string | undefined;
-  /** Files probed at once. Default: half the CPUs, 1 to 4 (the NAS has other work). */
+  /** Files probed at once. Default: half the CPUs, 1 or 2 (the NAS has other work, and a probe's open of a hung share holds one of libuv's 4 threads). */
   readonly concurrency?: number | undefined;
   /** A file that keeps ffprobe longer than this is given up as unreadable. Default 30 s. */
   readonly timeoutMs?: number | undefined;
@@ -59,7 +61,7 @@ export class Prober {
 
   constructor(options: ProberOptions) {
     this.#options = options;
-    this.#concurrency = options.concurrency ?? Math.min(4, Math.max(1, Math.floor(os.availableParallelism() / 2)));
+    this.#concurrency = options.concurrency ?? Math.min(2, Math.max(1, Math.floor(os.availableParallelism() / 2)));
   }
 
   /** Looks for unprobed files and probes them (after a scan wrote new ones). */
@@ -80,7 +82,7 @@ export class Prober {
 
   /** How far probing has got. */
   progress(): ProbeProgress {
-    this.#counts ??= this.#options.store.counts();
+    this.#counts ??= this.#options.store.counts([...this.#options.roots.keys()]);
     return { ...this.#counts, running: this.#workers > 0, available: this.#available };
   }
 
@@ -120,7 +122,7 @@ export class Prober {
 
   #batch(): UnprobedFile[] {
     const store = this.#options.store;
-    const roots = [...this.#options.roots.keys()];
+    const roots = [...this.#options.roots.keys()].filter((root) => this.#options.available?.(root) ?? true);
     const fresh = (files: UnprobedFile[]): UnprobedFile[] => files.filter((file) => !this.#inFlight.has(keyOf(file)));
     for (let i = this.#wanted.length - 1; i >= 0; i--) {
       const files = fresh(store.next(roots, BATCH + this.#inFlight.size, this.#wanted[i]));

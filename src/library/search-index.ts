@@ -104,6 +104,11 @@ export class SearchIndex {
     this.#write.run(rowid, text(entry.title), text(entry.series), text(entry.album), text(entry.people), text(entry.file));
   }
 
+  /** Whether (root, path) is searchable. */
+  has(root: string, path: Buffer): boolean {
+    return this.#keyOf.get(root, path) !== undefined;
+  }
+
   /** Forgets (root, path); nothing happens if it was not there. */
   remove(root: string, path: Buffer): void {
     const key = this.#dropKey.get(root, path) as { rowid: number } | undefined;

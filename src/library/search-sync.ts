@@ -72,7 +72,12 @@ export class SearchSync {
         const missing = page.filter((row) => row.key === null && isMedia(row.kind));
         for (let start = 0; start < missing.length; start += BATCH) {
           if (start > 0) await yieldToLoop();
-          this.#write(() => missing.slice(start, start + BATCH).forEach((row) => this.update(row.root, bytesOf(row.path), row.kind as MediaKind, infoOf(row.meta ?? null))));
+          // A probe may have made a row (with its tags) since the page was read: it stands.
+          this.#write(() =>
+            missing.slice(start, start + BATCH).forEach((row) => {
+              if (!this.#search.has(row.root, bytesOf(row.path))) this.update(row.root, bytesOf(row.path), row.kind as MediaKind, infoOf(row.meta ?? null));
+            }),
+          );
         }
       }
     } while (this.#again);

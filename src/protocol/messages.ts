@@ -2,7 +2,7 @@
 // its run-time check. The hub, the ControlClient and the receiver page all import this.
 // The codes (version, states, error and close codes) are in codes.ts.
 import { PLAYBACK_STATES, PROTOCOL_VERSION } from './codes.ts';
-import { array, boolean, number, object, oneOf, optional, string, type Infer, type Schema } from './schema.ts';
+import { array, boolean, integer, number, object, oneOf, optional, string, type Infer, type Schema } from './schema.ts';
 
 const id = string({ max: 64 });
 const device = string({ max: 256 });
@@ -44,9 +44,9 @@ export const controllerMessages = {
   /** How much of the library is indexed and probed (`/api/status`). */
   library: object({}),
   /** Library items matching words (titles, file names, series, artists, albums), best first (`/api/search`). */
-  search: object({ query: string({ min: 0, max: 200 }), limit: optional(number({ min: 1, max: 200 })) }),
+  search: object({ query: string({ min: 0, max: 200 }), limit: optional(integer({ min: 1, max: 200 })) }),
   /** Items started and not finished, most recent first (`/api/continue`). */
-  continue: object({ limit: optional(number({ min: 1, max: 200 })) }),
+  continue: object({ limit: optional(integer({ min: 1, max: 200 })) }),
   // media: an id, or a library path of a file or folder (as long as file systems allow).
   play: object({ device, media: optional(string({ max: 4096 })), url: optional(string({ max: 8192 })), startAt: optional(seconds), subtitles: optional(string({ max: 35 })), photoSeconds: optional(number({ min: 1, max: 3600 })) }),
   pause: object({ device }),

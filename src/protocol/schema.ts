@@ -42,6 +42,12 @@ export function number(options: { min?: number; max?: number } = {}): Schema<num
   };
 }
 
+/** A whole number within bounds (a count, a limit). */
+export function integer(options: { min?: number; max?: number } = {}): Schema<number> {
+  const checked = number(options);
+  return { check: (value, path) => (Number.isInteger(value) ? checked.check(value, path) : fail(path, 'must be a whole number')) };
+}
+
 export function boolean(): Schema<boolean> {
   return { check: (value, path) => (typeof value === 'boolean' ? ok(value) : fail(path, 'must be true or false')) };
 }
