@@ -17,6 +17,7 @@ import { Grants } from '../src/signing.ts';
 import { makePng } from './helpers/ffmpeg.ts';
 import { eventually, tempDir } from './helpers/media-server.ts';
 import { request } from './helpers/raw-http.ts';
+import { writeScript } from './helpers/scripts.ts';
 
 const run = promisify(execFile);
 const ffmpeg = (...args: string[]): Promise<unknown> => run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
@@ -72,7 +73,7 @@ async function centreColour(file: string): Promise<string> {
 async function countingFfmpeg(dir: string, body = 'exec ffmpeg "$@"'): Promise<{ path: string; runs: () => Promise<number> }> {
   const script = path.join(dir, 'ffmpeg.sh');
   const counter = path.join(dir, 'runs');
-  await fs.writeFile(script, `#!/bin/sh\necho run >> '${counter}'\n${body}\n`, { mode: 0o755 });
+  await writeScript(script, `echo run >> '${counter}'\n${body}`);
   return { path: script, runs: async () => (await fs.readFile(counter, 'utf8').catch(() => '')).split('\n').filter(Boolean).length };
 }
 

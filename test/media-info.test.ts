@@ -10,6 +10,7 @@ import { fromDiskBytes } from '../src/library/disk-names.ts';
 import { ffprobeVersion, probeFile } from '../src/library/ffprobe-run.ts';
 import { isMediaInfo } from '../src/library/media-info.ts';
 import { makeMp4, topLevelBoxes } from './helpers/ffmpeg.ts';
+import { writeScript } from './helpers/scripts.ts';
 import { makeCorrupt, makeEmpty, makeHevc10, makeJpegWithExif, makeMkvWithTracks, makeTaggedFlac, makeTaggedMp3 } from './helpers/media-fixtures.ts';
 
 /** A temporary folder for one test, removed after it. */
@@ -24,7 +25,7 @@ async function hangingProber(dir: string): Promise<{ program: string; pid: () =>
   const program = path.join(dir, 'ffprobe-hangs.sh');
   const pidFile = path.join(dir, 'pid');
   // exec: the sleeping process is the one spawned, so killing it leaves nothing behind.
-  await fs.writeFile(program, `#!/bin/sh\necho $$ > '${pidFile}'\nexec sleep 60\n`, { mode: 0o755 });
+  await writeScript(program, `echo $$ > '${pidFile}'\nexec sleep 60`);
   return { program, pid: async () => Number(await fs.readFile(pidFile, 'utf8')) };
 }
 
