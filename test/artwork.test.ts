@@ -5,14 +5,15 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import test, { type ExecutionContext } from 'ava';
-import { artworkUrl, serveArtwork, type ArtworkDetails } from '../src/http/artwork-route.ts';
+import { serveArtwork, type ArtworkDetails } from '../src/http/artwork-route.ts';
 import type { RouteContext } from '../src/http/context.ts';
-import { ArtworkCache, type ArtworkCacheOptions, type ArtworkSubject } from '../src/library/artwork.ts';
+import { ArtworkCache, type ArtworkCacheOptions, type ArtworkSize, type ArtworkSubject } from '../src/library/artwork.ts';
 import { fromDiskBytes } from '../src/library/disk-names.ts';
 import { mediaId } from '../src/library/ids.ts';
 import type { MediaKind } from '../src/library/media-types.ts';
 import { MediaFolder, MediaItem } from '../src/library/model.ts';
 import { silentLogger, type Logger } from '../src/logger.ts';
+import { artworkGrantSubject } from '../src/media/signed-media.ts';
 import { Grants } from '../src/signing.ts';
 import { makePng } from './helpers/ffmpeg.ts';
 import { eventually, tempDir } from './helpers/media-server.ts';
@@ -67,6 +68,11 @@ async function centreColour(file: string): Promise<string> {
   const { stdout } = await run('ffmpeg', ['-v', 'error', '-i', `file:${file}`, '-vf', 'crop=2:2,scale=1:1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { encoding: 'buffer' });
   const [r = 0, g = 0, b = 0] = stdout;
   return r > 180 && g < 80 && b < 80 ? 'red' : b > 180 && r < 80 && g < 80 ? 'blue' : `other(${r},${g},${b})`;
+}
+
+/** The path of an item's artwork with a grant valid until `expiresAt` (s), signed as SignedMedia signs it. */
+function artworkUrl(grants: Grants, id: string, size: ArtworkSize, expiresAt: number): string {
+  return `/artwork/${id}?size=${size}&g=${grants.sign(artworkGrantSubject(id), expiresAt)}`;
 }
 
 /** An ffmpeg that counts its runs in a file, and the count. */

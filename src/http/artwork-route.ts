@@ -2,14 +2,13 @@ import fs from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import { errorMessage } from '../errors.ts';
-import { isArtworkSize, type ArtworkCache, type ArtworkFile, type ArtworkSize, type ArtworkSubject } from '../library/artwork.ts';
+import { isArtworkSize, type ArtworkCache, type ArtworkFile, type ArtworkSubject } from '../library/artwork.ts';
 import { isMediaId } from '../library/ids.ts';
 import { artworkGrantSubject } from '../media/signed-media.ts';
 import type { MediaItem } from '../library/model.ts';
-import type { Grants } from '../signing.ts';
-import { checkToken } from './auth.ts';
 import { evaluatePreconditions } from './conditional.ts';
 import type { RouteContext } from './context.ts';
+import { authorise } from './media-route.ts';
 import { CORS_HEADER_LIST, sendError } from './respond.ts';
 
 /** What probing knows of an item that its artwork needs: a video's duration, an embedded cover. */
@@ -18,16 +17,6 @@ export type ArtworkDetails = (item: MediaItem) => { duration?: number; cover?: {
 // A picture's URL changes with its file (the grant is re-signed with each listing,
 // and the file's version is in the cache key), so a browser may keep it a week.
 const CACHE_CONTROL = 'private, max-age=604800';
-
-const grantSubject = artworkGrantSubject;
-
-/**
- * The path (with its grant) of an item's artwork: `/artwork/<id>?size=small&g=…`,
- * valid until `expiresAt` (seconds since the epoch).
- */
-export function artworkUrl(grants: Grants, id: string, size: ArtworkSize, expiresAt: number): string {
-  return `/artwork/${id}?size=${size}&g=${encodeURIComponent(grants.sign(grantSubject(id), expiresAt))}`;
-}
 
 /**
  * `GET` and `HEAD /artwork/<id>?size=small|large&g=<grant>`: the item's picture as
@@ -45,7 +34,7 @@ export async function serveArtwork(
   if (!isMediaId(name)) return sendError(response, 'BAD_REQUEST', 'malformed artwork id (expected /artwork/<id>)');
   const size = query.get('size') ?? 'small';
   if (!isArtworkSize(size)) return sendError(response, 'BAD_REQUEST', "size must be 'small' or 'large'");
-  if (!authorise(context, request, response, name, query)) return;
+  if (!authorise(context, request, response, name, query, artworkGrantSubject(name), 'artwork')) return;
   const item = context.library.get(name);
   if (!item) return sendError(response, 'NOT_FOUND', 'no media with this id');
   const file = await artwork.get(subjectOf(context, item, details), size);
@@ -107,20 +96,4 @@ function subjectOf(context: RouteContext, item: MediaItem, details: ArtworkDetai
       return typeof real === 'string';
     },
   };
-}
-
-/**
- * The media route's check, for the artwork's own grant (see `authorise` in
- * media-route.ts): the grant, else the install's token. Answers and returns
- * false if refused.
- */
-function authorise(context: RouteContext, request: IncomingMessage, response: ServerResponse, id: string, query: URLSearchParams): boolean {
-  const failure = context.grants.verify(grantSubject(id), query.get('g'));
-  if (failure === undefined) return true;
-  if ((request.headers.authorization !== undefined || query.has('token')) && checkToken(request, query, context.token) === undefined) {
-    return true;
-  }
-  if (failure === 'expired') sendError(response, 'GRANT_EXPIRED', 'this link has expired; ask for the artwork again');
-  else sendError(response, 'UNAUTHORIZED', failure === 'missing' ? 'a grant (?g=) or a token is required' : 'the grant is not valid');
-  return false;
 }

@@ -14,15 +14,16 @@ import { sendBody, type BodyPart } from './send-body.ts';
 /**
  * Checks the grant (or the bearer token) for `id`. Checked before the lookup, so
  * an unauthorised caller cannot learn which ids exist. Answers and returns false
- * if refused.
+ * if refused. `signed` is what the grant signs (the id, for media and subtitles;
+ * artwork grants sign another string), `what` names it in the answer.
  */
-export function authorise(context: RouteContext, request: IncomingMessage, response: ServerResponse, id: string, query: URLSearchParams): boolean {
-  const failure = context.grants.verify(id, query.get('g'));
+export function authorise(context: RouteContext, request: IncomingMessage, response: ServerResponse, id: string, query: URLSearchParams, signed = id, what = 'media'): boolean {
+  const failure = context.grants.verify(signed, query.get('g'));
   if (failure === undefined) return true;
   if ((request.headers.authorization !== undefined || query.has('token')) && checkToken(request, query, context.token) === undefined) {
     return true;
   }
-  if (failure === 'expired') sendError(response, 'GRANT_EXPIRED', 'this link has expired; ask for the media again');
+  if (failure === 'expired') sendError(response, 'GRANT_EXPIRED', `this link has expired; ask for the ${what} again`);
   else sendError(response, 'UNAUTHORIZED', failure === 'missing' ? 'a grant (?g=) or a token is required' : 'the grant is not valid');
   return false;
 }
