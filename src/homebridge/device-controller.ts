@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { type CastMedia, ConfigError, ControlError, DeviceUnavailableError, type Logger, NoMediaSessionError, type Player, type PlayerStatus } from '../api.ts';
+import { type CastMedia, ConfigError, ControlError, DeviceUnavailableError, type Logger, NoMediaSessionError, type Player, type PlayerStatus, startOf } from '../api.ts';
 import type { Favourite } from './config.ts';
 
 /** A player, with what Chromecasts and receiver pages add: closing the app, the now-playing overlay. */
@@ -197,7 +197,6 @@ export class DeviceController extends EventEmitter<DeviceControllerEvents> {
   }
 
   async #load(resolved: CastMedia | readonly CastMedia[], options: PlayInputOptions & { resumeAt?: { url: string; position: number } | undefined }): Promise<void> {
-    const single = isSingle(resolved) ? resolved : undefined;
     const queue = isSingle(resolved) ? [resolved] : [...resolved];
     if (options.shuffle) shuffle(queue);
     this.#queue = queue;
@@ -206,8 +205,7 @@ export class DeviceController extends EventEmitter<DeviceControllerEvents> {
     const startIndex = options.resumeAt ? Math.max(0, queue.findIndex((item) => item.url === options.resumeAt?.url)) : 0;
     const resumed = options.resumeAt && queue[startIndex]?.url === options.resumeAt.url ? options.resumeAt.position : undefined;
     // Else a library item started before goes on where it was left, as every load of one does.
-    const startAt = resumed ?? single?.resumeFrom;
-    await player.load(queue, { startIndex, ...(startAt ? { startAt } : {}) });
+    await player.load(queue, { startIndex, ...startOf(resolved, resumed) });
   }
 
   /** Play/pause on the remote: pauses what plays, resumes what is paused, turns on what is off. */

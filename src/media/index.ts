@@ -1,4 +1,4 @@
-export { folderQueue, isMediaUrl, MAX_QUEUE, resolvePlayable, type MediaSource } from './resolve.ts';
+export { folderQueue, isMediaUrl, MAX_QUEUE, resolvePlayable, startOf, type MediaSource } from './resolve.ts';
 export { SignedMedia, type SignedMediaOptions } from './signed-media.ts';
 export { probeMediaUrl, type ProbedMedia, type ProbeOptions } from './probe.ts';
 export { isCastPlayable } from './playable.ts';

@@ -68,6 +68,7 @@ export class SignedMedia {
     const { names, info, problem, watched } = this.#options.details?.(item) ?? { names: namesOfItem(item) };
     // A file the prober could not open or finish is given its chance: the device will say.
     if (problem !== undefined && !problem.startsWith(UNREADABLE)) throw new UnplayableMediaError(item.name, problem);
+    const resumeFrom = resumePosition(watched);
     return {
       url: this.mediaUrl(item),
       contentType: item.mime,
@@ -77,7 +78,7 @@ export class SignedMedia {
       metadata: withProbed(castMetadataOf(names, item.kind), info),
       images: [this.artworkUrl(item, 'large')],
       ...(info?.duration !== undefined && { duration: info.duration }),
-      ...(resumePosition(watched) !== undefined && { resumeFrom: resumePosition(watched) }),
+      ...(resumeFrom !== undefined && { resumeFrom }),
     };
   }
 
