@@ -3,6 +3,7 @@ import { errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { toDiskBytes } from './disk-names.ts';
 import { naturalCompare } from './natural-order.ts';
+import { defined } from './media-tags.ts';
 import { nextEpisode } from './next-episode.ts';
 import { SearchIndex } from './search-index.ts';
 import { SearchSync } from './search-sync.ts';
@@ -149,7 +150,7 @@ export class LibraryDetails {
       for (const item of current.items) {
         if (item.kind !== 'video') continue;
         const names = namesOfItem(item);
-        episodes.push({ item, path: relativeOf(item), ...definedOnly({ season: names.season, episode: names.episode, airDate: names.airDate }) });
+        episodes.push({ item, path: relativeOf(item), ...defined({ season: names.season, episode: names.episode, airDate: names.airDate }) });
       }
       for (const child of current.folders) visit(child);
     };
@@ -215,10 +216,6 @@ function isStorageFailure(error: unknown): boolean {
   const code = (error as { errcode?: unknown } | null)?.errcode;
   if (typeof code === 'number') return STORAGE_FAILURES.has(code & 0xff);
   return /database is not open/i.test(errorMessage(error));
-}
-
-function definedOnly<T extends Record<string, unknown>>(fields: T): Partial<T> {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 function relativeOf(item: MediaItem): string {
