@@ -268,9 +268,10 @@ test('without ffmpeg: undefined and one warning; a hung ffmpeg is killed at the 
   t.is(await slow.get(await subjectOf(path.join(media, 'a.png'), 'image'), 'small'), undefined);
   t.true(Date.now() - started < 5000);
 
+  const runsBefore = await hung.runs();
   const closing = new ArtworkCache({ dir: path.join(media, 'c3'), ffmpegPath: hung.path });
   const pending = closing.get(await subjectOf(path.join(media, 'a.png'), 'image'), 'small');
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await eventually(async () => (await hung.runs()) > runsBefore, 10_000, 'the hung ffmpeg started for it');
   await closing.close();
   t.is(await pending, undefined);
   t.is(await closing.get(await subjectOf(path.join(media, 'a.png'), 'image'), 'small'), undefined);

@@ -205,7 +205,7 @@ test('after a start from the index, the watcher still sees changes and they reac
   await first.lib.close();
   const { lib } = await started(t, root, storage, { watch: true, debounce: 50 });
   await eventually(() => lib.find('a') !== undefined, 5000, 'the start');
-  await new Promise((resolve) => setTimeout(resolve, 300)); // the scan after start-up, then the watches
+  await lib.settled(); // the scan after start-up, then the watches
   await writeTree(root, { 'Series/b.mp4': 'b' });
   await eventually(() => lib.find('b') !== undefined, 5000, 'the watcher to see b.mp4');
   await lib.close();

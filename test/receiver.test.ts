@@ -278,7 +278,8 @@ test('a song shows its cover over a blurred copy of it with its title and times,
   await client.play(device, { media: plain.id });
   t.is((await answered).status(), 404);
   await eventually(last(statuses, (status) => status.state === 'PLAYING' && status.media?.url.includes(plain.id) === true), 10_000, 'the plain song plays');
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // The page has tried the picture (an <img> is complete once its fetch failed too).
+  await page.waitForFunction((id) => Array.from(document.querySelectorAll('img')).some((image) => image.src.includes(id) && image.complete), plain.id);
   t.deepEqual(await shownImages(page), [], 'no image shows, broken or not');
   t.is(await visibleScreen(page), 'now-playing');
   t.false(await page.$eval('#now-playing', (element) => element.classList.contains('audio')));

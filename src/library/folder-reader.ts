@@ -9,6 +9,8 @@ export interface FolderReaderOptions {
   readonly idleMs?: number;
   /** The lister's module (tests give one that hangs); default `folder-worker`. */
   readonly script?: URL;
+  /** The clock of the pause after a hang, in ms (tests move it on). Default `Date.now`. */
+  readonly now?: () => number;
 }
 
 type Reply = { id: number; listing: FolderListing } | { id: number; error: { message: string; code: string | undefined } };
@@ -38,6 +40,7 @@ export class FolderReader {
   readonly #timeoutMs: number;
   readonly #idleMs: number;
   readonly #script: URL;
+  readonly #now: () => number;
   readonly #pending = new Map<number, Pending>();
   #worker: ChildProcess | undefined;
   #idle: NodeJS.Timeout | undefined;
@@ -53,11 +56,12 @@ export class FolderReader {
     this.#timeoutMs = options.timeoutMs ?? 60_000;
     this.#idleMs = options.idleMs ?? 2_000;
     this.#script = options.script ?? WORKER;
+    this.#now = options.now ?? Date.now;
   }
 
   /** What is in `absolute` (symlinks checked against `realRoot`); rejects with the system's error if it cannot be read. */
   list(absolute: string, realRoot: string): Promise<FolderListing> {
-    if (Date.now() < this.#hungUntil) return Promise.reject(timedOut(`the share did not answer a listing within ${this.#timeoutMs / 1000} s; tried again later`));
+    if (this.#now() < this.#hungUntil) return Promise.reject(timedOut(`the share did not answer a listing within ${this.#timeoutMs / 1000} s; tried again later`));
     clearTimeout(this.#idle);
     const worker = this.#started();
     const id = this.#nextId++;
@@ -119,7 +123,7 @@ export class FolderReader {
       const [head] = this.#pending;
       if (!head) return;
       this.#pending.delete(head[0]);
-      this.#hungUntil = Date.now() + this.#timeoutMs;
+      this.#hungUntil = this.#now() + this.#timeoutMs;
       head[1].reject(timedOut(`listing the folder took more than ${this.#timeoutMs / 1000} s`));
       this.#abandon(worker);
     }, this.#timeoutMs);
