@@ -140,6 +140,11 @@ test('property: cleaning a name is idempotent', (t) => {
   t.pass();
 });
 
+test('a number after "Ep" or "Episode" that reads as a year is a film\'s year (found by the property below)', (t) => {
+  t.like(parseMediaName('Ep.1920.1080p.mkv', [], 'video'), { kind: 'film', title: 'Ep', year: 1920 });
+  t.like(parseMediaName('Ep 16.mkv', [], 'video'), { kind: 'episode', episode: 16 });
+});
+
 test('property: no release token is left in a film title, and the words before it stay', (t) => {
   const separator = fc.constantFrom('.', ' ', '_', ' - ');
   fc.assert(

@@ -25,8 +25,9 @@ const SEASON_EPISODE =
 const CROSS = /^(?<series>.*?)(?<![\p{L}\p{N}])s?(?<season>\d{1,2})x(?<episode>\d{1,3})(?!\d)(?<more>(?:(?:-| - )?(?:\d{1,2})?x\d{1,3}(?![\dpi])|-\d{2,3}(?![\dpi]))*)(?<rest>.*)$/iu;
 // `Show 2023-05-01`, `Show.2023.05.01`.
 const BY_DATE = /^(?<series>.*?)[ ._-]*(?<![\p{N}])(?<year>(?:19|20)\d{2})[._ -](?<month>0[1-9]|1[0-2])[._ -](?<day>0[1-9]|[12]\d|3[01])(?!\d)(?<rest>.*)$/u;
-// `Episode 16`, `Ep 16`, `Show - E16`.
-const EPISODE_WORD = /^(?<series>.*?)(?:^|[ ._-])(?:episode|ep)[ ._]?(?<episode>\d{1,4})(?:-(?<end>\d{1,4}))?(?![\d])(?<rest>.*)$/iu;
+// `Episode 16`, `Ep 16`, `Show - E16`. Not a number that reads as a year (`Ep.1920.1080p`
+// is a film of 1920 named "Ep"): an episode past 1900 has its season beside it (S01E1920).
+const EPISODE_WORD = /^(?<series>.*?)(?:^|[ ._-])(?:episode|ep)[ ._]?(?!(?:19|20)\d{2}(?!\d))(?<episode>\d{1,4})(?:-(?<end>\d{1,4}))?(?![\d])(?<rest>.*)$/iu;
 // In a season folder: `02 - Title`, `02. Title`, `02-03 Title`, `02`.
 const NUMBER_FIRST = /^(?<episode>\d{1,3})(?:-(?<end>\d{1,3}))?(?![\dpi])(?:[ ._]*-[ ._]*|[ ._]+|$)(?<rest>.*)$/iu;
 // In a season folder: `Show - 02 - Title`, `Show - 02`.
