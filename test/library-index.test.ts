@@ -150,6 +150,16 @@ test('an index of schema v2 migrates keeping what the prober stored', async (t) 
   t.deepEqual(rows(file, 'SELECT CAST(path AS TEXT) AS path, probed, meta FROM files'), [{ path: 'a.mp4', probed: 1, meta: '{"duration":5}' }]);
 });
 
+test('closing while the index is still written and made searchable waits for that work: nothing uses the closed file', async (t) => {
+  const root = await tempDir(t);
+  const storage = await tempDir(t, 'nascast-storage-');
+  await writeTree(root, Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`Series ${i % 20}/Episode ${i}.mkv`, ''])));
+  const { lib, logger } = await started(t, root, storage, { probe: false });
+  await lib.close(); // at once: the index write and the search pass are queued behind the scan
+  t.deepEqual(logger.warnings, []);
+  t.true(Number(rows(path.join(storage, 'nascast-library.db'), 'SELECT count(*) AS n FROM files')[0]!.n) === 2000, 'the index written before the close');
+});
+
 test('an index from a newer NasCast is set aside, not misread', async (t) => {
   const root = await tempDir(t);
   const storage = await tempDir(t, 'nascast-storage-');

@@ -177,8 +177,10 @@ export class LibraryDetails {
     return this.#guard(() => this.#prober?.progress());
   }
 
-  close(): void {
+  /** Stops probing and the search pass; resolves once nothing of this uses the database. */
+  async close(): Promise<void> {
     this.#prober?.close();
+    await this.#searchSync?.stop();
     this.flushHistory();
   }
 

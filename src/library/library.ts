@@ -114,8 +114,10 @@ export class MediaLibrary extends EventEmitter<MediaLibraryEvents> {
     clearInterval(this.#timer);
     this.#watcher?.close();
     this.#retry.close();
-    this.#details?.close();
+    // Nothing new starts now; the index closes only once the search pass has let it go.
+    const detailsClosed = this.#details?.close();
     await this.#queue;
+    await detailsClosed;
     await Promise.all([...this.#readers.values()].map((reader) => reader.close()));
     this.#details?.flushHistory(); // what players reported while the last scans finished
     this.#index?.close();

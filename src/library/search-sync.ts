@@ -28,6 +28,7 @@ export class SearchSync {
   readonly #keys: StatementSync;
   #running: Promise<void> | undefined;
   #again = false;
+  #stopped = false;
 
   constructor(db: DatabaseSync, search: SearchIndex) {
     this.#db = db;
@@ -46,12 +47,19 @@ export class SearchSync {
 
   /** Runs a pass (or one more after the running one); resolves when the index is level. */
   sync(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
     if (this.#running) {
       this.#again = true;
       return this.#running;
     }
     this.#running = this.#pass().finally(() => (this.#running = undefined));
     return this.#running;
+  }
+
+  /** Ends the running pass at its next page (the database is about to close); resolves once it has. */
+  stop(): Promise<void> {
+    this.#stopped = true;
+    return this.#running ?? Promise.resolve();
   }
 
   /** Makes one file searchable as what the prober found (its tags win over its name). */
@@ -70,8 +78,9 @@ export class SearchSync {
       // Files with no row get one.
       for await (const page of this.#pages(this.#files)) {
         const missing = page.filter((row) => row.key === null && isMedia(row.kind));
-        for (let start = 0; start < missing.length; start += BATCH) {
+        for (let start = 0; start < missing.length && !this.#stopped; start += BATCH) {
           if (start > 0) await yieldToLoop();
+          if (this.#stopped) break;
           // A probe may have made a row (with its tags) since the page was read: it stands.
           this.#write(() =>
             missing.slice(start, start + BATCH).forEach((row) => {
@@ -80,13 +89,13 @@ export class SearchSync {
           );
         }
       }
-    } while (this.#again);
+    } while (this.#again && !this.#stopped);
   }
 
   // The rows of `statement` page by page, in key order, with a turn of the loop between pages.
   async *#pages(statement: StatementSync): AsyncGenerator<PageRow[]> {
     let after: [string, Uint8Array] = ['', new Uint8Array(0)];
-    for (;;) {
+    while (!this.#stopped) {
       const page = statement.all(...after) as unknown as PageRow[];
       if (page.length === 0) return;
       yield page;
