@@ -61,7 +61,8 @@ export async function treeFromIndex(store: IndexStore, root: MediaRootConfig, ke
   const byPlace = (a: MediaItem, b: MediaItem): number => places.get(a)! - places.get(b)!;
   for (const folder of folders.values()) {
     await slices.pause();
-    folder.items.sort(unordered.has(folder) ? (a, b) => naturalCompare(a.name, b.name) : byPlace);
+    // Copied to exactly its length, as a scan does (an array grown by push keeps spare slots).
+    folder.items = folder.items.sort(unordered.has(folder) ? (a, b) => naturalCompare(a.name, b.name) : byPlace).slice();
     folder.folders.sort((a, b) => naturalCompare(a.name, b.name));
   }
   for (const [folder, list] of subtitles) attachSubtitles(key, folder, list);

