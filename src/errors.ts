@@ -28,7 +28,9 @@ export type NasCastErrorCode =
   | 'ERR_UNPLAYABLE'
   | 'ERR_NOT_STARTED'
   | 'ERR_PROBE'
-  | 'ERR_FFMPEG_MISSING';
+  | 'ERR_FFMPEG_MISSING'
+  | 'ERR_BUSY'
+  | 'ERR_CONVERSION';
 
 /** Codes of {@link ControlError}: the control protocol's, plus `CLOSED` for a client that was closed. */
 export type ControlErrorReason = ControlErrorCode | 'CLOSED';
@@ -239,6 +241,38 @@ export class FfmpegMissingError extends NasCastError {
   }
 }
 
+/**
+ * A file needs converting and as many conversions as allowed already run
+ * (`maxConversions`): the message says how many and what to do.
+ */
+export class BusyError extends NasCastError {
+  readonly code = 'ERR_BUSY';
+  override name = 'BusyError';
+  /** The limit that was reached. */
+  readonly limit: number;
+
+  constructor(limit: number) {
+    super(`NasCast is already converting ${limit} file${limit === 1 ? '' : 's'} for other devices, as many as it is allowed (maxConversions): stop one, or cast a file that plays as it is`);
+    this.limit = limit;
+  }
+}
+
+/** ffmpeg failed while converting a file for a device: it exited with an error, or wrote something that is not fragmented MP4. */
+export class ConversionError extends NasCastError {
+  readonly code = 'ERR_CONVERSION';
+  override name = 'ConversionError';
+  /** The file, as people see its name. */
+  readonly file: string;
+  /** Why, in words (ffmpeg's last line of error, bounded). */
+  readonly reason: string;
+
+  constructor(file: string, reason: string, options?: ErrorOptions) {
+    super(`Cannot convert '${file}': ${reason}`, options);
+    this.file = file;
+    this.reason = reason;
+  }
+}
+
 /** A part of `NasCast` that exists only once it has started was used before `start()` resolved. */
 export class NotStartedError extends NasCastError {
   readonly code = 'ERR_NOT_STARTED';
@@ -291,6 +325,8 @@ const CONTROL_CODES: Record<NasCastErrorCode, ControlErrorCode> = {
   ERR_NOT_STARTED: 'INTERNAL',
   ERR_PROBE: 'INTERNAL',
   ERR_FFMPEG_MISSING: 'INTERNAL',
+  ERR_BUSY: 'LOAD_FAILED',
+  ERR_CONVERSION: 'LOAD_FAILED',
 };
 
 /**

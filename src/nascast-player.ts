@@ -1,6 +1,8 @@
 import type { CastMedia, LoadOptions, LoadResult, MediaPlayer, Player, PlayerStatus } from './cast/player.ts';
 import { isMediaUrl, resolvePlayable, startOf, type MediaSource } from './media/resolve.ts';
 import { MediaFolder, MediaItem } from './library/model.ts';
+import type { DeviceProfile } from './media/device-profile.ts';
+import type { PlaybackTarget } from './media/signed-media.ts';
 
 /**
  * What {@link NasCastPlayer.load} plays: a library item, a library folder (its items as a
@@ -17,11 +19,14 @@ export class NasCastPlayer implements MediaPlayer<Playable> {
   readonly device: string;
   readonly #player: Player;
   readonly #media: MediaSource;
+  readonly #profile: (() => DeviceProfile) | undefined;
 
-  constructor(device: string, player: Player, media: MediaSource) {
+  /** `profile` says what the device plays, asked at each load: library items it cannot play are converted for it. */
+  constructor(device: string, player: Player, media: MediaSource, profile?: () => DeviceProfile) {
     this.device = device;
     this.#player = player;
     this.#media = media;
+    this.#profile = profile;
   }
 
   // Listeners go straight to the device's player: a wrapper dropped without `off` holds nothing.
@@ -41,9 +46,12 @@ export class NasCastPlayer implements MediaPlayer<Playable> {
    * unless `startAt` says otherwise (`startAt: 0`: from the start).
    */
   async load(what: Playable, options: LoadOptions = {}): Promise<LoadResult> {
-    const media = await this.#resolve(what);
+    const audio = options.audio ?? this.#media.audioLanguage;
+    const target: PlaybackTarget | undefined = this.#profile && { profile: this.#profile(), ...(audio && { audio }), ...(options.subtitles && { subtitles: options.subtitles }) };
+    const media = await this.#resolve(what, target);
     const rest: LoadOptions = { ...options };
     delete rest.startAt;
+    delete rest.audio;
     return this.#player.load(media, { ...rest, ...startOf(media, options.startAt) });
   }
 
@@ -87,11 +95,11 @@ export class NasCastPlayer implements MediaPlayer<Playable> {
     return this.#player.status();
   }
 
-  async #resolve(what: Playable): Promise<CastMedia | CastMedia[]> {
-    if (typeof what === 'string') return isMediaUrl(what) ? resolvePlayable(this.#media, undefined, what) : resolvePlayable(this.#media, what, undefined);
-    if (what instanceof MediaItem) return this.#media.castMedia(what);
-    if (what instanceof MediaFolder) return resolvePlayable(this.#media, what.path, undefined);
-    if (isMediaList(what)) return what.map((entry) => (entry instanceof MediaItem ? this.#media.castMedia(entry) : entry));
+  async #resolve(what: Playable, target: PlaybackTarget | undefined): Promise<CastMedia | CastMedia[]> {
+    if (typeof what === 'string') return isMediaUrl(what) ? resolvePlayable(this.#media, undefined, what) : resolvePlayable(this.#media, what, undefined, target);
+    if (what instanceof MediaItem) return this.#media.castMedia(what, target);
+    if (what instanceof MediaFolder) return resolvePlayable(this.#media, what.path, undefined, target);
+    if (isMediaList(what)) return what.map((entry) => (entry instanceof MediaItem ? this.#media.castMedia(entry, target) : entry));
     return what;
   }
 }

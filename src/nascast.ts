@@ -10,6 +10,7 @@ import { loadTls, type TlsMaterial, type TlsOptions } from './http/tls.ts';
 import { MediaLibrary } from './library/library.ts';
 import type { MediaItem, MediaRootConfig } from './library/model.ts';
 import { partLogger, type Logger } from './logger.ts';
+import type { DeviceOverride } from './media/device-profile.ts';
 import { resolvePlayable } from './media/resolve.ts';
 import { NasCastPlayer } from './nascast-player.ts';
 import { Chromecasts } from './players/chromecasts.ts';
@@ -64,8 +65,17 @@ export interface NasCastOptions {
   probe?: boolean;
   /** ffprobe's path. Default `ffprobe` from `PATH`. */
   ffprobePath?: string;
-  /** ffmpeg's path (artwork: covers, frames, thumbnails). Default `ffmpeg` from `PATH`. */
+  /** ffmpeg's path (artwork, and converting what a device cannot play). Default `ffmpeg` from `PATH`. */
   ffmpegPath?: string;
+  /** Files converted at once for devices (`ERR_BUSY` beyond). Default: the CPU count. */
+  maxConversions?: number;
+  /**
+   * What the user says about devices, by name or id: a model where the network name does
+   * not tell, AC3/E-AC3 the TV passes through, more than 2 audio channels, a bitrate cap.
+   */
+  deviceOverrides?: Readonly<Record<string, DeviceOverride>>;
+  /** The audio language to play when a file has several (`fr`, `fre`, `French`). Default: the file's default track. */
+  audioLanguage?: string;
   /**
    * Keep V8's heap from growing with the server's churn ({@link limitHeapGrowth}:
    * process-wide, once). Default true; `false` leaves V8's own sizing.
@@ -199,7 +209,8 @@ export class NasCast extends EventEmitter<NasCastEvents> {
    */
   async player(device: string): Promise<NasCastPlayer> {
     const parts = this.#started();
-    return new NasCastPlayer(device, await parts.directory.player(device), parts.server);
+    const media = { library: parts.server.library, castMedia: parts.server.castMedia.bind(parts.server), ...(this.#options.audioLanguage ? { audioLanguage: this.#options.audioLanguage } : {}) };
+    return new NasCastPlayer(device, await parts.directory.player(device), media, () => parts.directory.profile(device));
   }
 
   /**
@@ -251,8 +262,10 @@ export class NasCast extends EventEmitter<NasCastEvents> {
       logger,
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
       ...(tls ? { tls } : {}),
-      ...(storage === undefined ? {} : { artworkDir: path.join(storage, 'artwork') }),
+      ...(storage === undefined ? {} : { artworkDir: path.join(storage, 'artwork'), streamDir: path.join(storage, 'streams') }),
       ...(options.ffmpegPath === undefined ? {} : { ffmpegPath: options.ffmpegPath }),
+      ...(options.ffprobePath === undefined ? {} : { ffprobePath: options.ffprobePath }),
+      ...(options.maxConversions === undefined ? {} : { maxConversions: options.maxConversions }),
     });
     server.on('error', (error) => this.#fail(error));
     let chromecasts!: Chromecasts;
@@ -261,8 +274,17 @@ export class NasCast extends EventEmitter<NasCastEvents> {
       secrets,
       logger,
       name: options.name ?? (options.media.map((root) => root.name).join(' · ') || 'NasCast'),
+      ...(options.deviceOverrides ? { deviceOverrides: options.deviceOverrides } : {}),
+      ...(options.audioLanguage ? { audioLanguage: options.audioLanguage } : {}),
       directory: (targets, link) => {
-        chromecasts = new Chromecasts({ discovery: this.discovery, control: link, logger, ...(options.appId ? { appId: options.appId } : {}) });
+        chromecasts = new Chromecasts({
+          discovery: this.discovery,
+          control: link,
+          logger,
+          receivers: () => link.hub.receivers,
+          ...(options.deviceOverrides ? { overrides: options.deviceOverrides } : {}),
+          ...(options.appId ? { appId: options.appId } : {}),
+        });
         return (directory = combineDirectories(chromecasts, targets));
       },
     });

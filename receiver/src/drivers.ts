@@ -3,7 +3,8 @@
 // media and its controls. The volume differs too: a browser's is the element's, a
 // Chromecast's is the device's (its system volume, which only senders set).
 import type { framework } from 'chromecast-caf-receiver';
-import type { Driver, LoadCommand, Volume } from './playback.ts';
+import { attachHls, detachHls, isHls, needsHlsJs } from './hls-element.ts';
+import { STREAM_ERROR_EVENT, type Driver, type LoadCommand, type Volume } from './playback.ts';
 
 /** Plays straight on the element: browsers and browser targets. */
 export const elementDriver: Driver = {
@@ -22,7 +23,12 @@ export const elementDriver: Driver = {
       video.append(track);
     }
     wantSubtitle(video, command.subtitle);
-    video.src = command.url;
+    detachHls(video);
+    if (isHls(command.contentType) && needsHlsJs(video)) {
+      await attachHls(video, command.url, (reason) => video.dispatchEvent(new CustomEvent(STREAM_ERROR_EVENT, { detail: reason })));
+    } else {
+      video.src = command.url;
+    }
     if (command.startAt) {
       const startAt = command.startAt;
       video.addEventListener('loadedmetadata', () => (video.currentTime = startAt), { once: true });
@@ -36,6 +42,7 @@ export const elementDriver: Driver = {
   },
   stop: (video) => {
     wantSubtitle(video, undefined);
+    detachHls(video);
     video.pause();
     video.removeAttribute('src');
     for (const old of video.querySelectorAll('track')) old.remove();
@@ -89,6 +96,11 @@ export function cafDriver(caf: typeof cast.framework, context: framework.CastRec
       media.contentUrl = command.url;
       media.contentType = command.contentType;
       media.streamType = messages.StreamType.BUFFERED;
+      // NasCast's conversions are HLS with fMP4 segments; CAF assumes MPEG-TS unless told.
+      if (command.hlsSegmentFormat === 'fmp4') {
+        media.hlsSegmentFormat = messages.HlsSegmentFormat.FMP4;
+        media.hlsVideoSegmentFormat = messages.HlsVideoSegmentFormat.FMP4;
+      }
       const metadata = new messages.GenericMediaMetadata();
       if (command.title) metadata.title = command.title;
       // What phones and the Google Home app show of it, as the Default Media Receiver's LOAD carries it.

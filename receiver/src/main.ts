@@ -7,6 +7,7 @@ import { elementDriver } from './drivers.ts';
 import { Playback, type Driver } from './playback.ts';
 import { Screens } from './screens.ts';
 import { liftSubtitlesOverOverlay } from './subtitle-lift.ts';
+import { browserCanPlay, castCanPlay, supportedTypes } from './supports.ts';
 import { errorMessage } from '../../src/errors.ts';
 
 const CAF_SDK = 'https://www.gstatic.com/cast/sdk/libs/caf_receiver/v3/cast_receiver_framework.js';
@@ -24,6 +25,8 @@ liftSubtitlesOverOverlay(video, document.getElementById('now-playing')!);
 const image = document.querySelector<HTMLImageElement>('#picture')!;
 let channel: ControlChannel | undefined;
 let playback: Playback | undefined;
+// What this screen plays, said in every hello: the browser's answer, or CAF's on a Chromecast.
+let canPlay = browserCanPlay(video);
 
 function report(status: ControlStatus): void {
   screens.render(status, playback?.media);
@@ -70,7 +73,7 @@ function connect(connection: Connection): void {
   channel?.close();
   channel = new ControlChannel({
     url: connection.url,
-    hello: { token: connection.token, role: 'receiver', ...(connection.device ? { device: connection.device } : {}), ...(connection.name ? { name: connection.name } : {}) },
+    hello: { token: connection.token, role: 'receiver', ...(connection.device ? { device: connection.device } : {}), ...(connection.name ? { name: connection.name } : {}), supports: supportedTypes(canPlay) },
     createSocket: (url) => new WebSocket(url),
     onOpen: (welcome) => {
       screens.setNames(typeof welcome.name === 'string' ? welcome.name : undefined, connection.name);
@@ -105,7 +108,10 @@ async function main(): Promise<void> {
   // Only a Cast device fetches the SDK; elsewhere the page runs with no outside request.
   if (!framework() && /CrKey/.test(navigator.userAgent)) await loadScript(CAF_SDK);
   const caf = framework();
-  if (caf) return startOnCast(caf, { start, connect });
+  if (caf) {
+    canPlay = castCanPlay(caf.CastReceiverContext.getInstance());
+    return startOnCast(caf, { start, connect });
+  }
   start(elementDriver);
   const params = new URLSearchParams(location.search);
   const token = params.get('token');

@@ -23,6 +23,9 @@ export interface Driver {
   volume(video: HTMLVideoElement): Volume;
 }
 
+/** The event a driver dispatches on the element when a stream fails where the element itself cannot see it (hls.js). */
+export const STREAM_ERROR_EVENT = 'nascast-stream-error';
+
 const MEDIA_ERRORS: Record<number, string> = {
   1: 'playback was aborted (MEDIA_ERR_ABORTED)',
   2: 'a network error stopped the download (MEDIA_ERR_NETWORK)',
@@ -62,6 +65,7 @@ export class Playback {
     on('pause', () => (this.#state === 'PLAYING' || this.#state === 'BUFFERING') && !video.ended && this.#set('PAUSED'));
     on('ended', () => this.#set('ENDED'));
     on('error', () => this.#fail(mediaErrorText(video.error)));
+    video.addEventListener(STREAM_ERROR_EVENT, (event) => this.#fail(String((event as CustomEvent<unknown>).detail)));
     for (const type of ['seeked', 'volumechange', 'durationchange']) on(type, () => this.#report());
   }
 

@@ -246,6 +246,8 @@ function castMediaInfo(media: CastMedia): Json {
     contentType: media.contentType,
     streamType: 'BUFFERED',
     ...(media.duration !== undefined ? { duration: media.duration } : {}),
+    // The Default Media Receiver takes HLS segments for MPEG-TS unless told (Google: needed for HLS with MPL).
+    ...(media.hlsSegmentFormat ? { hlsSegmentFormat: media.hlsSegmentFormat, hlsVideoSegmentFormat: media.hlsSegmentFormat } : {}),
     metadata: castMetadata(media, kind),
     ...(media.subtitles?.length
       ? {

@@ -22,6 +22,10 @@ export interface CastMedia {
    * finished: a load with no `startAt` starts there (`startAt: 0` starts over).
    */
   resumeFrom?: number;
+  /** HLS whose segments are fragmented MP4 (a Cast receiver must be told: it assumes MPEG-TS). */
+  hlsSegmentFormat?: 'fmp4';
+  /** What was decided for the device it is signed for: played as it is, or converted, and why. */
+  conversion?: { readonly mode: 'direct' | 'remux' | 'audio' | 'video'; readonly reasons: readonly string[] };
 }
 
 /**
@@ -41,6 +45,8 @@ export interface LoadOptions {
   startAt?: number;
   /** Turn on the subtitle track of this language, if the media has one. */
   subtitles?: string;
+  /** Library items: the audio track of this language (`fr`, `fre`, `French`), converted for it when needed. */
+  audio?: string;
   /** With a playlist: which item to start with. */
   startIndex?: number;
   /** With a playlist: how long a photo shows before the next item, in seconds. Default 8. */

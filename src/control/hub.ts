@@ -21,12 +21,12 @@ import {
 import { tokensMatch } from '../signing.ts';
 import { PendingCommands } from './pending-commands.ts';
 import type { ReceiverTokens } from './receiver-tokens.ts';
-import { Receivers, type SelfNamedReceivers } from './receivers.ts';
+import { Receivers, type ConnectedReceiver, type SelfNamedReceivers } from './receivers.ts';
 import { OncePerId } from './once-per-id.ts';
 import { ControlSockets, type Peer } from './sockets.ts';
 import { StatusHistory, withoutEnvelope } from './status-history.ts';
 
-export type { SelfNamedReceivers } from './receivers.ts';
+export type { ConnectedReceiver, SelfNamedReceivers } from './receivers.ts';
 
 /** The controller requests a {@link ControlHandler} carries out. */
 export type HandledRequest = Exclude<ControllerRequest, { type: 'subscribe' | 'unsubscribe' | 'status' | 'ping' }>;
@@ -149,7 +149,7 @@ export class ControlHub extends EventEmitter<ControlHubEvents> {
   }
 
   /** The devices that have a receiver page connected, with the names browser targets gave. */
-  get receivers(): Array<{ device: string; name: string | undefined }> {
+  get receivers(): ConnectedReceiver[] {
     return this.#receivers.list();
   }
 

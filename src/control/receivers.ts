@@ -28,9 +28,19 @@ export interface ReceiversOptions {
   onExpired(peer: Peer): void;
 }
 
+/** A receiver page connected for a device. */
+export interface ConnectedReceiver {
+  readonly device: string;
+  readonly name: string | undefined;
+  /** The MIME types with codecs it said it plays; absent when it did not say. */
+  readonly supports?: readonly string[];
+}
+
 interface LiveReceiver {
   readonly peer: Peer;
   readonly name: string | undefined;
+  /** What it said it plays (`hello.supports`); undefined when it did not say. */
+  readonly supports: readonly string[] | undefined;
   /** Proves a reconnect of the same screen; given in its first `welcome`. */
   readonly secret: string;
   /** The receiver token it registered with; undefined for the install's token. */
@@ -56,9 +66,9 @@ export class Receivers {
     this.#options = options;
   }
 
-  /** The devices with a receiver connected, and the names they gave. */
-  list(): Array<{ device: string; name: string | undefined }> {
-    return [...this.#live].map(([device, receiver]) => ({ device, name: receiver.name }));
+  /** The devices with a receiver connected, the names they gave and what they said they play. */
+  list(): ConnectedReceiver[] {
+    return [...this.#live].map(([device, receiver]) => ({ device, name: receiver.name, ...(receiver.supports && { supports: receiver.supports }) }));
   }
 
   /** The socket of a device's receiver. */
@@ -95,7 +105,7 @@ export class Receivers {
     if (previous) this.#forget(device);
     const secret = previous?.secret ?? randomBytes(18).toString('base64url');
     const timer = Number.isFinite(expiresAt) ? setTimeout(() => this.#options.onExpired(peer), Math.max(0, expiresAt - now)).unref() : undefined;
-    this.#live.set(device, { peer, name, secret, token, expiresAt, timer });
+    this.#live.set(device, { peer, name, supports: hello.supports, secret, token, expiresAt, timer });
     return { ok: true, device, secret, replaced: previous?.peer };
   }
 

@@ -15,6 +15,8 @@ export type HttpErrorCode =
   | 'RANGE_NOT_SATISFIABLE'
   | 'PAYLOAD_TOO_LARGE'
   | 'INTERNAL'
+  | 'CONVERSION_FAILED'
+  | 'BUSY'
   | 'HTTP_VERSION_NOT_SUPPORTED';
 
 const STATUS: Record<HttpErrorCode, number> = {
@@ -28,6 +30,8 @@ const STATUS: Record<HttpErrorCode, number> = {
   RANGE_NOT_SATISFIABLE: 416,
   PAYLOAD_TOO_LARGE: 413,
   INTERNAL: 500,
+  CONVERSION_FAILED: 500,
+  BUSY: 503,
   HTTP_VERSION_NOT_SUPPORTED: 505,
 };
 

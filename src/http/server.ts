@@ -10,7 +10,9 @@ import { ArtworkCache } from '../library/artwork.ts';
 import type { MediaLibrary } from '../library/library.ts';
 import type { MediaItem, SubtitleTrack } from '../library/model.ts';
 import { type Logger, partLogger } from '../logger.ts';
-import { SignedMedia } from '../media/signed-media.ts';
+import { SignedMedia, type PlaybackTarget } from '../media/signed-media.ts';
+import { defaultStreamDir, removeStaleStreamDirs } from '../media/conversions.ts';
+import { Streams } from '../media/streams.ts';
 import type { Secrets } from '../secrets.ts';
 import { Grants } from '../signing.ts';
 import { listLibrary, serveLibrary, type ItemEntry, type LibraryListing } from './api-route.ts';
@@ -29,6 +31,7 @@ import { DEFAULT_RANGE_LIMITS, type RangeLimits } from './range.ts';
 import { PREFLIGHT_HEADERS, sendError, sendJson } from './respond.ts';
 import { StaticFiles } from './static-route.ts';
 import { libraryStatus, serveStatus, type LibraryStatus } from './status-route.ts';
+import { serveStream } from './stream-route.ts';
 import { serveSubtitle } from './subtitle-route.ts';
 
 /** Options of {@link MediaServer}. */
@@ -68,8 +71,20 @@ export interface MediaServerOptions {
   readonly artworkDir?: string;
   /** Size cap of the artwork cache, in bytes. Default 256 MiB. */
   readonly artworkMaxBytes?: number;
-  /** ffmpeg's path, for artwork. Default `ffmpeg` from `PATH`. */
+  /** ffmpeg's path, for artwork and conversions. Default `ffmpeg` from `PATH`. */
   readonly ffmpegPath?: string;
+  /** ffprobe's path, for a remux's keyframes. Default `ffprobe` from `PATH`. */
+  readonly ffprobePath?: string;
+  /**
+   * Folder of converted streams' segments, emptied at start. Default: a folder of this
+   * process in `nascast-streams-<uid>` in the system's temp folder (those of processes
+   * that are gone are removed at start).
+   */
+  readonly streamDir?: string;
+  /** Files converted at once for devices (`ERR_BUSY` beyond). Default: the CPU count. */
+  readonly maxConversions?: number;
+  /** Bytes of converted segments on disk at most. Default 2 GiB. */
+  readonly maxStreamBytes?: number;
 }
 
 /** Events of {@link MediaServer}. */
@@ -118,6 +133,8 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
   readonly #staticFiles = new StaticFiles();
   readonly #context: RouteContext;
   readonly #artwork: ArtworkCache;
+  /** Files converted for devices that cannot play them as they are. */
+  readonly streams: Streams;
   readonly #publicUrl: string | undefined;
   #warnedLoopback = false;
   // The LAN address, looked up at most every few seconds: os.networkInterfaces()
@@ -130,10 +147,21 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     this.#options = options;
     this.#logger = partLogger(options.logger);
     const grants = new Grants(options.secrets.signingKey);
+    this.streams = new Streams({
+      dir: options.streamDir ?? defaultStreamDir(),
+      info: (item) => options.library.details(item).info,
+      logger: this.#logger,
+      ...(options.ffmpegPath === undefined ? {} : { ffmpegPath: options.ffmpegPath }),
+      ...(options.ffprobePath === undefined ? {} : { ffprobePath: options.ffprobePath }),
+      ...(options.maxConversions === undefined ? {} : { maxConversions: options.maxConversions }),
+      ...(options.maxStreamBytes === undefined ? {} : { maxTempBytes: options.maxStreamBytes }),
+    });
+    const conversions = this.streams.conversions;
     this.signedMedia = new SignedMedia({
       grants,
       baseUrl: () => this.url,
       details: (item) => options.library.details(item),
+      conversions: { available: () => conversions.available, assertRoom: (key) => conversions.assertRoom(key) },
       ...(options.grantTtl === undefined ? {} : { grantTtl: options.grantTtl }),
     });
     this.#publicUrl = options.publicUrl === undefined || options.publicUrl === '' ? undefined : validatePublicUrl(options.publicUrl);
@@ -185,6 +213,8 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
   async start(): Promise<void> {
     const host = this.#options.host ?? '0.0.0.0';
     const port = this.#options.port ?? 8585;
+    if (this.#options.streamDir === undefined) await removeStaleStreamDirs();
+    await this.streams.start();
     await new Promise<void>((resolve, reject) => {
       const listener = this.#listener;
       const onError = (error: Error): void => reject(new ListenError(host, port, { cause: error }));
@@ -209,6 +239,7 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     // Their deadline checks stop with close(), which says they never listened: nothing to wait for.
     if (this.#listener !== this.httpServer) for (const server of this.upgradeServers) server.close(() => {});
     await closed;
+    await this.streams.close();
     await this.#artwork.close();
     this.#openFiles.close();
   }
@@ -263,8 +294,8 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
   }
 
   /** A library item as a device is told to play it: signed URLs for the file and its WebVTT tracks. */
-  castMedia(item: MediaItem): CastMedia {
-    return this.signedMedia.castMedia(item);
+  castMedia(item: MediaItem, target?: PlaybackTarget): CastMedia {
+    return this.signedMedia.castMedia(item, target);
   }
 
   /** A library folder as `GET /api/library?path=` lists it (the roots for `''`); undefined if there is no such folder. */
@@ -320,12 +351,16 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     // Paths are matched raw, never decoded: an encoded '/' or '..' cannot form a path.
     const segments = pathname.split('/');
     const [empty, first, second, third, ...rest] = segments;
-    if (empty !== '' || (rest.length > 0 && first !== 'app')) return sendError(response, 'NOT_FOUND', 'no such route');
+    const streamFile = first === 'stream' && rest.length === 1 ? rest[0] : undefined;
+    if (empty !== '' || (rest.length > 0 && first !== 'app' && streamFile === undefined)) return sendError(response, 'NOT_FOUND', 'no such route');
     if (method !== 'GET' && method !== 'HEAD') {
       return sendError(response, 'METHOD_NOT_ALLOWED', `${method} is not supported here`, [['Allow', 'GET, HEAD, OPTIONS']]);
     }
     if (first === 'media' && second !== undefined && third === undefined) {
       return serveMedia(this.#context, request, response, second, query);
+    }
+    if (streamFile !== undefined) {
+      return serveStream(this.#context, this.streams, request, response, second!, third!, streamFile, query);
     }
     if (first === 'artwork' && second !== undefined && third === undefined) {
       return serveArtwork(this.#context, this.#artwork, request, response, second, query, (item) => artworkDetails(this.#options.library, item));

@@ -2,8 +2,14 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT } from '../package-root.ts';
 import { CORS_HEADER_LIST, sendError } from './respond.ts';
+
+// hls.js plays our converted streams in browsers without native HLS (Chromium, Firefox):
+// served by us, never from a CDN (a receiver on a LAN may have no internet). The light
+// build: our streams have one muxed rendition, and subtitles travel as WebVTT tracks.
+const HLS_JS = fileURLToPath(import.meta.resolve('hls.js/dist/hls.light.min.js'));
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -29,6 +35,7 @@ export function staticFileFor(pathname: string, root = PACKAGE_ROOT): string | u
   if (pathname === '/web/web.css') return path.join(root, 'web', 'web.css');
   if (pathname === '/receiver' || pathname === '/receiver/' || pathname === '/receiver/index.html') return path.join(root, 'receiver', 'index.html');
   if (pathname === '/receiver/receiver.css') return path.join(root, 'receiver', 'receiver.css');
+  if (pathname === '/app/hls.js') return HLS_JS;
   if (!pathname.startsWith('/app/')) return undefined;
   const relative = pathname.slice('/app/'.length);
   if (SHARED_MODULES.has(relative) || PAGE_MODULE.test(relative)) return path.join(root, 'dist', relative);

@@ -3,11 +3,15 @@ import { ControlError } from '../errors.ts';
 import type { MediaLibrary } from '../library/library.ts';
 import type { MediaFolder, MediaItem } from '../library/model.ts';
 import { probeMediaUrl } from './probe.ts';
+import type { PlaybackTarget } from './signed-media.ts';
 
 /** Where a media request is looked up and signed: the library, and a signer (`SignedMedia`). */
 export interface MediaSource {
   readonly library: MediaLibrary;
-  castMedia(item: MediaItem): CastMedia;
+  /** Signs an item, for a device when `target` says which (what it cannot play is converted). */
+  castMedia(item: MediaItem, target?: PlaybackTarget): CastMedia;
+  /** The audio language played when a file has several and a play does not say. */
+  readonly audioLanguage?: string;
 }
 
 /** Whether a play names a URL (`http(s)://…`) rather than a media id or library path. */
@@ -38,19 +42,20 @@ export function folderQueue(folder: MediaFolder): MediaItem[] {
  * What a `play` names, as players take it: a media id or a library path of a file,
  * a folder path (its items as a queue: see {@link folderQueue}), or a URL outside the
  * library (probed first).
+ * With `target`, items are signed for that device: what it cannot play is converted.
  * Throws a {@link ControlError}: `BAD_REQUEST` for both or neither, `UNKNOWN_MEDIA`.
  */
-export async function resolvePlayable(source: MediaSource, media: string | undefined, url: string | undefined): Promise<CastMedia | CastMedia[]> {
+export async function resolvePlayable(source: MediaSource, media: string | undefined, url: string | undefined, target?: PlaybackTarget): Promise<CastMedia | CastMedia[]> {
   if (media !== undefined && url !== undefined) throw new ControlError('BAD_REQUEST', 'play takes media or url, not both');
   if (url !== undefined) return probeMediaUrl(url);
   if (media === undefined) throw new ControlError('BAD_REQUEST', 'play needs media (an id or a folder path) or url');
   const library = source.library;
   const slash = media.lastIndexOf('/');
   const item = library.get(media) ?? (slash > 0 ? library.folder(media.slice(0, slash))?.items.find((entry) => entry.name === media.slice(slash + 1)) : undefined);
-  if (item) return source.castMedia(item);
+  if (item) return source.castMedia(item, target);
   const folder = library.folder(media);
   const queue = folder ? folderQueue(folder) : [];
-  if (queue.length > 0) return queue.map((entry) => source.castMedia(entry));
+  if (queue.length > 0) return queue.map((entry) => source.castMedia(entry, target));
   throw new ControlError('UNKNOWN_MEDIA', folder ? `the folder '${media}' has no media` : `no media or folder '${media}' in the library`);
 }
 

@@ -1,5 +1,8 @@
 import type { CastMedia, CastMetadata } from '../cast/player.ts';
 import { UnplayableMediaError } from '../errors.ts';
+import type { DeviceProfile } from './device-profile.ts';
+import { planKey } from './plan-key.ts';
+import { planPlayback, type PlaybackPlan } from './playback-plan.ts';
 import type { ItemDetails } from '../library/library-details.ts';
 import type { MediaInfo } from '../library/media-info.ts';
 import type { MediaItem, SubtitleTrack } from '../library/model.ts';
@@ -18,6 +21,20 @@ export interface SignedMediaOptions {
   grantTtl?: number;
   /** What the library knows of an item (tags, duration, a reason it cannot play); default its name only. */
   details?: (item: MediaItem) => ItemDetails;
+  /**
+   * Conversions: whether ffmpeg can run, and a check that one more may start (throws
+   * `BusyError`). Without it a file a device cannot play is handed over as it is.
+   */
+  conversions?: { readonly available: () => boolean; assertRoom(key: string): void };
+}
+
+/** Who a library item is signed for: the device's profile, and the tracks asked for. */
+export interface PlaybackTarget {
+  readonly profile: DeviceProfile;
+  /** The audio track's language (`fr`, `fre`, `French`); default the file's default track. */
+  readonly audio?: string;
+  /** The subtitle language that will be shown: a picture one is burned in. */
+  readonly subtitles?: string;
 }
 
 /**
@@ -46,6 +63,21 @@ export class SignedMedia {
     return `${this.#options.baseUrl()}/artwork/${item.id}?size=${size}&g=${this.#options.grants.sign(artworkGrantSubject(item.id), this.#expiry())}`;
   }
 
+  /** Absolute signed URL of an item converted by `plan`: its HLS master playlist. */
+  streamUrl(item: MediaItem, plan: PlaybackPlan): string {
+    const key = planKey(plan);
+    return `${this.#options.baseUrl()}/stream/${item.id}/${key}/master.m3u8?g=${this.#options.grants.sign(streamGrantSubject(item.id, key), this.#expiry())}`;
+  }
+
+  /**
+   * What `target` needs done to play `item` (see `planPlayback`): played as it is,
+   * repackaged, or converted, with the reasons in words.
+   */
+  plan(item: MediaItem, target: PlaybackTarget): PlaybackPlan {
+    const info = this.#options.details?.(item).info;
+    return planPlayback({ kind: item.kind, name: item.name }, info, target.profile, { ...(target.audio && { audio: target.audio }), ...(target.subtitles && { subtitles: target.subtitles }) });
+  }
+
   /** Absolute signed URL of a subtitle track, served as WebVTT. */
   subtitleUrl(track: SubtitleTrack): string {
     return `${this.#options.baseUrl()}/subtitles/${track.id}.vtt?g=${this.#options.grants.sign(track.id, this.#expiry())}`;
@@ -64,14 +96,14 @@ export class SignedMedia {
    * @throws {UnplayableMediaError} `ERR_UNPLAYABLE` when the prober found the file
    * cannot be read (corrupt, empty): the message gives its reason.
    */
-  castMedia(item: MediaItem): CastMedia {
+  castMedia(item: MediaItem, target?: PlaybackTarget): CastMedia {
     const { names, info, problem, watched } = this.#options.details?.(item) ?? { names: namesOfItem(item) };
     // A file the prober could not open or finish is given its chance: the device will say.
     if (problem !== undefined && !problem.startsWith(UNREADABLE)) throw new UnplayableMediaError(item.name, problem);
     const resumeFrom = resumePosition(watched);
+    const plan = target ? this.plan(item, target) : undefined;
     return {
-      url: this.mediaUrl(item),
-      contentType: item.mime,
+      ...this.#source(item, plan),
       title: names.title,
       kind: item.kind,
       subtitles: this.tracks(item),
@@ -80,6 +112,17 @@ export class SignedMedia {
       ...(info?.duration !== undefined && { duration: info.duration }),
       ...(resumeFrom !== undefined && { resumeFrom }),
     };
+  }
+
+  /** The URL and type a device fetches: the file, or its conversion (refused in words when ffmpeg is missing or busy). */
+  #source(item: MediaItem, plan: PlaybackPlan | undefined): Pick<CastMedia, 'url' | 'contentType' | 'conversion' | 'hlsSegmentFormat'> {
+    if (!plan || plan.mode === 'direct') return { url: this.mediaUrl(item), contentType: item.mime, ...(plan && { conversion: { mode: plan.mode, reasons: plan.reasons } }) };
+    const conversions = this.#options.conversions;
+    if (!conversions?.available()) {
+      throw new UnplayableMediaError(item.name, `${plan.reasons.join('; ')}. That needs ffmpeg, which is not installed: install it (Debian/Ubuntu: sudo apt install ffmpeg; Synology: the ffmpeg package from SynoCommunity) or set ffmpegPath`);
+    }
+    conversions.assertRoom(`${item.id}/${planKey(plan)}`);
+    return { url: this.streamUrl(item, plan), contentType: 'application/x-mpegurl', hlsSegmentFormat: 'fmp4', conversion: { mode: plan.mode, reasons: plan.reasons } };
   }
 
   // Rounded up to the hour, so listings made within the hour give identical URLs.
@@ -101,6 +144,11 @@ export function castMetadataOf(names: MediaNames, kind: MediaItem['kind']): Cast
     default:
       return kind === 'image' ? { type: 'photo' } : kind === 'audio' ? { type: 'track' } : { type: 'generic' };
   }
+}
+
+/** What a stream grant signs: the item and the plan, so a link opens that conversion only. */
+export function streamGrantSubject(id: string, key: string): string {
+  return `stream:${id}/${key}`;
 }
 
 /** What an artwork grant signs: another string than a media grant, so a link to a cover never opens the film. */

@@ -5,6 +5,7 @@ import { type Logger, partLogger } from '../logger.ts';
 import { namesDevice, type DeviceSummary } from '../protocol/devices.ts';
 import type { DirectoryEvents, PlayerDirectory } from './directory.ts';
 import { ReceiverPlayer } from './receiver-player.ts';
+import { browserProfile, reportedSupport, type DeviceOverride, type DeviceProfile } from '../media/device-profile.ts';
 
 /** How long the player of a browser target that left is kept for its page to come back (a cut channel). */
 const FORGET_AFTER_MS = 10 * 60_000;
@@ -36,9 +37,12 @@ export class BrowserTargets extends EventEmitter<DirectoryEvents> implements Pla
   readonly #players = new Map<string, ReceiverPlayer>();
   readonly #forgetting = new Map<string, NodeJS.Timeout>();
 
-  constructor(hub: ControlHub, options: { logger?: Logger } = {}) {
+  readonly #overrides: Readonly<Record<string, DeviceOverride>>;
+
+  constructor(hub: ControlHub, options: { logger?: Logger; overrides?: Readonly<Record<string, DeviceOverride>> } = {}) {
     super();
     this.#hub = hub;
+    this.#overrides = options.overrides ?? {};
     this.#logger = partLogger(options.logger);
     hub.on('receiver-up', (device, name) => {
       if (!isBrowserTarget(device)) return;
@@ -74,6 +78,14 @@ export class BrowserTargets extends EventEmitter<DirectoryEvents> implements Pla
       this.#players.set(found.id, player);
     }
     return Promise.resolve(player);
+  }
+
+  /** What the target's browser said it plays when its page joined. */
+  profile(device: string): DeviceProfile {
+    const found = this.#find(device);
+    const supports = found && this.#hub.receivers.find((receiver) => receiver.device === found.id)?.supports;
+    const override = found ? (this.#overrides[found.name] ?? this.#overrides[found.id]) : undefined;
+    return browserProfile(`${found?.name ?? device} (browser target)`, supports ? reportedSupport(supports) : undefined, override);
   }
 
   /** Stops following the hub. */

@@ -7,6 +7,8 @@ import { ChromecastPlayer, type ReceiverAppLink } from './chromecast-player.ts';
 import { unknownDevice } from '../errors.ts';
 import { namesDevice, type DeviceSummary } from '../protocol/devices.ts';
 import type { DirectoryEvents, PlayerDirectory } from './directory.ts';
+import { castDeviceProfile, reportedSupport, type DeviceOverride, type DeviceProfile } from '../media/device-profile.ts';
+import type { ConnectedReceiver } from '../control/receivers.ts';
 
 /** Options of {@link Chromecasts}. */
 export interface ChromecastsOptions {
@@ -19,6 +21,10 @@ export interface ChromecastsOptions {
   session?: Partial<Omit<CastSessionOptions, 'host' | 'port' | 'logger'>>;
   /** How long a launched page may take to join the control channel. */
   receiverTimeoutMs?: number;
+  /** What the user says about devices, by name or id. */
+  overrides?: Readonly<Record<string, DeviceOverride>>;
+  /** Receiver pages connected now: ours, on a Chromecast, says what the device plays. */
+  receivers?: () => readonly ConnectedReceiver[];
   logger?: Logger;
 }
 
@@ -60,6 +66,18 @@ export class Chromecasts extends EventEmitter<ChromecastsEvents> implements Play
     const known = [...this.#players.values()].find((player) => namesDevice(player, device));
     if (known) return Promise.resolve(known);
     return Promise.reject(unknownDevice(device, this.devices().map((summary) => summary.name)));
+  }
+
+  /**
+   * What a device plays: its model's row of Google's table (by its network name), what
+   * the user says about it, and what our receiver page on it answered, when it runs.
+   */
+  profile(device: string): DeviceProfile {
+    const found = this.#options.discovery.devices.find((candidate) => namesDevice(candidate, device));
+    const overrides = this.#options.overrides ?? {};
+    const override = found ? (overrides[found.name] ?? overrides[found.id]) : overrides[device];
+    const supports = found && this.#options.receivers?.().find((receiver) => receiver.device === found.id)?.supports;
+    return castDeviceProfile(found?.model ?? '', override, supports ? reportedSupport(supports) : undefined);
   }
 
   /** Closes every session. */

@@ -2,11 +2,13 @@ import { ControlHub, type ControlHubOptions } from '../control/hub.ts';
 import { ReceiverTokens } from '../control/receiver-tokens.ts';
 import type { MediaServer } from '../http/server.ts';
 import type { Logger } from '../logger.ts';
+import type { DeviceOverride } from '../media/device-profile.ts';
 import type { Secrets } from '../secrets.ts';
 import { BROWSER_TARGET_KEYS, BrowserTargets } from './browser-targets.ts';
 import type { ReceiverAppLink } from './chromecast-player.ts';
 import type { PlayerDirectory } from './directory.ts';
 import { PlayerHandler } from './request-handler.ts';
+import { StreamFollower } from './stream-follower.ts';
 
 /** The control channel as mounted on a media server. */
 export interface MountedControl extends ReceiverAppLink {
@@ -29,9 +31,18 @@ export interface MountedControl extends ReceiverAppLink {
  */
 export function mountControl(
   server: MediaServer,
-  options: { secrets: Secrets; logger?: Logger; name?: string; directory?: (targets: BrowserTargets, link: ReceiverAppLink) => PlayerDirectory } & Partial<Omit<ControlHubOptions, 'token' | 'receiverTokens' | 'handler' | 'selfNamed'>>,
+  options: {
+    secrets: Secrets;
+    logger?: Logger;
+    name?: string;
+    directory?: (targets: BrowserTargets, link: ReceiverAppLink) => PlayerDirectory;
+    /** What the user says about devices, by name or id (browser targets here; Chromecasts take theirs in `directory`). */
+    deviceOverrides?: Readonly<Record<string, DeviceOverride>>;
+    /** The audio language played when a file has several and a play does not say. */
+    audioLanguage?: string;
+  } & Partial<Omit<ControlHubOptions, 'token' | 'receiverTokens' | 'handler' | 'selfNamed'>>,
 ): MountedControl {
-  const { secrets, directory, ...hubOptions } = options;
+  const { secrets, directory, deviceOverrides, audioLanguage, ...hubOptions } = options;
   const receiverTokens = new ReceiverTokens(secrets.signingKey);
   // The handler needs the targets, which need the hub, which needs the handler: late-bound.
   const late: { handler?: PlayerHandler } = {};
@@ -43,7 +54,7 @@ export function mountControl(
     tokenOverTlsOnly: server.httpsServer !== undefined,
     handler: { handle: (request) => late.handler!.handle(request), deviceKey: (device) => late.handler!.deviceKey(device) },
   });
-  const browserTargets = new BrowserTargets(hub, { ...(options.logger ? { logger: options.logger } : {}) });
+  const browserTargets = new BrowserTargets(hub, { ...(options.logger ? { logger: options.logger } : {}), ...(deviceOverrides ? { overrides: deviceOverrides } : {}) });
   const url = (): string => `${server.url.replace(/^http/, 'ws')}/control`;
   // Media ids are looked up in the library and signed in media/ directly, not through the server.
   const media = {
@@ -53,7 +64,10 @@ export function mountControl(
     status: server.status.bind(server),
     search: server.search.bind(server),
     continueWatching: server.continueWatching.bind(server),
+    ...(audioLanguage ? { audioLanguage } : {}),
   };
+  const streams = new StreamFollower(server.streams.conversions);
+  hub.on('status', (device, status) => streams.observe(device, status));
   late.handler = new PlayerHandler(media, directory ? directory(browserTargets, { hub, receiverTokens, url }) : browserTargets);
   for (const upgrades of server.upgradeServers) hub.attach(upgrades);
   return {

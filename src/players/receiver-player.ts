@@ -168,6 +168,7 @@ export class ReceiverPlayer extends EventEmitter<PlayerEvents> implements Player
         ...(this.#options.subtitles ? { subtitle: this.#options.subtitles } : {}),
         ...(startAt ? { startAt } : {}),
         ...(media.images?.[0] ? { image: media.images[0] } : {}),
+        ...(media.hlsSegmentFormat ? { hlsSegmentFormat: media.hlsSegmentFormat } : {}),
       });
     } finally {
       this.#loadsInFlight--;

@@ -1,4 +1,4 @@
-import type { Player } from '../cast/player.ts';
+import type { CastMedia, Player } from '../cast/player.ts';
 import type { ControlHandler, HandledRequest } from '../control/hub.ts';
 import { ControlError } from '../errors.ts';
 import type { ItemEntry, LibraryListing } from '../http/api-route.ts';
@@ -50,14 +50,17 @@ export class PlayerHandler implements ControlHandler {
       case 'continue':
         return { items: this.#media.continueWatching(request.limit) };
       case 'play': {
-        const what = await resolvePlayable(this.#media, request.media, request.url);
+        const audio = request.audio ?? this.#media.audioLanguage;
+        const target = { profile: this.#directory.profile(request.device), ...(audio && { audio }), ...(request.subtitles && { subtitles: request.subtitles }) };
+        const what = await resolvePlayable(this.#media, request.media, request.url, target);
         const player = await this.#directory.player(request.device);
         const result = await player.load(what, {
           ...startOf(what, request.startAt),
           ...(request.subtitles ? { subtitles: request.subtitles } : {}),
           ...(request.photoSeconds ? { photoSeconds: request.photoSeconds } : {}),
         });
-        return { state: result.state, elapsedMs: Math.round(result.elapsedMs), items: Array.isArray(what) ? what.length : 1 };
+        const conversion = Array.isArray(what) ? undefined : (what as CastMedia).conversion;
+        return { state: result.state, elapsedMs: Math.round(result.elapsedMs), items: Array.isArray(what) ? what.length : 1, ...(conversion && { conversion }) };
       }
       default:
         await this.#control(await this.#directory.player(request.device), request);

@@ -3,8 +3,8 @@ import { isMediaId } from '../library/ids.ts';
 import type { MediaLibrary } from '../library/library.ts';
 import type { MediaItem } from '../library/model.ts';
 
-// A library URL as SignedMedia makes it: `<base>/media/<id>?g=<grant>`.
-const MEDIA_PATH = /\/media\/([^/?#]+)(?:[?#]|$)/;
+// A library URL as SignedMedia makes it: `<base>/media/<id>?g=<grant>`, or a conversion's `<base>/stream/<id>/<plan>/master.m3u8?g=…`.
+const MEDIA_PATH = /\/(?:media\/([^/?#]+)(?:[?#]|$)|stream\/([^/?#]+)\/)/;
 
 /**
  * Keeps the watch history by following every player's status (Chromecasts, Cast
@@ -59,6 +59,6 @@ export class WatchFollower {
 
 /** The library id in a media URL NasCast signed, if it is one. */
 export function mediaIdOf(url: string | undefined): string | undefined {
-  const id = url === undefined ? undefined : MEDIA_PATH.exec(url)?.[1];
+  const id = url === undefined ? undefined : ((match) => match?.[1] ?? match?.[2])(MEDIA_PATH.exec(url));
   return id !== undefined && isMediaId(id) ? id : undefined;
 }

@@ -30,6 +30,8 @@ export interface HelloFields {
   name?: string;
   /** A controller's own id, the same on each reconnect, so that resent requests are carried out once. */
   client?: string;
+  /** A receiver's answer to what it plays (of `SUPPORT_TYPES`). */
+  supports?: string[];
 }
 
 /** What the channel is doing. */

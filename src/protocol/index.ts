@@ -26,3 +26,4 @@ export {
   type ReceiverCommandType,
   type ReceiverMessage,
 } from './messages.ts';
+export { SUPPORT_TYPES, type SupportType } from './supports.ts';

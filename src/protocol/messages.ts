@@ -29,7 +29,10 @@ const subtitleTrack = object({ lang: string({ max: 35 }), url: string({ max: 819
 // `client`: a controller's own id, the same on every socket it opens, under which the
 // hub keeps request ids for deduplication (a resend after a reconnect is recognised;
 // another controller's equal id is not). Without it, ids are kept per socket.
-const hello = object({ token: string({ max: 512 }), role: oneOf(['receiver', 'controller'] as const), device: optional(device), name: optional(string({ max: 128 })), client: optional(string({ max: 64 })), secret: optional(string({ max: 64 })) });
+// `supports`: a receiver's answer to what it plays: the MIME types with codecs (from the
+// list in src/media/device-profile.ts) its browser or Cast device says it can play; the
+// others on that list it cannot. Decides what is converted for it.
+const hello = object({ token: string({ max: 512 }), role: oneOf(['receiver', 'controller'] as const), device: optional(device), name: optional(string({ max: 128 })), client: optional(string({ max: 64 })), secret: optional(string({ max: 64 })), supports: optional(array(string({ max: 128 }), { max: 64 })) });
 
 /** The first message on every socket. */
 export const helloMessages = { hello } satisfies Record<string, Schema<unknown>>;
@@ -48,7 +51,7 @@ export const controllerMessages = {
   /** Items started and not finished, most recent first (`/api/continue`). */
   continue: object({ limit: optional(integer({ min: 1, max: 200 })) }),
   // media: an id, or a library path of a file or folder (as long as file systems allow).
-  play: object({ device, media: optional(string({ max: 4096 })), url: optional(string({ max: 8192 })), startAt: optional(seconds), subtitles: optional(string({ max: 35 })), photoSeconds: optional(number({ min: 1, max: 3600 })) }),
+  play: object({ device, media: optional(string({ max: 4096 })), url: optional(string({ max: 8192 })), startAt: optional(seconds), subtitles: optional(string({ max: 35 })), audio: optional(string({ max: 35 })), photoSeconds: optional(number({ min: 1, max: 3600 })) }),
   pause: object({ device }),
   resume: object({ device }),
   stop: object({ device }),
@@ -85,7 +88,7 @@ export type HelloMessage = MessagesOf<typeof helloMessages>;
 
 /** Messages the hub sends to a receiver, by type. A load's `image` is the item's artwork (a URL the page fetches; it may answer 404). */
 export const receiverCommands = {
-  load: object({ url: string({ max: 8192 }), contentType: string({ max: 128 }), title: optional(string({ min: 0, max: 512 })), kind: optional(oneOf(['video', 'audio', 'image'] as const)), subtitles: optional(array(subtitleTrack, { max: 50 })), subtitle: optional(string({ max: 35 })), startAt: optional(seconds), image: optional(string({ max: 8192 })) }),
+  load: object({ url: string({ max: 8192 }), contentType: string({ max: 128 }), title: optional(string({ min: 0, max: 512 })), kind: optional(oneOf(['video', 'audio', 'image'] as const)), subtitles: optional(array(subtitleTrack, { max: 50 })), subtitle: optional(string({ max: 35 })), startAt: optional(seconds), image: optional(string({ max: 8192 })), hlsSegmentFormat: optional(oneOf(['fmp4'] as const)) }),
   play: object({}),
   pause: object({}),
   seek: object({ position: seconds }),

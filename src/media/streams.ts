@@ -1,0 +1,58 @@
+// The converted streams of library items: what the stream route serves. Opens a
+// stream for (item, plan) with its segment plan: keyframe-aligned for a copy, a grid
+// for a conversion.
+import { ConversionError } from '../errors.ts';
+import { fsPath } from '../library/disk-names.ts';
+import type { MediaInfo } from '../library/media-info.ts';
+import type { MediaItem } from '../library/model.ts';
+import type { ConversionStream } from './conversion-stream.ts';
+import { Conversions, type ConversionsOptions } from './conversions.ts';
+import { KeyframeLists } from './keyframes.ts';
+import type { PlaybackPlan } from './playback-plan.ts';
+import { gridPlan, keyframePlan } from './segment-plan.ts';
+
+/** Options of {@link Streams}. */
+export interface StreamsOptions extends ConversionsOptions {
+  readonly ffprobePath?: string;
+  /** What the prober found in an item: its duration and streams. */
+  readonly info: (item: MediaItem) => MediaInfo | undefined;
+}
+
+/** Converted streams of library items, by item and plan key. */
+export class Streams {
+  readonly conversions: Conversions;
+  readonly #options: StreamsOptions;
+  readonly #keyframes: KeyframeLists;
+
+  constructor(options: StreamsOptions) {
+    this.#options = options;
+    this.conversions = new Conversions(options);
+    this.#keyframes = new KeyframeLists(options.ffprobePath === undefined ? {} : { ffprobePath: options.ffprobePath });
+  }
+
+  start(): Promise<void> {
+    return this.conversions.start();
+  }
+
+  close(): Promise<void> {
+    return this.conversions.close();
+  }
+
+  /** What the prober found in `item`. */
+  info(item: MediaItem): MediaInfo | undefined {
+    return this.#options.info(item);
+  }
+
+  /** The stream of `item` converted by `plan` (`key` is the plan's), opened on first use. */
+  open(item: MediaItem, key: string, plan: PlaybackPlan): Promise<ConversionStream> {
+    return this.conversions.open(`${item.id}/${key}`, async () => {
+      const info = this.#options.info(item);
+      const duration = info?.duration;
+      if (duration === undefined || !(duration > 0)) throw new ConversionError(item.name, 'its duration is not known yet (it has not been probed): try again in a moment');
+      const file = fsPath(item.absolutePath);
+      const copying = plan.video !== undefined && plan.video.encode === undefined;
+      const keyframes = copying ? await this.#keyframes.of(file, item.name) : [];
+      return { file, name: item.name, plan, segments: copying ? keyframePlan(keyframes, duration) : gridPlan(duration), keyframes };
+    });
+  }
+}
