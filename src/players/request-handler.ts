@@ -1,4 +1,4 @@
-import type { CastMedia, Player } from '../cast/player.ts';
+import type { Player } from '../cast/player.ts';
 import type { ControlHandler, HandledRequest } from '../control/hub.ts';
 import { ControlError } from '../errors.ts';
 import type { ItemEntry, LibraryListing } from '../http/api-route.ts';
@@ -59,7 +59,7 @@ export class PlayerHandler implements ControlHandler {
           ...(request.subtitles ? { subtitles: request.subtitles } : {}),
           ...(request.photoSeconds ? { photoSeconds: request.photoSeconds } : {}),
         });
-        const conversion = Array.isArray(what) ? undefined : (what as CastMedia).conversion;
+        const conversion = Array.isArray(what) ? undefined : what.conversion;
         return { state: result.state, elapsedMs: Math.round(result.elapsedMs), items: Array.isArray(what) ? what.length : 1, ...(conversion && { conversion }) };
       }
       default:
