@@ -90,6 +90,42 @@ const FILES: Array<{ name: string; args: string[]; mode: string }> = [
   { name: 'Phone clip.mov', args: ['-c:v', 'libx264', '-preset', 'veryfast', '-g', '50', '-c:a', 'aac', '-f', 'mov'], mode: 'remux' },
 ];
 
+test.serial('browser target: an MKV with two audio tracks and French and English subtitles inside (SRT and ASS) plays the chosen audio and shows the chosen subtitles, and only those', async (t) => {
+  if (!requireTestNamespace(t)) return;
+  const work = await tempDir(t);
+  await fs.writeFile(path.join(work, 'fr.srt'), '1\n00:00:00,000 --> 00:00:29,000\nBonjour des sous-titres\n');
+  await fs.writeFile(path.join(work, 'en.ass'), '[Script Info]\nScriptType: v4.00+\n\n[V4+ Styles]\nFormat: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\nStyle: Default,Arial,20,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,0,0,0,0,100,100,0,0,1,1,0,2,10,10,10,1\n\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\nDialogue: 0,0:00:00.00,0:00:29.00,Default,,0,0,0,,Hello from the subtitles\n');
+  const made = path.join(work, 'Film.mkv');
+  await run('ffmpeg', [
+    '-hide_banner', '-loglevel', 'error', '-y',
+    '-f', 'lavfi', '-i', `testsrc2=size=320x180:rate=25:duration=${SECONDS}`,
+    '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${SECONDS}`,
+    '-f', 'lavfi', '-i', `sine=frequency=880:sample_rate=48000:duration=${SECONDS}`,
+    '-i', path.join(work, 'fr.srt'), '-i', path.join(work, 'en.ass'),
+    '-map', '0:v', '-map', '1:a', '-map', '2:a', '-map', '3', '-map', '4',
+    '-c:v', 'libx265', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p10le', '-x265-params', 'log-level=error:keyint=50',
+    '-c:a', 'ac3', '-ac', '6', '-c:s:0', 'srt', '-c:s:1', 'ass',
+    '-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=fre', '-metadata:s:s:0', 'language=fre', '-metadata:s:s:1', 'language=eng',
+    made,
+  ]);
+  const { client, page, pageErrors } = await setup(t, { 'Films/Film.mkv': await fs.readFile(made) });
+  const played = await client.play('Test Screen', { media: 'Media/Films/Film.mkv', audio: 'fr', subtitles: 'fr' });
+  t.like(played, { state: 'PLAYING', conversion: { mode: 'video' } });
+  await assertPlays(t, page, 'Film.mkv');
+  // The French audio is the file's stream 2: the stream's plan (in its URL) maps it.
+  const src = await page.$eval('video', (video) => video.currentSrc || video.src);
+  const key = /\/stream\/[^/]+\/([^/]+)\//.exec(src)?.[1] ?? '';
+  t.like(JSON.parse(Buffer.from(key, 'base64url').toString('utf8')) as unknown[], { 2: [2, [2, 192_000]] }, 'the French audio track (stream 2) is played, converted to AAC stereo');
+  let shown: Array<{ lang: string; mode: string; cue: string | undefined }> = [];
+  await eventually(async () => {
+    shown = await page.$eval('video', (video) => Array.from(video.textTracks).map((track) => ({ lang: track.language, mode: track.mode, cue: (track.activeCues?.[0] as VTTCue | undefined)?.text })));
+    return shown.some((track) => track.mode === 'showing' && track.cue !== undefined);
+  }, 15_000, 'a subtitle cue showing');
+  t.deepEqual(shown.filter((track) => track.mode === 'showing').map((track) => [track.lang, track.cue]), [['fr', 'Bonjour des sous-titres']]);
+  t.deepEqual(shown.map((track) => track.lang).sort(), ['en', 'fr'], 'both languages inside the file are offered');
+  t.deepEqual(pageErrors, []);
+});
+
 for (const file of FILES) {
   test.serial(`browser target: ${file.name} is converted (${file.mode}), plays with picture and sound, seeks to 80 %, and leaves no ffmpeg after stop`, async (t) => {
     if (!requireTestNamespace(t)) return;

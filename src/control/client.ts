@@ -46,7 +46,10 @@ export interface PlayRequest {
   media?: string;
   url?: string;
   startAt?: number;
+  /** The subtitle language to show (a file beside it, or a text stream inside it). */
   subtitles?: string;
+  /** The audio track's language (`fr`, `fre`, `French`), for files with several; converted for the device when needed. */
+  audio?: string;
   /** In a queue, how long each photo shows, in seconds (1-3600). Default 8. */
   photoSeconds?: number;
 }

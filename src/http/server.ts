@@ -31,7 +31,7 @@ import { DEFAULT_RANGE_LIMITS, type RangeLimits } from './range.ts';
 import { PREFLIGHT_HEADERS, sendError, sendJson } from './respond.ts';
 import { StaticFiles } from './static-route.ts';
 import { libraryStatus, serveStatus, type LibraryStatus } from './status-route.ts';
-import { serveStream } from './stream-route.ts';
+import { serveEmbeddedSubtitle, serveStream } from './stream-route.ts';
 import { serveSubtitle } from './subtitle-route.ts';
 
 /** Options of {@link MediaServer}. */
@@ -361,6 +361,9 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     }
     if (streamFile !== undefined) {
       return serveStream(this.#context, this.streams, request, response, second!, third!, streamFile, query);
+    }
+    if (first === 'embedded' && second !== undefined && third !== undefined) {
+      return serveEmbeddedSubtitle(this.#context, this.streams, request, response, second, third, query);
     }
     if (first === 'artwork' && second !== undefined && third === undefined) {
       return serveArtwork(this.#context, this.#artwork, request, response, second, query, (item) => artworkDetails(this.#options.library, item));

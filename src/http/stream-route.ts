@@ -50,6 +50,22 @@ export async function serveStream(context: RouteContext, streams: Streams, reque
   }
 }
 
+/** `GET` and `HEAD /embedded/<id>/<stream>.vtt?g=<grant>`: a text subtitle stream inside the file, as WebVTT (the media grant opens it). */
+export async function serveEmbeddedSubtitle(context: RouteContext, streams: Streams, request: IncomingMessage, response: ServerResponse, id: string, file: string, query: URLSearchParams): Promise<void> {
+  const stream = /^(\d{1,2})\.vtt$/.exec(file);
+  if (!isMediaId(id) || !stream) return sendError(response, 'BAD_REQUEST', 'malformed subtitle (expected /embedded/<id>/<stream>.vtt)');
+  if (!authorise(context, request, response, id, query)) return;
+  const item = context.library.get(id);
+  if (!item) return sendError(response, 'NOT_FOUND', 'no media with this id');
+  try {
+    const vtt = await streams.subtitle(item, Number(stream[1]));
+    response.writeHead(200, [...CORS_HEADER_LIST, 'Cache-Control', 'private, max-age=3600', 'Content-Type', 'text/vtt; charset=utf-8', 'Content-Length', String(vtt.length)]);
+    response.end(request.method === 'HEAD' ? undefined : vtt);
+  } catch (error) {
+    answerFailure(context, response, error, item.name);
+  }
+}
+
 function sendText(request: IncomingMessage, response: ServerResponse, text: string): void {
   response.writeHead(200, [...CORS_HEADER_LIST, ...NO_STORE, 'Content-Type', PLAYLIST, 'Content-Length', String(Buffer.byteLength(text))]);
   response.end(request.method === 'HEAD' ? undefined : text);

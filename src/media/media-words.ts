@@ -101,6 +101,13 @@ export function sameLanguage(stream: string | undefined, asked: string): boolean
   return row?.some((code) => code.toLowerCase() === b) ?? false;
 }
 
+/** A language as BCP 47 and HTML take it: `fr` for `fre`/`fra`/`fr`; the code itself when not in the list; `und` for none. */
+export function bcp47(code: string | undefined): string {
+  if (code === undefined || code === '') return 'und';
+  const row = LANGUAGES.find((entry) => entry.slice(1).includes(code.toLowerCase()));
+  return row?.at(-1) ?? code.toLowerCase();
+}
+
 /** `French` for `fre`/`fra`/`fr`; the code itself for one not in the list; `unknown language` for none. */
 export function languageName(code: string | undefined): string {
   if (code === undefined) return 'unknown language';

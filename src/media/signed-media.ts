@@ -1,6 +1,7 @@
 import type { CastMedia, CastMetadata } from '../cast/player.ts';
 import { UnplayableMediaError } from '../errors.ts';
 import type { DeviceProfile } from './device-profile.ts';
+import { bcp47 } from './media-words.ts';
 import { planKey } from './plan-key.ts';
 import { planPlayback, type PlaybackPlan } from './playback-plan.ts';
 import type { ItemDetails } from '../library/library-details.ts';
@@ -83,9 +84,21 @@ export class SignedMedia {
     return `${this.#options.baseUrl()}/subtitles/${track.id}.vtt?g=${this.#options.grants.sign(track.id, this.#expiry())}`;
   }
 
-  /** An item's subtitle tracks as devices take them: a language (`und` when unknown) and a signed WebVTT URL. */
-  tracks(item: MediaItem): Array<{ lang: string; url: string }> {
-    return item.subtitles.map((track) => ({ lang: track.lang ?? 'und', url: this.subtitleUrl(track) }));
+  /**
+   * An item's subtitle tracks as devices take them: a language (`und` when unknown) and a
+   * signed WebVTT URL. The files beside it, then (when ffmpeg can read them out) the text
+   * streams inside it, their languages as BCP 47 codes (`fr`, not the file's `fre`).
+   */
+  tracks(item: MediaItem, info?: MediaInfo): Array<{ lang: string; url: string }> {
+    const beside = item.subtitles.map((track) => ({ lang: track.lang ?? 'und', url: this.subtitleUrl(track) }));
+    if (!info || !this.#options.conversions?.available()) return beside;
+    const inside = info.subtitles.filter((stream) => stream.text).map((stream) => ({ lang: bcp47(stream.language), url: this.embeddedSubtitleUrl(item, stream.index) }));
+    return [...beside, ...inside];
+  }
+
+  /** Absolute signed URL of a text subtitle stream inside an item, as WebVTT (the item's own grant: it is the file's data). */
+  embeddedSubtitleUrl(item: MediaItem, stream: number): string {
+    return `${this.#options.baseUrl()}/embedded/${item.id}/${stream}.vtt?g=${this.#options.grants.sign(item.id, this.#expiry())}`;
   }
 
   /**
@@ -106,7 +119,7 @@ export class SignedMedia {
       ...this.#source(item, plan),
       title: names.title,
       kind: item.kind,
-      subtitles: this.tracks(item),
+      subtitles: this.tracks(item, info),
       metadata: withProbed(castMetadataOf(names, item.kind), info),
       images: [this.artworkUrl(item, 'large')],
       ...(info?.duration !== undefined && { duration: info.duration }),

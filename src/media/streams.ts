@@ -7,6 +7,7 @@ import type { MediaInfo } from '../library/media-info.ts';
 import type { MediaItem } from '../library/model.ts';
 import type { ConversionStream } from './conversion-stream.ts';
 import { Conversions, type ConversionsOptions } from './conversions.ts';
+import { EmbeddedSubtitles } from './embedded-subtitles.ts';
 import { KeyframeLists } from './keyframes.ts';
 import type { PlaybackPlan } from './playback-plan.ts';
 import { gridPlan, keyframePlan } from './segment-plan.ts';
@@ -23,10 +24,12 @@ export class Streams {
   readonly conversions: Conversions;
   readonly #options: StreamsOptions;
   readonly #keyframes: KeyframeLists;
+  readonly #subtitles: EmbeddedSubtitles;
 
   constructor(options: StreamsOptions) {
     this.#options = options;
     this.conversions = new Conversions(options);
+    this.#subtitles = new EmbeddedSubtitles(options.ffmpegPath === undefined ? {} : { ffmpegPath: options.ffmpegPath });
     this.#keyframes = new KeyframeLists(options.ffprobePath === undefined ? {} : { ffprobePath: options.ffprobePath });
   }
 
@@ -41,6 +44,15 @@ export class Streams {
   /** What the prober found in `item`. */
   info(item: MediaItem): MediaInfo | undefined {
     return this.#options.info(item);
+  }
+
+  /**
+   * The WebVTT of `item`'s embedded text subtitle stream `stream` (its index in the
+   * file); rejects with `ConversionError` for a stream that is not one.
+   */
+  subtitle(item: MediaItem, stream: number): Promise<Buffer> {
+    const streams = (this.#options.info(item)?.subtitles ?? []).filter((entry) => entry.text).map((entry) => entry.index);
+    return this.#subtitles.webVtt(fsPath(item.absolutePath), item.name, `${item.size}:${item.modified}`, stream, streams);
   }
 
   /** The stream of `item` converted by `plan` (`key` is the plan's), opened on first use. */
