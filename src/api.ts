@@ -15,6 +15,7 @@ export { defaultStorageDir, generateToken, loadSecrets, saveSecrets, SECRETS_FIL
 export { MediaLibrary, type LibraryUpdate, type MediaLibraryEvents, type MediaLibraryOptions } from './library/library.ts';
 export { MediaFolder, MediaItem, SubtitleTrack, type MediaRootConfig } from './library/model.ts';
 export type { MediaKind, MediaType, SubtitleFormat } from './library/media-types.ts';
+export type { AudioStreamInfo, EmbeddedCover, EmbeddedSubtitleInfo, MediaInfo, MediaTags, PhotoInfo, VideoStreamInfo } from './library/media-info.ts';
 export { mediaTypeOf } from './library/media-types.ts';
 export { naturalCompare } from './library/natural-order.ts';
 export { srtToWebVtt } from './library/webvtt.ts';

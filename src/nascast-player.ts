@@ -97,7 +97,7 @@ export class NasCastPlayer implements MediaPlayer<Playable> {
 
   async #resolve(what: Playable, target: PlaybackTarget | undefined): Promise<CastMedia | CastMedia[]> {
     if (typeof what === 'string') return isMediaUrl(what) ? resolvePlayable(this.#media, undefined, what) : resolvePlayable(this.#media, what, undefined, target);
-    if (what instanceof MediaItem) return this.#media.castMedia(what, target);
+    if (what instanceof MediaItem) return resolvePlayable(this.#media, what.id, undefined, target);
     if (what instanceof MediaFolder) return resolvePlayable(this.#media, what.path, undefined, target);
     if (isMediaList(what)) return what.map((entry) => (entry instanceof MediaItem ? this.#media.castMedia(entry, target) : entry));
     return what;

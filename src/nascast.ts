@@ -11,8 +11,10 @@ import { MediaLibrary } from './library/library.ts';
 import type { MediaItem, MediaRootConfig } from './library/model.ts';
 import { partLogger, type Logger } from './logger.ts';
 import type { DeviceOverride } from './media/device-profile.ts';
-import { resolvePlayable } from './media/resolve.ts';
+import { findItem, resolvePlayable } from './media/resolve.ts';
+import { whenProbed } from './media/when-probed.ts';
 import { NasCastPlayer } from './nascast-player.ts';
+import { explain, type Explanation } from './players/explain.ts';
 import { Chromecasts } from './players/chromecasts.ts';
 import { combineDirectories, type PlayerDirectory } from './players/directory.ts';
 import { mountControl, type MountedControl } from './players/mount.ts';
@@ -224,6 +226,35 @@ export class NasCast extends EventEmitter<NasCastEvents> {
   /** A library item as a player loads it: a signed URL and its WebVTT tracks. */
   media(item: MediaItem): CastMedia {
     return this.#started().server.signedMedia.castMedia(item);
+  }
+
+  /**
+   * Resolves once the library file `media` names is probed (or cannot be: unreadable, no
+   * ffprobe, probing off), at most `timeoutMs` later; its folder is probed first. For a
+   * command that decides about a file of a library it has just started.
+   */
+  async probed(media: string, timeoutMs = 30_000): Promise<void> {
+    const { library } = this.#started();
+    const item = findItem(library, media);
+    if (item) await whenProbed(library, item, timeoutMs);
+  }
+
+  /**
+   * What would be done to a library file (its id or library path) on a device, or on
+   * every online device with none named, and why: played as it is, repackaged, or
+   * converted, in words ("HEVC Main 10 is not supported by Chromecast (3rd generation):
+   * converting the video to H.264 1080p"). Throws `ControlError` `UNKNOWN_MEDIA` or
+   * `UNKNOWN_DEVICE`.
+   *
+   * @example
+   * ```ts
+   * for (const decision of cast.explain('Films/Up (2009).mkv').decisions) console.log(decision.name, decision.mode, decision.reasons);
+   * ```
+   */
+  explain(media: string, options: { device?: string; audio?: string; subtitles?: string } = {}): Explanation {
+    const { library, server, directory } = this.#started();
+    const source = { library, plan: server.signedMedia.plan.bind(server.signedMedia), ...(this.#options.audioLanguage ? { audioLanguage: this.#options.audioLanguage } : {}) };
+    return explain(source, directory, media, options);
   }
 
   /**

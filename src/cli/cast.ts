@@ -3,6 +3,7 @@ import { isatty } from 'node:tty';
 import { Option, type Command } from 'commander';
 import { consoleLogger, ControlError, errorMessage, type MediaPlayer, NasCastError, PathOutsideRootError, type PlayerStatus, positionNow } from '../api.ts';
 import { parseStart, progressLine } from './format.ts';
+import { decisionLines } from './info-command.ts';
 import { nasCastTarget } from './in-process.ts';
 import { describeRoots, libraryPathIn, localPath, servedFromHere } from './local-media.ts';
 import { untilSignal, UsageError } from './options.ts';
@@ -11,6 +12,8 @@ import { notedServerTarget, openTarget, withTargetOptions, type Target, type Tar
 
 interface CastOptions extends TargetOptions {
   subtitles?: string;
+  audio?: string;
+  explain?: boolean;
   start?: number;
   fromStart?: boolean;
   stopOnExit?: boolean;
@@ -38,6 +41,8 @@ class AmbiguousMediaError extends NasCastError {
 export function castCommand(program: Command): void {
   withTargetOptions(program.command('cast <device> <media...>').description('play a file or folder of this machine, a library path or media id, words to search the library for, or a URL on a device'))
     .option('-s, --subtitles <lang>', 'turn on the subtitles of this language (en, fr, …)')
+    .option('--audio <lang>', 'play the audio track of this language, for files with several (en, fr, …)')
+    .option('--explain', 'first say what NasCast does to the file for this device (plays it as it is, or converts it) and why')
     .addOption(new Option('--start <time>', 'start at this time (90, 1:30)').argParser(parseStart).conflicts('fromStart'))
     .option('--from-start', 'start from the beginning, not where it was left last time')
     .option('--stop-on-exit', 'stop the media when this command ends (Ctrl-C)')
@@ -72,12 +77,15 @@ Examples:
       const { target, play } = local ? await localTarget(media, local, options) : { target: await openTarget(options), play: media };
       try {
         const player = await target.player(device);
-        const loadOptions = { ...(options.start !== undefined ? { startAt: options.start } : options.fromStart ? { startAt: 0 } : {}), ...(options.subtitles ? { subtitles: options.subtitles } : {}) };
+        const loadOptions = { ...(options.start !== undefined ? { startAt: options.start } : options.fromStart ? { startAt: 0 } : {}), ...(options.subtitles ? { subtitles: options.subtitles } : {}), ...(options.audio ? { audio: options.audio } : {}) };
+        let played = play;
         const result = await player.load(play, loadOptions).catch(async (error: unknown) => {
           // Not a path or id: the words may name an item.
           if (local || !(error instanceof ControlError) || error.code !== 'UNKNOWN_MEDIA') throw error;
-          return player.load(await searchedItem(target, media, error), loadOptions);
+          played = await searchedItem(target, media, error);
+          return player.load(played, loadOptions);
         });
+        if (options.explain) await printDecision(target, played, device, options);
         const status = player.status();
         if (options.json) {
           console.log(JSON.stringify({ device, state: result.state, elapsedMs: Math.round(result.elapsedMs), title: status.media?.title, served: target.inProcess ? 'in this process' : target.where }, null, 2));
@@ -91,6 +99,12 @@ Examples:
         await target.close();
       }
     });
+}
+
+/** What was done to the file for the device, and why (a URL outside the library: nothing to say). */
+async function printDecision(target: Target, media: string, device: string, options: CastOptions): Promise<void> {
+  const explanation = await target.explain(media, { device, ...(options.audio && { audio: options.audio }), ...(options.subtitles && { subtitles: options.subtitles }) }).catch(() => undefined);
+  if (explanation) console.log(decisionLines(explanation).join('\n'));
 }
 
 /** The one library item `words` find; with none, the first error stands; with several, they are listed. */

@@ -38,6 +38,13 @@ export async function nasCastTarget(options: TargetOptions, logger: Logger): Pro
     // A command run once searches what this process has just scanned: once search knows it.
     search: async (query, limit) => (await cast.library.settled(), cast.server.search(query, limit)),
     continueWatching: (limit) => Promise.resolve(cast.server.continueWatching(limit)),
+    async explain(media, options = {}) {
+      // This process has just started: the devices answer within the wait, and the file is probed first.
+      await cast.library.settled();
+      await waitUntil(deadline, () => options.device !== undefined && cast.devices().some((candidate) => namesDevice(candidate, options.device!)));
+      await cast.probed(media, 30_000);
+      return cast.explain(media, options);
+    },
     async player(device) {
       await waitUntil(deadline, () => cast.devices().some((candidate) => namesDevice(candidate, device)));
       const devices = cast.devices();
@@ -76,6 +83,7 @@ export function discoveryTarget(options: TargetOptions, logger: Logger): Target 
     libraryStatus: () => Promise.reject(noLibrary()),
     search: () => Promise.reject(noLibrary()),
     continueWatching: () => Promise.reject(noLibrary()),
+    explain: () => Promise.reject(noLibrary()),
     async player(device) {
       await waitUntil(started(), () => chromecasts.devices().some((candidate) => namesDevice(candidate, device)));
       return urlPlayer(device, await chromecasts.player(device));

@@ -5,6 +5,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { errorMessage } from '../api.ts';
 import { castCommand } from './cast.ts';
 import { controlCommands } from './control-commands.ts';
+import { infoCommand } from './info-command.ts';
 import { libraryCommands } from './library-commands.ts';
 import { UsageError } from './options.ts';
 import { serveCommand } from './serve.ts';
@@ -32,6 +33,7 @@ serveCommand(program);
 castCommand(program);
 controlCommands(program);
 libraryCommands(program);
+infoCommand(program);
 simulateCommand(program);
 
 try {

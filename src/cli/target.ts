@@ -2,7 +2,7 @@
 // local socket with no token (the one truth about devices and the library), a server
 // given with --server and its token, or, when none runs, this process (in-process.ts).
 import { Option, type Command } from 'commander';
-import { consoleLogger, ControlClient, ControlError, defaultStorageDir, type DeviceSummary, type ItemEntry, type LibraryListing, type LibraryStatus, loadSecrets, type MediaPlayer, type MediaRootConfig, type StaticHost } from '../api.ts';
+import { consoleLogger, ControlClient, ControlError, defaultStorageDir, type DeviceSummary, type Explanation, type ItemEntry, type LibraryListing, type LibraryStatus, loadSecrets, type MediaPlayer, type MediaRootConfig, type StaticHost } from '../api.ts';
 import { discoveryTarget, nasCastTarget } from './in-process.ts';
 import { collectDevice, parseMedia, parseSeconds, UsageError } from './options.ts';
 import { controlUrlOf, runningServers, type RunningServer } from './server-file.ts';
@@ -47,6 +47,8 @@ export interface Target {
   search(query: string, limit?: number): Promise<ItemEntry[]>;
   /** Items started and not finished, most recent first. */
   continueWatching(limit?: number): Promise<ItemEntry[]>;
+  /** What a library file holds and what is done to it on each device (or one), and why. */
+  explain(media: string, options?: { device?: string; audio?: string; subtitles?: string }): Promise<Explanation>;
   player(device: string): Promise<MediaPlayer<string>>;
   close(): Promise<void>;
 }
@@ -150,6 +152,7 @@ async function connectedTarget(url: string, token: string, where: string, finger
     libraryStatus: async () => (await client.libraryStatus()) as unknown as LibraryStatus,
     search: async (query, limit) => itemsOf(await client.search(query, limit)),
     continueWatching: async (limit) => itemsOf(await client.continueWatching(limit)),
+    explain: async (media, explainOptions) => (await client.explain(media, explainOptions)) as unknown as Explanation,
     player: (device) => client.player(device),
     close: () => Promise.resolve(client.close()),
   };

@@ -177,6 +177,12 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
   }
 
   /** Library items matching `query`, best first, as `/api/search` gives them (`{ items }`). */
+  /** What would be done to a library file on `device` (every online device with none), and why; see `Explanation`. */
+  async explain(media: string, options: { device?: string; audio?: string; subtitles?: string } = {}): Promise<Record<string, unknown> | undefined> {
+    await this.connect();
+    return this.request('explain', { media, ...options });
+  }
+
   async search(query: string, limit?: number): Promise<Record<string, unknown> | undefined> {
     await this.connect();
     return this.request('search', limit === undefined ? { query } : { query, limit });

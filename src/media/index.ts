@@ -1,5 +1,10 @@
 export { folderQueue, isMediaUrl, MAX_QUEUE, resolvePlayable, startOf, type MediaSource } from './resolve.ts';
-export { SignedMedia, type SignedMediaOptions } from './signed-media.ts';
+export { SignedMedia, type PlaybackTarget, type SignedMediaOptions } from './signed-media.ts';
+export { planPlayback, type AudioEncode, type PlaybackMode, type PlaybackPlan, type PlannedFile, type TrackChoice } from './playback-plan.ts';
+export type { VideoEncode } from './video-fit.ts';
+export { browserProfile, castDeviceProfile, modelProfile, refineProfile, reportedSupport, SUPPORT_QUERIES, type DeviceOverride, type DeviceProfile, type PassthroughCodec, type ReportedSupport, type SupportQuery } from './device-profile.ts';
+export { Streams, type StreamsOptions } from './streams.ts';
 export { probeMediaUrl, type ProbedMedia, type ProbeOptions } from './probe.ts';
 export { isCastPlayable } from './playable.ts';
 export { DEFAULT_DEVICE_MODEL, DEVICE_MODELS, deviceModel, type DeviceModel, type DeviceModelId, type VideoSupport } from './device-models.ts';
+export { audioName, containerName, languageName, videoName } from './media-words.ts';

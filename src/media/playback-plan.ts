@@ -74,8 +74,6 @@ export function planPlayback(file: PlannedFile, info: MediaInfo | undefined, dev
     } else {
       videoPlan = { stream: video.index, codec: video.codec };
     }
-  } else if (info.video.length > 0) {
-    reasons.push(`${device.name} has no screen: playing the sound only`);
   }
 
   let audioPlan: PlaybackPlan['audio'];
@@ -85,14 +83,16 @@ export function planPlayback(file: PlannedFile, info: MediaInfo | undefined, dev
     audioPlan = why ? { stream: audio.index, encode: AAC_STEREO } : { stream: audio.index };
   }
   // A stream is made whenever the container or the video changes: its segments take only these audio codecs.
-  const streamed = videoPlan?.encode !== undefined || containerWhy !== undefined || (info.video.length > 0 && !videoPlan) || (audio !== undefined && audio !== info.audio[0]);
+  const streamed = videoPlan?.encode !== undefined || containerWhy !== undefined || (audio !== undefined && audio !== info.audio[0]);
   if (audio && audioPlan && !audioPlan.encode && streamed && !SEGMENT_AUDIO.has(audio.codec)) {
     reasons.push(`${audioName(audio)} cannot travel in the MP4 segments of a converted stream: converting the audio to AAC stereo`);
     audioPlan = { stream: audio.index, encode: AAC_STEREO };
   }
   const plan = { ...(videoPlan && { video: videoPlan }), ...(audioPlan && { audio: audioPlan }), ...(burn && videoPlan?.encode && { burnSubtitle: burn.index }) };
   if (videoPlan?.encode) return { mode: 'video', reasons, ...plan };
-  if (audioPlan?.encode || (info.video.length > 0 && !videoPlan)) return { mode: 'audio', reasons, ...plan };
+  // A speaker plays a film's sound as it is; converted, only the sound is made.
+  if (info.video.length > 0 && !videoPlan && reasons.length + (containerWhy ? 1 : 0) > 0) reasons.push(`${device.name} has no screen: the sound only`);
+  if (audioPlan?.encode) return { mode: 'audio', reasons, ...plan };
   if (containerWhy) reasons.push(containerWhy);
   if (audio && audio !== info.audio[0]) reasons.push(`the ${languageName(audio.language)} audio is not the file's first track, which is the one a device plays: repackaging with it alone`);
   if (reasons.length > 0) return { mode: 'remux', reasons, ...plan };

@@ -3,6 +3,7 @@ import { ControlError } from '../errors.ts';
 import type { MediaLibrary } from '../library/library.ts';
 import type { MediaFolder, MediaItem } from '../library/model.ts';
 import { probeMediaUrl } from './probe.ts';
+import { whenProbed } from './when-probed.ts';
 import type { PlaybackTarget } from './signed-media.ts';
 
 /** Where a media request is looked up and signed: the library, and a signer (`SignedMedia`). */
@@ -18,6 +19,9 @@ export interface MediaSource {
 export function isMediaUrl(value: string): boolean {
   return /^https?:\/\//i.test(value);
 }
+
+/** How long a cast waits for a file not probed yet to be (ffprobe stuck on a NAS: it goes on without). */
+const PROBE_WAIT_MS = 10_000;
 
 /** The longest queue a folder makes: a whole series is a few hundred episodes. */
 export const MAX_QUEUE = 2000;
@@ -50,13 +54,22 @@ export async function resolvePlayable(source: MediaSource, media: string | undef
   if (url !== undefined) return probeMediaUrl(url);
   if (media === undefined) throw new ControlError('BAD_REQUEST', 'play needs media (an id or a folder path) or url');
   const library = source.library;
-  const slash = media.lastIndexOf('/');
-  const item = library.get(media) ?? (slash > 0 ? library.folder(media.slice(0, slash))?.items.find((entry) => entry.name === media.slice(slash + 1)) : undefined);
-  if (item) return source.castMedia(item, target);
+  const item = findItem(library, media);
+  if (item) {
+    // For a device, what is done to the file depends on its codecs: wait for the probe.
+    if (target) await whenProbed(library, item, PROBE_WAIT_MS);
+    return source.castMedia(item, target);
+  }
   const folder = library.folder(media);
   const queue = folder ? folderQueue(folder) : [];
   if (queue.length > 0) return queue.map((entry) => source.castMedia(entry, target));
   throw new ControlError('UNKNOWN_MEDIA', folder ? `the folder '${media}' has no media` : `no media or folder '${media}' in the library`);
+}
+
+/** The library file `media` names: its id, or its library path (`Films/Up.mkv`). */
+export function findItem(library: MediaLibrary, media: string): MediaItem | undefined {
+  const slash = media.lastIndexOf('/');
+  return library.get(media) ?? (slash > 0 ? library.folder(media.slice(0, slash))?.items.find((entry) => entry.name === media.slice(slash + 1)) : undefined);
 }
 
 /**

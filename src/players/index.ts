@@ -5,3 +5,4 @@ export { combineDirectories, type DirectoryEvents, type PlayerDirectory } from '
 export { mountControl, type MountedControl } from './mount.ts';
 export { ReceiverPlayer } from './receiver-player.ts';
 export { PlayerHandler, type HandlerMedia } from './request-handler.ts';
+export { explain, type DeviceDecision, type ExplainMedia, type Explanation } from './explain.ts';

@@ -60,6 +60,7 @@ export function mountControl(
   const media = {
     library: server.library,
     castMedia: server.signedMedia.castMedia.bind(server.signedMedia),
+    plan: server.signedMedia.plan.bind(server.signedMedia),
     listing: server.listing.bind(server),
     status: server.status.bind(server),
     search: server.search.bind(server),

@@ -6,9 +6,10 @@ import type { LibraryStatus } from '../http/status-route.ts';
 import { resolvePlayable, startOf, type MediaSource } from '../media/resolve.ts';
 import { namesDevice } from '../protocol/devices.ts';
 import type { PlayerDirectory } from './directory.ts';
+import { explain, type ExplainMedia } from './explain.ts';
 
 /** What the handler needs of the media side: lookups and signing, and the library's answers for `list`, `library`, `search` and `continue`. */
-export interface HandlerMedia extends MediaSource {
+export interface HandlerMedia extends MediaSource, ExplainMedia {
   listing(folderPath: string): LibraryListing | undefined;
   status(): LibraryStatus;
   search(query: string, limit?: number): ItemEntry[];
@@ -49,6 +50,8 @@ export class PlayerHandler implements ControlHandler {
         return { items: this.#media.search(request.query, request.limit) };
       case 'continue':
         return { items: this.#media.continueWatching(request.limit) };
+      case 'explain':
+        return explain(this.#media, this.#directory, request.media, request) as unknown as Record<string, unknown>;
       case 'play': {
         const audio = request.audio ?? this.#media.audioLanguage;
         const target = { profile: this.#directory.profile(request.device), ...(audio && { audio }), ...(request.subtitles && { subtitles: request.subtitles }) };
@@ -68,7 +71,7 @@ export class PlayerHandler implements ControlHandler {
     }
   }
 
-  async #control(player: Player, request: Exclude<HandledRequest, { type: 'devices' | 'list' | 'library' | 'search' | 'continue' | 'play' }>): Promise<void> {
+  async #control(player: Player, request: Exclude<HandledRequest, { type: 'devices' | 'list' | 'library' | 'search' | 'continue' | 'explain' | 'play' }>): Promise<void> {
     switch (request.type) {
       case 'pause':
         return player.pause();

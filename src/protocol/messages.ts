@@ -52,6 +52,8 @@ export const controllerMessages = {
   continue: object({ limit: optional(integer({ min: 1, max: 200 })) }),
   // media: an id, or a library path of a file or folder (as long as file systems allow).
   play: object({ device, media: optional(string({ max: 4096 })), url: optional(string({ max: 8192 })), startAt: optional(seconds), subtitles: optional(string({ max: 35 })), audio: optional(string({ max: 35 })), photoSeconds: optional(number({ min: 1, max: 3600 })) }),
+  /** What would be done to a library file on a device (every online one with none named), and why: played as it is, or converted. */
+  explain: object({ media: string({ max: 4096 }), device: optional(device), audio: optional(string({ max: 35 })), subtitles: optional(string({ max: 35 })) }),
   pause: object({ device }),
   resume: object({ device }),
   stop: object({ device }),

@@ -1,9 +1,14 @@
 import { DETAILED_ERROR_CODES as CODES, type DetailedErrorCode } from '../cast/detailed-error-codes.ts';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { deviceFetch } from './device-fetch.ts';
 import { probeFile, type MediaProbe, type ProbeSettings } from './media-probe.ts';
 
 // A playlist longer than this is not one a player reads whole.
 const MAX_PLAYLIST_BYTES = 1 << 20;
+// Nor a segment longer than this (a few seconds of 4K are ~20 MB).
+const MAX_SEGMENT_BYTES = 64 << 20;
 
 /** A playlist's text, or the failure its fetch or parse carries. */
 type Playlist = { ok: true; url: string; lines: string[] } | { ok: false; code: DetailedErrorCode; why: string };
@@ -29,7 +34,32 @@ export async function probeHls(url: string, settings: ProbeSettings): Promise<Me
   const firstSegment = lines.find((line) => line !== '' && !line.startsWith('#'));
   const target = map ?? firstSegment;
   if (target === undefined) return { ok: false, code: CODES.HLS_MANIFEST_PLAYLIST, why: 'the playlist has no segments' };
-  const probed = await probeFile(new URL(target, playlist.url).href, settings, { unreachable: CODES.SEGMENT_NETWORK, unreadable: CODES.HLS_SEGMENT_PARSING });
+  const codes = { unreachable: CODES.SEGMENT_NETWORK, unreadable: CODES.HLS_SEGMENT_PARSING };
+  // fMP4: the player appends the init segment and then the first one, and decodes them
+  // together; an init alone has no sample, and ffprobe then reports no profile or level
+  // (measured: `profile=unknown level=-99` for libx264 High 4.1), which a device reads from
+  // the init's avcC all the same. So the two are probed as one.
+  // Both are fetched whole, as the device's player fetches them, and probed from a file:
+  // ffprobe reading them over HTTP seeks, which a segment served whole does not allow.
+  let together: { dir: string; file: string } | undefined;
+  if (map !== undefined && firstSegment !== undefined) {
+    const parts: Buffer[] = [];
+    for (const uri of [map, firstSegment]) {
+      const fetched = await deviceFetch(new URL(uri, playlist.url).href, { maxBytes: MAX_SEGMENT_BYTES, timeoutMs: settings.timeoutMs, signal: settings.signal });
+      if (!fetched.ok) return { ok: false, code: codes.unreachable, why: `fetching ${fetched.url}: ${fetched.why}` };
+      if (!fetched.complete) return { ok: false, code: codes.unreadable, why: `a segment over ${MAX_SEGMENT_BYTES} bytes` };
+      parts.push(fetched.head);
+    }
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'nascast-sim-hls-'));
+    together = { dir, file: path.join(dir, 'first.mp4') };
+    await fs.writeFile(together.file, Buffer.concat(parts));
+  }
+  let probed: MediaProbe;
+  try {
+    probed = await probeFile(new URL(target, playlist.url).href, settings, codes, together?.file);
+  } finally {
+    if (together) await fs.rm(together.dir, { recursive: true, force: true });
+  }
   if (!probed.ok) return probed;
   const complete = lines.includes('#EXT-X-ENDLIST');
   const duration = lines.reduce((sum, line) => sum + (Number(/^#EXTINF:([\d.]+)/.exec(line)?.[1]) || 0), 0);

@@ -46,13 +46,17 @@ export async function probeMedia(url: string, contentType: string | undefined, s
   return probeFile(url, settings, { unreachable: CODES.MEDIA_SRC_NOT_SUPPORTED, unreadable: CODES.MEDIA_SRC_NOT_SUPPORTED });
 }
 
-/** One file (a progressive download, or an HLS segment), with the codes its failures carry. */
-export async function probeFile(url: string, settings: ProbeSettings, codes: { unreachable: DetailedErrorCode; unreadable: DetailedErrorCode }): Promise<MediaProbe> {
+/**
+ * One file (a progressive download, or an HLS segment), with the codes its failures
+ * carry. `probe` is a local file ffprobe reads instead (an fMP4 init and first segment
+ * as the player joins them).
+ */
+export async function probeFile(url: string, settings: ProbeSettings, codes: { unreachable: DetailedErrorCode; unreadable: DetailedErrorCode }, probe?: string): Promise<MediaProbe> {
   const fetched = await deviceFetch(url, { maxBytes: HEAD_BYTES, timeoutMs: settings.timeoutMs, signal: settings.signal });
   if (!fetched.ok) return { ok: false, code: codes.unreachable, why: `fetching ${fetched.url}: ${fetched.why}` };
   if (fetched.head.length === 0) return { ok: false, code: codes.unreadable, why: 'the body is empty' };
   // ffprobe reads where the redirects led, the address the device's player reads.
-  const run = await ffprobe(settings.ffprobePath, fetched.url, { timeoutMs: settings.timeoutMs, signal: settings.signal });
+  const run = await ffprobe(settings.ffprobePath, probe ?? fetched.url, { timeoutMs: settings.timeoutMs, signal: settings.signal });
   if (!run.ok) {
     if (run.kind === 'unreadable') return { ok: false, code: codes.unreadable, why: `not media it can read: ${run.errors.join(' / ') || 'ffprobe failed'}` };
     return { ok: false, code: CODES.LOAD_FAILED, why: run.why };

@@ -1,0 +1,53 @@
+// NasCast's decisions held to the simulator's models, which play by Google's table on
+// their own (src/simulator/decoding.ts reads the file as the device gets it): whatever
+// NasCast hands each model must play with picture and sound (sound alone on speakers),
+// converted only where the file as it is would not.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import test from 'ava';
+import { DEVICE_MODELS } from '../src/media/device-models.ts';
+import { modelProfile } from '../src/media/device-profile.ts';
+import { MediaPlayback } from '../src/simulator/media-playback.ts';
+import { makeSample, SAMPLES, type SampleName } from './helpers/ffmpeg.ts';
+import { eventually, startMediaServer, tempDir } from './helpers/media-server.ts';
+
+const NAMES = Object.keys(SAMPLES) as SampleName[];
+
+test('every sample on every model: what NasCast hands over plays whole, and a file is converted only when the model would not play it whole as it is', async (t) => {
+  const dir = await tempDir(t);
+  await Promise.all(NAMES.map((name) => makeSample(path.join(dir, name), name, 12)));
+  const files = Object.fromEntries(await Promise.all(NAMES.map(async (name) => [`Samples/${name}`, await fs.readFile(path.join(dir, name))] as const)));
+  const media = await startMediaServer(t, files, { library: { probe: true } });
+  await eventually(() => {
+    const probing = media.library.probing();
+    return probing !== undefined && !probing.running && probing.probed >= probing.files;
+  }, 60_000, 'every sample probed');
+
+  const summary: string[] = [];
+  for (const model of DEVICE_MODELS.values()) {
+    const profile = modelProfile(model);
+    for (const name of NAMES) {
+      const item = media.item(`Samples/${name}`);
+      const handed = media.server.signedMedia.castMedia(item, { profile });
+      const mode = handed.conversion?.mode ?? 'direct';
+      const playback = new MediaPlayback({ model, changed: () => {}, error: () => {}, takeLoadFailure: () => undefined });
+      const outcome = await playback.load([{ media: { contentId: handed.url, contentType: handed.contentType } }], 0, true);
+      const rendering = playback.rendering();
+      playback.close();
+      await media.server.streams.conversions.drop(`${item.id}/${/\/stream\/[^/]+\/([^/]+)\//.exec(handed.url)?.[1] ?? ''}`);
+      const what = `${name} on ${model.id} (${mode}: ${handed.conversion?.reasons.join('; ') ?? ''})`;
+      t.true(outcome.ok, `${what}: ${outcome.ok ? '' : JSON.stringify(outcome)}`);
+      if (!outcome.ok) continue;
+      t.deepEqual({ video: rendering!.video, audio: rendering!.audio }, { video: model.castType === 'video', audio: true }, `${what}: ${rendering!.reasons.join('; ')}`);
+
+      // The file as it is, on the same model: converted exactly when that would not play whole.
+      const raw = new MediaPlayback({ model, changed: () => {}, error: () => {}, takeLoadFailure: () => undefined });
+      const direct = await raw.load([{ media: { contentId: media.server.signedMedia.mediaUrl(item), contentType: item.mime } }], 0, true);
+      const whole = direct.ok && raw.rendering()!.audio && raw.rendering()!.video === (model.castType === 'video');
+      raw.close();
+      t.is(mode === 'direct', whole, `${what}: as it is, the model ${whole ? 'plays it whole' : 'does not play it whole'}`);
+      summary.push(`${model.id} ${name}: ${mode}`);
+    }
+  }
+  t.log(summary.join('\n'));
+});
