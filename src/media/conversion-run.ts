@@ -96,12 +96,17 @@ export class ConversionRun extends EventEmitter<ConversionRunEvents> {
     });
   }
 
+  /** Whether its output is left unread (far enough ahead of the fetches). */
+  paused = false;
+
   /** Stops reading ffmpeg's output: it stops at its next write. */
   pause(): void {
+    this.paused = true;
     this.#child?.stdout?.pause();
   }
 
   resume(): void {
+    this.paused = false;
     this.#child?.stdout?.resume();
   }
 

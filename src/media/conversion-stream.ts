@@ -77,6 +77,12 @@ export class ConversionStream extends EventEmitter<ConversionStreamEvents> {
     return [...this.#made.values()].reduce((sum, size) => sum + size, 0);
   }
 
+  /** What it holds and does, for diagnostics: the segments on disk, and whether ffmpeg runs (from which segment) or waits for fetches. */
+  get state(): { made: number[]; running: boolean; from: number | undefined; paused: boolean } {
+    const run = this.#run && !this.#run.ended ? this.#run : undefined;
+    return { made: [...this.#made.keys()].sort((a, b) => a - b), running: run !== undefined, from: run?.from, paused: run?.paused ?? false };
+  }
+
   /** Whether ffmpeg runs for it now. */
   get converting(): boolean {
     return this.#run !== undefined && !this.#run.ended;

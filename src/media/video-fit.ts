@@ -63,11 +63,22 @@ export function videoEncodeFor(stream: VideoStreamInfo, device: DeviceProfile): 
   return { codec: 'h264', width: chosen.width, height: chosen.height, ...(chosen.fps + 0.5 < fps && { maxFps: chosen.fps }), level: Math.min(chosen.level, levelFor(chosen.width, chosen.height, chosen.fps)), bitrate };
 }
 
+// H.264 levels (ITU-T H.264 table A-1): macroblocks a second and a frame at most.
+const LEVELS: ReadonlyArray<readonly [level: number, perSecond: number, perFrame: number]> = [
+  [3, 40_500, 1_620],
+  [3.1, 108_000, 3_600],
+  [3.2, 216_000, 5_120],
+  [4, 245_760, 8_192],
+  [4.2, 522_240, 8_704],
+  [5, 589_824, 22_080],
+  [5.1, 983_040, 36_864],
+  [5.2, 2_073_600, 36_864],
+];
+
 /** The lowest H.264 level a size and rate need, so a 720p conversion says 3.1 and not the device's 4.2. */
 function levelFor(width: number, height: number, fps: number): number {
-  const macroblocksPerSecond = Math.ceil(width / 16) * Math.ceil(height / 16) * fps;
-  const levels: Array<[number, number]> = [[3, 40_500], [3.1, 108_000], [3.2, 216_000], [4, 245_760], [4.1, 245_760], [4.2, 522_240], [5, 589_824], [5.1, 983_040], [5.2, 2_073_600]];
-  return levels.find(([, limit]) => macroblocksPerSecond <= limit)?.[0] ?? 5.2;
+  const perFrame = Math.ceil(width / 16) * Math.ceil(height / 16);
+  return LEVELS.find(([, perSecond, frame]) => perFrame <= frame && perFrame * fps <= perSecond)?.[0] ?? 5.2;
 }
 
 function even(value: number): number {
