@@ -52,10 +52,24 @@ test("the README's example passes the schema and the plugin's own checks", (t) =
 });
 
 test('every setting the plugin reads is in the schema, and nothing else is', (t) => {
-  const example = { ...readmeExample(), publicUrl: 'http://nas.lan:8585', https: true, certFile: '/etc/ssl/nas.pem', keyFile: '/etc/ssl/nas.key', appId: '5C3F0A3C', devices: ['10.0.20.31'], interface: '192.168.1.10', forgetAfterHours: 24 };
+  const example = {
+    ...readmeExample(),
+    publicUrl: 'http://nas.lan:8585',
+    https: true,
+    certFile: '/etc/ssl/nas.pem',
+    keyFile: '/etc/ssl/nas.key',
+    appId: '5C3F0A3C',
+    devices: ['10.0.20.31'],
+    interface: '192.168.1.10',
+    forgetAfterHours: 24,
+    maxConversions: 2,
+    audioLanguage: 'fr',
+    televisions: [{ device: 'Living Room TV', model: 'chromecast-google-tv', audioPassthrough: ['ac3', 'eac3'], maxAudioChannels: 6 }],
+  };
   t.deepEqual(errorsOf(example), []);
-  t.truthy(parsePlatformConfig(example));
-  const read = ['name', 'media', 'port', 'publicUrl', 'https', 'certFile', 'keyFile', 'appId', 'devices', 'interface', 'inputs', 'televisions', 'scenes', 'forgetAfterHours'];
+  const settings = parsePlatformConfig(example);
+  t.like(settings, { maxConversions: 2, audioLanguage: 'fr', televisions: [{ device: 'Living Room TV', playback: { model: 'chromecast-google-tv', audioPassthrough: ['ac3', 'eac3'], maxAudioChannels: 6 } }] });
+  const read = ['name', 'media', 'port', 'publicUrl', 'https', 'certFile', 'keyFile', 'appId', 'devices', 'interface', 'inputs', 'televisions', 'scenes', 'forgetAfterHours', 'maxConversions', 'audioLanguage'];
   t.deepEqual(Object.keys(pluginSchema.schema.properties).sort(), read.sort());
 });
 
@@ -68,6 +82,9 @@ const MISTAKES: Array<[string, Record<string, unknown>, string]> = [
   ['a port as text', { port: '8585' }, '/port'],
   ['a publicUrl without a scheme', { publicUrl: 'nas.lan:8585' }, '/publicUrl'],
   ['an app id that is not 8 hex digits', { appId: 'CC1AD845X' }, '/appId'],
+  ['a TV model not in the table', { televisions: [{ device: 'TV', model: 'chromecast-9' }] }, '/televisions/0/model'],
+  ['DTS passthrough, which no Cast device carries', { televisions: [{ device: 'TV', audioPassthrough: ['dts'] }] }, '/televisions/0/audioPassthrough/0'],
+  ['no conversion at all', { maxConversions: 0 }, '/maxConversions'],
   ['a device that is a URL', { devices: ['http://tv'] }, '/devices/0'],
   ['an input with both media and url', { inputs: [{ name: 'x', media: 'Films', url: 'http://a/b' }] }, '/inputs/0'],
   ['an input with neither', { inputs: [{ name: 'x' }] }, '/inputs/0'],

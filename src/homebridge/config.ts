@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError, type MediaRootConfig } from '../api.ts';
+import { ConfigError, DEVICE_MODELS, type DeviceModelId, type DeviceOverride, type MediaRootConfig, type PassthroughCodec } from '../api.ts';
 import { flag, integer, list, objects, optionalText, text, type Raw } from './config-fields.ts';
 import { type Favourite, inputList, inputsOf, INPUT_POOL_SIZE } from './inputs.ts';
 
@@ -17,6 +17,8 @@ export interface TelevisionSettings {
   readonly inputs?: readonly Favourite[];
   /** An extra accessory whose level is the volume, for Siri ("set the Living Room volume to 30 percent"). */
   readonly volumeAccessory: 'none' | 'lightbulb' | 'fan';
+  /** What it plays, where its network name does not tell or the TV behind it decodes more (AC3 passthrough, 5.1). */
+  readonly playback?: DeviceOverride;
 }
 
 /** A Switch that plays a favourite on a device at a volume ("turn on Movie Night"). */
@@ -47,6 +49,10 @@ export interface PlatformSettings {
   readonly scenes: readonly SceneSettings[];
   /** A device not seen for this long is removed from the Home app. */
   readonly forgetAfterHours: number;
+  /** Files converted at once for devices that cannot play them as they are. */
+  readonly maxConversions?: number;
+  /** The audio language played when a file has several. */
+  readonly audioLanguage?: string;
 }
 
 /**
@@ -80,6 +86,7 @@ export function parsePlatformConfig(raw: Raw): PlatformSettings | undefined {
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new ConfigError(`publicUrl must be an http(s) URL such as http://nas.lan:8585, not '${publicUrl}'`);
   const tls = tlsSettings(raw);
   const appId = optionalText(raw, 'appId', 'appId');
+  const audioLanguage = optionalText(raw, 'audioLanguage', 'audioLanguage');
   const networkInterface = optionalText(raw, 'interface', 'interface');
   if (appId !== undefined && !/^[0-9A-F]{8}$/i.test(appId)) throw new ConfigError(`appId must be the 8-character id the Cast console gave your receiver app (like 5C3F0A3C), or empty for the Default Media Receiver`);
   return {
@@ -95,6 +102,8 @@ export function parsePlatformConfig(raw: Raw): PlatformSettings | undefined {
     televisions,
     scenes,
     forgetAfterHours: integer(raw, 'forgetAfterHours', 'forgetAfterHours', 72, 1, 24 * 365),
+    ...(raw.maxConversions === undefined ? {} : { maxConversions: integer(raw, 'maxConversions', 'maxConversions', 2, 1, 16) }),
+    ...(audioLanguage === undefined ? {} : { audioLanguage }),
   };
 }
 
@@ -108,7 +117,23 @@ function television(entry: Raw, at: string): TelevisionSettings {
     hidden: flag(entry, 'hidden', at),
     ...(entry.inputs === undefined ? {} : { inputs: inputList(entry, `${at}.inputs`) }),
     volumeAccessory,
+    ...playbackOf(entry, at),
   };
+}
+
+const PASSTHROUGH: readonly PassthroughCodec[] = ['ac3', 'eac3'];
+
+/** A television's `model`, `audioPassthrough` and `maxAudioChannels`, checked. */
+function playbackOf(entry: Raw, at: string): { playback?: DeviceOverride } {
+  const model = optionalText(entry, 'model', at);
+  if (model !== undefined && !DEVICE_MODELS.has(model as DeviceModelId)) throw new ConfigError(`${at}.model must be one of ${[...DEVICE_MODELS.keys()].join(', ')}, not '${model}'`);
+  const passthrough = entry.audioPassthrough === undefined ? [] : list(entry, 'audioPassthrough', `${at}.audioPassthrough`, (value, where) => {
+    if (!PASSTHROUGH.includes(value as PassthroughCodec)) throw new ConfigError(`${where} must be ac3 or eac3, not ${JSON.stringify(value)}`);
+    return value as PassthroughCodec;
+  });
+  const channels = entry.maxAudioChannels === undefined ? undefined : integer(entry, 'maxAudioChannels', `${at}.maxAudioChannels`, 2, 1, 8);
+  const playback: DeviceOverride = { ...(model !== undefined && { model: model as DeviceModelId }), ...(passthrough.length > 0 && { audioPassthrough: passthrough }), ...(channels !== undefined && { maxAudioChannels: channels }) };
+  return Object.keys(playback).length > 0 ? { playback } : {};
 }
 
 function scene(entry: Raw, at: string): SceneSettings {

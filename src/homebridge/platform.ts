@@ -117,6 +117,9 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
       ...(settings.tls ? { tls: settings.tls } : {}),
       ...(settings.appId ? { appId: settings.appId } : {}),
       ...(settings.interface ? { interface: settings.interface } : {}),
+      ...(settings.maxConversions === undefined ? {} : { maxConversions: settings.maxConversions }),
+      ...(settings.audioLanguage === undefined ? {} : { audioLanguage: settings.audioLanguage }),
+      deviceOverrides: Object.fromEntries(settings.televisions.flatMap((tv) => (tv.playback ? [[tv.device, tv.playback]] : []))),
     });
     this.#nascast = nascast;
     nascast.on('error', (error) => this.#log.error(error.message));
