@@ -211,7 +211,7 @@ export class NasCast extends EventEmitter<NasCastEvents> {
    */
   async player(device: string): Promise<NasCastPlayer> {
     const parts = this.#started();
-    const media = { library: parts.server.library, castMedia: parts.server.castMedia.bind(parts.server), ...(this.#options.audioLanguage ? { audioLanguage: this.#options.audioLanguage } : {}) };
+    const media = { library: parts.server.library, castMedia: parts.server.castMedia.bind(parts.server), prepare: () => parts.server.streams.conversions.checkFfmpeg(), ...(this.#options.audioLanguage ? { audioLanguage: this.#options.audioLanguage } : {}) };
     return new NasCastPlayer(device, await parts.directory.player(device), media, () => parts.directory.profile(device));
   }
 

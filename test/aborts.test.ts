@@ -1,10 +1,22 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import test from 'ava';
-import { patternBytes, startMediaServer } from './helpers/media-server.ts';
+import { eventually, patternBytes, startMediaServer } from './helpers/media-server.ts';
 import { abortedDownload, request } from './helpers/raw-http.ts';
 
 const openDescriptors = (): number => fs.readdirSync('/proc/self/fd').length;
+
+/** This process's children, from /proc (running `ps` would be one). */
+function childProcesses(): number {
+  const parentOf = (pid: string): string | undefined => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1];
+    } catch {
+      return undefined; // gone while we looked
+    }
+  };
+  return fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && parentOf(entry) === String(process.pid)).length;
+}
 
 /** The fd count once the server has no connection left (sockets close asynchronously). */
 async function settledDescriptors(server: http.Server): Promise<number> {
@@ -26,6 +38,8 @@ test.serial('1,000 aborted downloads leave the fd count where it was', async (t)
   const path = server.mediaPath('big.mp4');
   // Warm up: the descriptor cache opens the file once and keeps it.
   t.is((await request(server.origin, path, { headers: { range: 'bytes=0-0' } })).status, 206);
+  // The library's folder lister (a child process, with a socket to it) ends 2 s after the scan: counted before, gone after.
+  await eventually(() => childProcesses() === 0, 10_000, 'the folder lister ended');
   const before = await settledDescriptors(server.server.httpServer);
 
   // What a player does while seeking: open-ended ranges from everywhere, aborted,

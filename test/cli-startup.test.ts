@@ -45,13 +45,15 @@ test('a read-only storage folder: the server starts and serves, with a warning f
   cli.child.kill('SIGTERM');
   t.is(await exitedWithin(cli, 10_000), 0, cli.stderr);
   const warnings = cli.stderr.trim().split('\n');
-  t.is(warnings.length, 4, cli.stderr);
+  t.is(warnings.length, 5, cli.stderr);
   t.regex(warnings[0]!, /^warning: cannot tighten .*nascast-secrets\.json to mode 0600 \(EROFS\): other users on this machine may be able to read the token$/);
   // HTTPS still: with a certificate for this run, as nothing can be kept.
   t.regex(warnings[1]!, /^warning: cannot keep the self-signed certificate in .* \(EROFS\): this run uses one made now, so its fingerprint changes at every start$/);
   // The library too: in memory, as its index cannot be written.
   t.regex(warnings[2]!, /^warning: library index ".*nascast-library\.db" cannot be used \(unable to open database file\); the library is kept in memory only$/);
-  t.is(warnings[3], `warning: cannot leave the note ${path.join(storage, `nascast-server-${new URL(httpsUrl).port}.json`)} (EROFS): other nascast commands on this machine reach this server only with --server ${httpsUrl} --fingerprint ${fingerprint}`);
+  // Converted segments too: in the temp folder.
+  t.regex(warnings[3]!, /^warning: cannot keep converted segments in .*streams \(.*\); using .*nascast-streams-/);
+  t.is(warnings[4], `warning: cannot leave the note ${path.join(storage, `nascast-server-${new URL(httpsUrl).port}.json`)} (EROFS): other nascast commands on this machine reach this server only with --server ${httpsUrl} --fingerprint ${fingerprint}`);
   t.deepEqual((await fs.readdir(storage)).sort(), [SECRETS_FILE]);
   t.is((await fs.stat(path.join(storage, SECRETS_FILE))).mode & 0o777, 0o640);
 });

@@ -5,7 +5,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
+import { UnplayableMediaError } from '../src/errors.ts';
 import { DEVICE_MODELS } from '../src/media/device-models.ts';
+import { resolvePlayable } from '../src/media/resolve.ts';
 import { modelProfile } from '../src/media/device-profile.ts';
 import { MediaPlayback } from '../src/simulator/media-playback.ts';
 import { makeSample, SAMPLES, type SampleName } from './helpers/ffmpeg.ts';
@@ -50,4 +52,17 @@ test('every sample on every model: what NasCast hands over plays whole, and a fi
     }
   }
   t.log(summary.join('\n'));
+});
+
+test('without ffmpeg, a file that plays as it is still plays, and one that needs converting is refused in words that say how to install it', async (t) => {
+  const dir = await tempDir(t);
+  await makeSample(path.join(dir, 'hevc.mkv'), 'hevc-main10.mkv', 4);
+  await makeSample(path.join(dir, 'plain.mp4'), 'h264-aac.mp4', 4);
+  const media = await startMediaServer(t, { 'Films/hevc.mkv': await fs.readFile(path.join(dir, 'hevc.mkv')), 'Films/plain.mp4': await fs.readFile(path.join(dir, 'plain.mp4')) }, { library: { probe: true }, server: { ffmpegPath: path.join(dir, 'no-ffmpeg-here') } });
+  const source = { library: media.library, castMedia: media.server.castMedia.bind(media.server), prepare: () => media.server.streams.conversions.checkFfmpeg() };
+  const target = { profile: modelProfile(DEVICE_MODELS.get('chromecast-3rd-gen')!) };
+  const plain = await resolvePlayable(source, 'Media/Films/plain.mp4', undefined, target);
+  t.like(plain, { contentType: 'video/mp4', conversion: { mode: 'direct' } });
+  const error = await t.throwsAsync(resolvePlayable(source, 'Media/Films/hevc.mkv', undefined, target), { instanceOf: UnplayableMediaError });
+  t.regex(error.message, /^Cannot cast hevc\.mkv: HEVC Main 10 is not supported by Chromecast \(3rd generation\): converting the video to H\.264 180p\. That needs ffmpeg, which is not installed: install it \(Debian\/Ubuntu: sudo apt install ffmpeg/);
 });

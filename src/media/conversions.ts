@@ -30,11 +30,14 @@ export class Conversions {
   readonly #streams = new Map<string, ConversionStream>();
   #bytes = 0;
   #opened = 0;
-  #available = false;
+  #available = true;
+  #checked: Promise<boolean> | undefined;
+  #dir: string;
   #sweeper: NodeJS.Timeout | undefined;
 
   constructor(options: ConversionsOptions) {
     this.#options = options;
+    this.#dir = options.dir;
   }
 
   /** How many streams may convert at once. */
@@ -47,16 +50,38 @@ export class Conversions {
     return this.#bytes;
   }
 
-  /** Whether ffmpeg ran when started: without it files play as they are, or are refused in words. */
+  /**
+   * Whether ffmpeg runs (see {@link checkFfmpeg}): without it files play as they are, or
+   * are refused in words. True until checked: a conversion then fails in words instead.
+   */
   get available(): boolean {
     return this.#available;
   }
 
-  /** Empties the folder (segments a crash left), checks that ffmpeg runs, and starts the idle sweep. */
+  /**
+   * Runs `ffmpeg -version` once (the first cast that may need it waits for it): not at
+   * start, where a process spawned for nothing would cost every start, conversion or not.
+   */
+  checkFfmpeg(): Promise<boolean> {
+    this.#checked ??= new Promise<boolean>((resolve) => execFile(this.#options.ffmpegPath ?? 'ffmpeg', ['-hide_banner', '-version'], { timeout: 10_000 }, (error) => resolve(!error))).then((works) => {
+      this.#available = works;
+      if (!works) this.#options.logger?.warn(`ffmpeg cannot be run (${this.#options.ffmpegPath ?? 'ffmpeg'}): files a device cannot play as they are will not be converted; install ffmpeg (Debian/Ubuntu: sudo apt install ffmpeg) or set ffmpegPath`);
+      return works;
+    });
+    return this.#checked;
+  }
+
+  /** Empties the folder (segments a crash left), and starts the idle sweep. A folder that cannot be made is replaced by one in the temp folder. */
   async start(): Promise<void> {
-    await fs.rm(this.#options.dir, { recursive: true, force: true });
-    await fs.mkdir(this.#options.dir, { recursive: true });
-    this.#available = await new Promise<boolean>((resolve) => execFile(this.#options.ffmpegPath ?? 'ffmpeg', ['-hide_banner', '-version'], { timeout: 10_000 }, (error) => resolve(!error)));
+    try {
+      await fs.rm(this.#dir, { recursive: true, force: true });
+      await fs.mkdir(this.#dir, { recursive: true });
+    } catch (error) {
+      const fallback = defaultStreamDir();
+      this.#options.logger?.warn(`cannot keep converted segments in ${this.#dir} (${errorMessage(error)}); using ${fallback}`);
+      this.#dir = fallback;
+      await fs.mkdir(this.#dir, { recursive: true });
+    }
     this.#sweeper = setInterval(() => this.#sweep(), Math.min(5000, this.#options.idleMs ?? 30_000)).unref();
   }
 
@@ -66,7 +91,7 @@ export class Conversions {
     const streams = [...this.#streams.values()];
     this.#streams.clear();
     await Promise.all(streams.map((stream) => stream.close()));
-    await fs.rm(this.#options.dir, { recursive: true, force: true });
+    await fs.rm(this.#dir, { recursive: true, force: true });
   }
 
   /** The stream of `key`, if it is open. */
@@ -92,7 +117,7 @@ export class Conversions {
     const raced = this.#streams.get(key);
     if (raced) return raced;
     this.assertRoom(key);
-    const stream = new ConversionStream(made, path.join(this.#options.dir, `stream-${++this.#opened}`), this.#options);
+    const stream = new ConversionStream(made, path.join(this.#dir, `stream-${++this.#opened}`), this.#options);
     stream.on('space', (bytes) => {
       this.#bytes += bytes;
       if (this.#bytes > (this.#options.maxTempBytes ?? 2 * 1024 ** 3)) this.#overCap(stream);

@@ -13,6 +13,8 @@ export interface MediaSource {
   castMedia(item: MediaItem, target?: PlaybackTarget): CastMedia;
   /** The audio language played when a file has several and a play does not say. */
   readonly audioLanguage?: string;
+  /** Made ready to sign for a device (ffmpeg checked once); awaited before the first. */
+  prepare?(): Promise<unknown>;
 }
 
 /** Whether a play names a URL (`http(s)://…`) rather than a media id or library path. */
@@ -57,11 +59,12 @@ export async function resolvePlayable(source: MediaSource, media: string | undef
   const item = findItem(library, media);
   if (item) {
     // For a device, what is done to the file depends on its codecs: wait for the probe.
-    if (target) await whenProbed(library, item, PROBE_WAIT_MS);
+    if (target) await Promise.all([whenProbed(library, item, PROBE_WAIT_MS), source.prepare?.()]);
     return source.castMedia(item, target);
   }
   const folder = library.folder(media);
   const queue = folder ? folderQueue(folder) : [];
+  if (queue.length > 0 && target) await source.prepare?.();
   if (queue.length > 0) return queue.map((entry) => source.castMedia(entry, target));
   throw new ControlError('UNKNOWN_MEDIA', folder ? `the folder '${media}' has no media` : `no media or folder '${media}' in the library`);
 }

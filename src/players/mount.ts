@@ -61,6 +61,7 @@ export function mountControl(
     library: server.library,
     castMedia: server.signedMedia.castMedia.bind(server.signedMedia),
     plan: server.signedMedia.plan.bind(server.signedMedia),
+    prepare: () => server.streams.conversions.checkFfmpeg(),
     listing: server.listing.bind(server),
     status: server.status.bind(server),
     search: server.search.bind(server),
