@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { API, DynamicPlatformPlugin, Logging, PlatformAccessory, PlatformConfig } from 'homebridge';
-import { type CastDevice, type DeviceSummary, errorMessage, escapingLogger, type Logger, NasCast, NotStartedError } from '../api.ts';
+import { type CastDevice, type DeviceSummary, errorMessage, escapingLogger, type Logger, limitHeapGrowth, NasCast, NotStartedError } from '../api.ts';
 import { parsePlatformConfig, type Favourite, type PlatformSettings, type TelevisionSettings } from './config.ts';
 import { DeviceController, type DeviceRemote } from './device-controller.ts';
 import { CATEGORY, SceneSwitch, VolumeAccessory } from './extras.ts';
@@ -53,6 +53,8 @@ export class NasCastPlatform implements DynamicPlatformPlugin {
     this.#log = escapingLogger(log);
     this.#api = api;
     this.#settings = this.#parse(config);
+    // Before Homebridge's start-up grows V8's young generation (see limitHeapGrowth), and only when configured.
+    if (this.#settings) limitHeapGrowth();
     api.on('didFinishLaunching', () => {
       if (!this.#settings) return;
       this.#start(this.#settings).catch((error: unknown) => this.#log.error(`NasCast could not start: ${errorMessage(error)}`));

@@ -34,7 +34,9 @@ export async function treeFromIndex(store: IndexStore, root: MediaRootConfig, ke
   for (const relative of store.folders(root.name)) folderAt(relative);
   const subtitles = new Map<MediaFolder, SubtitleFile[]>();
   const unordered = new Set<MediaFolder>(); // with files of no known place (written by an older NasCast)
-  const places = new Map<MediaItem, number>();
+  // Each folder's stored places, beside its items: a map of item to place held 10,000
+  // entries through the whole read (12.6 → 11.7 MB allocated reading 10,000 files).
+  const places = new Map<MediaFolder, number[]>();
   let count = 0;
   for (const file of store.files(root.name)) {
     if (++count % 256 === 0) await slices.pause(); // not at every row: an await costs more than a row
@@ -52,21 +54,34 @@ export async function treeFromIndex(store: IndexStore, root: MediaRootConfig, ke
     if (!type) continue;
     const id = trustIds && file.id !== null ? file.id : mediaId(root.name, file.path, key);
     if (file.ord === null) unordered.add(folder);
-    const item = new MediaItem(id, name, type.kind, type.mime, file.size, file.mtime, folder, disk);
-    folder.items.push(item);
-    places.set(item, file.ord ?? 0);
+    folder.items.push(new MediaItem(id, name, type.kind, type.mime, file.size, file.mtime, folder, disk));
+    let folderPlaces = places.get(folder);
+    if (!folderPlaces) places.set(folder, (folderPlaces = []));
+    folderPlaces.push(file.ord ?? 0);
   }
-  // Files are put in their stored places (numbers: far cheaper to sort than names, and
-  // cheaper here than an ORDER BY, whose sort would hold the loop before the first row).
-  const byPlace = (a: MediaItem, b: MediaItem): number => places.get(a)! - places.get(b)!;
+  // Files are put in their stored places (cheaper here than an ORDER BY, whose sort
+  // would hold the loop before the first row); names are sorted only without them.
   for (const folder of folders.values()) {
     await slices.pause();
-    // Copied to exactly its length, as a scan does (an array grown by push keeps spare slots).
-    folder.items = folder.items.sort(unordered.has(folder) ? (a, b) => naturalCompare(a.name, b.name) : byPlace).slice();
+    const placed = unordered.has(folder) ? undefined : inPlaces(folder.items, places.get(folder) ?? []);
+    // Exactly its length, as a scan makes it (an array grown by push keeps spare slots).
+    folder.items = placed ?? folder.items.sort((a, b) => naturalCompare(a.name, b.name)).slice();
     folder.folders.sort((a, b) => naturalCompare(a.name, b.name));
   }
   for (const [folder, list] of subtitles) attachSubtitles(key, folder, list);
   return top;
+}
+
+// `items` put at their places (each 0 to length − 1, each once, as the index writes them),
+// or `undefined` if the places are not that (the caller then sorts by name).
+function inPlaces(items: readonly MediaItem[], places: readonly number[]): MediaItem[] | undefined {
+  const placed = new Array<MediaItem>(items.length);
+  for (let index = 0; index < items.length; index++) {
+    const place = places[index]!;
+    if (!(place >= 0 && place < items.length) || placed[place] !== undefined) return undefined;
+    placed[place] = items[index]!;
+  }
+  return placed;
 }
 
 /** What a scanned folder holds, in the form the index stores. */
@@ -83,9 +98,12 @@ export async function scannedTree(folder: MediaFolder, slices: Slices): Promise<
     folders.add(current.relativePath);
     const prefix = current.relativePath === '' ? '' : `${current.relativePath}/`;
     for (const [ord, item] of current.items.entries()) {
-      files.set(prefix + item.diskName, { path: prefix + item.diskName, size: item.size, mtime: item.modified, kind: item.kind, mime: item.mime, id: item.id, ord });
+      // One string for the key and the row's path (10,000 files: 5.8 → 5.4 MB allocated, kept through the reconcile).
+      const path = prefix + item.diskName;
+      files.set(path, { path, size: item.size, mtime: item.modified, kind: item.kind, mime: item.mime, id: item.id, ord });
       for (const track of item.subtitles) {
-        files.set(prefix + track.diskName, { path: prefix + track.diskName, size: 0, mtime: 0, kind: 'subtitle', mime: track.format, id: track.id, ord: null });
+        const trackPath = prefix + track.diskName;
+        files.set(trackPath, { path: trackPath, size: 0, mtime: 0, kind: 'subtitle', mime: track.format, id: track.id, ord: null });
       }
     }
     for (const child of current.folders) await visit(child);
