@@ -11,6 +11,7 @@ import { MediaLibrary } from './library/library.ts';
 import type { MediaItem, MediaRootConfig } from './library/model.ts';
 import { partLogger, type Logger } from './logger.ts';
 import type { DeviceOverride } from './media/device-profile.ts';
+import type { VideoEncoderChoice } from './media/video-encoders.ts';
 import { findItem, resolvePlayable } from './media/resolve.ts';
 import { whenProbed } from './media/when-probed.ts';
 import { NasCastPlayer } from './nascast-player.ts';
@@ -71,6 +72,8 @@ export interface NasCastOptions {
   ffmpegPath?: string;
   /** Files converted at once for devices (`ERR_BUSY` beyond). Default: the CPU count. */
   maxConversions?: number;
+  /** The H.264 encoder of video conversions: `auto` (default) uses VAAPI, QSV or V4L2 M2M where a test encode works, else libx264. */
+  videoEncoder?: VideoEncoderChoice;
   /**
    * What the user says about devices, by name or id: a model where the network name does
    * not tell, AC3/E-AC3 the TV passes through, more than 2 audio channels, a bitrate cap.
@@ -297,6 +300,7 @@ export class NasCast extends EventEmitter<NasCastEvents> {
       ...(options.ffmpegPath === undefined ? {} : { ffmpegPath: options.ffmpegPath }),
       ...(options.ffprobePath === undefined ? {} : { ffprobePath: options.ffprobePath }),
       ...(options.maxConversions === undefined ? {} : { maxConversions: options.maxConversions }),
+      ...(options.videoEncoder === undefined ? {} : { videoEncoder: options.videoEncoder }),
     });
     server.on('error', (error) => this.#fail(error));
     let chromecasts!: Chromecasts;

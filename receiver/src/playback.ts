@@ -2,6 +2,7 @@
 // also plays into, as its `castMediaElement`) or shown in its <img> for photos.
 import type { ControlStatus, ReceiverCommand } from '../../src/protocol/index.ts';
 import { errorMessage } from '../../src/errors.ts';
+import { mediaErrorText } from './error-words.ts';
 
 export type LoadCommand = Extract<ReceiverCommand, { type: 'load' }>;
 export type PlaybackState = ControlStatus['state'];
@@ -26,18 +27,7 @@ export interface Driver {
 /** The event a driver dispatches on the element when a stream fails where the element itself cannot see it (hls.js). */
 export const STREAM_ERROR_EVENT = 'nascast-stream-error';
 
-const MEDIA_ERRORS: Record<number, string> = {
-  1: 'playback was aborted (MEDIA_ERR_ABORTED)',
-  2: 'a network error stopped the download (MEDIA_ERR_NETWORK)',
-  3: 'the file could not be decoded (MEDIA_ERR_DECODE)',
-  4: 'the format is not supported, or the file could not be fetched (MEDIA_ERR_SRC_NOT_SUPPORTED)',
-};
-
-/** The media element's error in words, with its code. */
-export function mediaErrorText(error: MediaError | null): string {
-  if (!error) return 'unknown playback error';
-  return `${MEDIA_ERRORS[error.code] ?? `media error ${error.code}`}${error.message ? `: ${error.message}` : ''}`;
-}
+export { mediaErrorText } from './error-words.ts';
 
 /**
  * One receiver's playback state: it turns element events into the protocol's states

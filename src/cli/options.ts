@@ -57,6 +57,13 @@ export function parseSeconds(value: string): number {
   return seconds;
 }
 
+/** A count from 1 to 16 (`--max-conversions`). */
+export function parseCount(value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > 16) throw new InvalidArgumentError('expected a whole number from 1 to 16.');
+  return count;
+}
+
 /** Collects a repeatable option's values in order. */
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
-import { consoleLogger, defaultStorageDir, errnoCode, errorMessage, loadSecrets, type Logger, type MediaRootConfig, NasCast, type StaticHost } from '../api.ts';
+import { consoleLogger, defaultStorageDir, errnoCode, errorMessage, loadSecrets, type Logger, type MediaRootConfig, NasCast, type StaticHost, type VideoEncoderChoice } from '../api.ts';
 import { realRoots } from './local-media.ts';
 import { listenLocally, type LocalSocket, SocketInUseError } from './local-socket.ts';
-import { collectDevice, parseMedia, parsePort, parseSeconds, untilSignal, UsageError } from './options.ts';
+import { collectDevice, parseCount, parseMedia, parsePort, parseSeconds, untilSignal, UsageError } from './options.ts';
 import { forgetServer, notePath, noteServer, socketPath } from './server-file.ts';
 import { StandInSimulator } from './stand-in.ts';
 import { givenToken, tokenSource, withTokenOptions, type TokenOptions } from './token-options.ts';
@@ -22,6 +22,9 @@ interface ServeOptions extends TokenOptions {
   tls?: boolean;
   cert?: string;
   key?: string;
+  maxConversions?: number;
+  audioLanguage?: string;
+  videoEncoder?: VideoEncoderChoice;
 }
 
 /** Adds `nascast serve`. */
@@ -43,6 +46,9 @@ export function serveCommand(program: Command): void {
     .option('--device <[name=]host[:port]>', 'a Chromecast to reach by address where multicast does not pass, repeatable', collectDevice, [])
     .option('--interface <address>', 'the interface address to look for Chromecasts on')
     .option('--app-id <id>', 'the Cast app id registered for the NasCast receiver (default: the Default Media Receiver)')
+    .addOption(new Option('--max-conversions <n>', 'files converted at once for devices that cannot play them as they are (default: the CPU count)').argParser(parseCount))
+    .option('--audio-language <lang>', 'the audio track to play when a film has several (fr, fre, French)')
+    .addOption(new Option('--video-encoder <encoder>', 'the H.264 encoder of video conversions: auto uses VAAPI, QSV or V4L2 M2M when it works, else libx264').choices(['auto', 'libx264', 'vaapi', 'qsv', 'v4l2m2m']).default('auto'))
     .addOption(new Option('--simulate-if-none [seconds]', 'start a simulated Chromecast if none is found within this time').preset('3').argParser(parseSeconds))
     .option('--debug', 'log debug messages')
     .addHelpText(
@@ -79,6 +85,9 @@ Examples:
             ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
             ...(options.interface ? { interface: options.interface } : {}),
             ...(options.appId ? { appId: options.appId } : {}),
+            ...(options.maxConversions === undefined ? {} : { maxConversions: options.maxConversions }),
+            ...(options.audioLanguage ? { audioLanguage: options.audioLanguage } : {}),
+            ...(options.videoEncoder ? { videoEncoder: options.videoEncoder } : {}),
             ...(tlsOf(options) === undefined ? {} : { tls: tlsOf(options)! }),
           });
           standIn = new StandInSimulator(nascast.discovery, logger);

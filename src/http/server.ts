@@ -13,6 +13,7 @@ import { type Logger, partLogger } from '../logger.ts';
 import { SignedMedia, type PlaybackTarget } from '../media/signed-media.ts';
 import { defaultStreamDir, removeStaleStreamDirs } from '../media/conversions.ts';
 import { Streams } from '../media/streams.ts';
+import type { VideoEncoderChoice } from '../media/video-encoders.ts';
 import type { Secrets } from '../secrets.ts';
 import { Grants } from '../signing.ts';
 import { listLibrary, serveLibrary, type ItemEntry, type LibraryListing } from './api-route.ts';
@@ -85,6 +86,8 @@ export interface MediaServerOptions {
   readonly maxConversions?: number;
   /** Bytes of converted segments on disk at most. Default 2 GiB. */
   readonly maxStreamBytes?: number;
+  /** The H.264 encoder of video conversions (default `auto`: a hardware one that works, else libx264). */
+  readonly videoEncoder?: VideoEncoderChoice;
 }
 
 /** Events of {@link MediaServer}. */
@@ -155,6 +158,7 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
       ...(options.ffprobePath === undefined ? {} : { ffprobePath: options.ffprobePath }),
       ...(options.maxConversions === undefined ? {} : { maxConversions: options.maxConversions }),
       ...(options.maxStreamBytes === undefined ? {} : { maxTempBytes: options.maxStreamBytes }),
+      ...(options.videoEncoder === undefined ? {} : { videoEncoder: options.videoEncoder }),
     });
     const conversions = this.streams.conversions;
     this.signedMedia = new SignedMedia({

@@ -8,9 +8,13 @@ import path from 'node:path';
 import { BusyError, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { ConversionStream, type StreamLimits, type StreamSource } from './conversion-stream.ts';
+import type { VideoEncoder } from './ffmpeg-args.ts';
+import { findVideoEncoder, type EncoderProbeOptions, type VideoEncoderChoice } from './video-encoders.ts';
 
 /** Options of {@link Conversions}. */
-export interface ConversionsOptions extends StreamLimits {
+export interface ConversionsOptions extends Omit<StreamLimits, 'encoder'>, EncoderProbeOptions {
+  /** The H.264 encoder of video conversions: `auto` (default) uses a hardware one that works, else libx264. */
+  readonly videoEncoder?: VideoEncoderChoice;
   /** The folder segments are written under; emptied at start. */
   readonly dir: string;
   /** Streams converting at once. Default: the CPU count, at least 1. */
@@ -28,10 +32,12 @@ export interface ConversionsOptions extends StreamLimits {
 export class Conversions {
   readonly #options: ConversionsOptions;
   readonly #streams = new Map<string, ConversionStream>();
+  readonly #opening = new Map<string, Promise<ConversionStream>>();
   #bytes = 0;
   #opened = 0;
   #available = true;
   #checked: Promise<boolean> | undefined;
+  #encoder: Promise<VideoEncoder> | undefined;
   #dir: string;
   #sweeper: NodeJS.Timeout | undefined;
 
@@ -69,6 +75,15 @@ export class Conversions {
       return works;
     });
     return this.#checked;
+  }
+
+  /** The H.264 encoder video conversions use, found by a test encode at the first one (and kept). */
+  videoEncoder(): Promise<VideoEncoder> {
+    this.#encoder ??= findVideoEncoder(this.#options.videoEncoder ?? 'auto', this.#options, (message) => this.#options.logger?.warn(message)).then((encoder) => {
+      this.#options.logger?.info(`Video conversions use ${encoder.name}`);
+      return encoder;
+    });
+    return this.#encoder;
   }
 
   /** Empties the folder (segments a crash left), and starts the idle sweep. A folder that cannot be made is replaced by one in the temp folder. */
@@ -112,12 +127,20 @@ export class Conversions {
   async open(key: string, source: () => Promise<StreamSource>): Promise<ConversionStream> {
     const open = this.#streams.get(key);
     if (open) return open;
+    // Asked for at once by the playlist and the init segment: opened once.
+    const opening = this.#opening.get(key);
+    if (opening) return opening;
     this.assertRoom(key);
+    const made = this.#make(key, source).finally(() => this.#opening.delete(key));
+    this.#opening.set(key, made);
+    return made;
+  }
+
+  async #make(key: string, source: () => Promise<StreamSource>): Promise<ConversionStream> {
     const made = await source();
-    const raced = this.#streams.get(key);
-    if (raced) return raced;
+    const encoder = made.plan.video?.encode ? await this.videoEncoder() : undefined;
     this.assertRoom(key);
-    const stream = new ConversionStream(made, path.join(this.#dir, `stream-${++this.#opened}`), this.#options);
+    const stream = new ConversionStream(made, path.join(this.#dir, `stream-${++this.#opened}`), { ...this.#options, ...(encoder && { encoder }) });
     stream.on('space', (bytes) => {
       this.#bytes += bytes;
       if (this.#bytes > (this.#options.maxTempBytes ?? 2 * 1024 ** 3)) this.#overCap(stream);

@@ -52,7 +52,9 @@ export function ffmpegArgs(request: RunRequest): string[] {
     if (plan.burnSubtitle !== undefined) args.push('-filter_complex', `[0:${video.stream}][0:${plan.burnSubtitle}]overlay=eof_action=pass,${filters.join(',')}[v]`, '-map', '[v]');
     else args.push('-map', `0:${video.stream}`, '-vf', filters.join(','));
     const bitrate = String(encode.bitrate);
-    args.push('-c:v', encoder.name, ...encoder.args, '-level:v', encode.level.toFixed(1), '-b:v', bitrate, '-maxrate', bitrate, '-bufsize', String(encode.bitrate * 2));
+    // The level as libx264 takes it; hardware encoders set theirs from the size and rate.
+    const level = encoder.name === 'libx264' ? ['-level:v', encode.level.toFixed(1)] : [];
+    args.push('-c:v', encoder.name, ...encoder.args, ...level, '-b:v', bitrate, '-maxrate', bitrate, '-bufsize', String(encode.bitrate * 2));
     // A keyframe at every segment start, and only there: t counts from the run's first frame, which is a segment start.
     // A large GOP otherwise, so a segment is one fragment, sent as soon as it is encoded.
     args.push('-force_key_frames:0', `expr:gte(t,n_forced*${segmentSeconds(segments)})`, '-sc_threshold:v:0', '0', '-g', '9999');

@@ -8,3 +8,5 @@ export { probeMediaUrl, type ProbedMedia, type ProbeOptions } from './probe.ts';
 export { isCastPlayable } from './playable.ts';
 export { DEFAULT_DEVICE_MODEL, DEVICE_MODELS, deviceModel, type DeviceModel, type DeviceModelId, type VideoSupport } from './device-models.ts';
 export { audioName, containerName, languageName, videoName } from './media-words.ts';
+export { findVideoEncoder, hardwareEncoders, type EncoderProbeOptions, type VideoEncoderChoice } from './video-encoders.ts';
+export { LIBX264, type VideoEncoder } from './ffmpeg-args.ts';
