@@ -5,6 +5,7 @@ import path from 'node:path';
 import { benchCampaigns } from './campaigns.ts';
 import { benchCast } from './cast.ts';
 import { benchControl } from './control.ts';
+import { benchConversion } from './conversion.ts';
 import { benchHomebridge } from './homebridge.ts';
 import { benchHttp } from './http.ts';
 import { benchLibrary } from './library.ts';
@@ -32,6 +33,9 @@ try {
   const search = await benchSearch(work);
   console.log(search.table + '\n');
   checks.push(...search.checks);
+  const conversion = benchConversion();
+  console.log(conversion.table + '\n');
+  checks.push(...conversion.checks);
   const cast = benchCast();
   console.log(cast.table + '\n');
   checks.push(...cast.checks);

@@ -27,7 +27,7 @@ export interface VideoEncoder {
 }
 
 /** libx264 at a speed two cores keep ahead of real time at 1080p. */
-export const LIBX264: VideoEncoder = { name: 'libx264', inputArgs: [], args: ['-preset', 'veryfast', '-profile:v', 'high'] };
+export const LIBX264: VideoEncoder = { name: 'libx264', inputArgs: [], args: ['-preset', 'veryfast', '-profile:v', 'high', '-x264-params', 'rc-lookahead=10'] };
 
 const FRAGMENTED_MP4 = '+empty_moov+default_base_moof+frag_discont+delay_moov+negative_cts_offsets';
 
