@@ -2,6 +2,7 @@ import type { CastMedia, LoadOptions, LoadResult, MediaPlayer, Player, PlayerSta
 import { isMediaUrl, resolvePlayable, startOf, type MediaSource } from './media/resolve.ts';
 import { MediaFolder, MediaItem } from './library/model.ts';
 import type { DeviceProfile } from './media/device-profile.ts';
+import { trackLanguage } from './media/media-words.ts';
 import type { PlaybackTarget } from './media/signed-media.ts';
 
 /**
@@ -47,9 +48,10 @@ export class NasCastPlayer implements MediaPlayer<Playable> {
    */
   async load(what: Playable, options: LoadOptions = {}): Promise<LoadResult> {
     const audio = options.audio ?? this.#media.audioLanguage;
-    const target: PlaybackTarget | undefined = this.#profile && { profile: this.#profile(), ...(audio && { audio }), ...(options.subtitles && { subtitles: options.subtitles }) };
+    const subtitles = options.subtitles === undefined ? undefined : trackLanguage(options.subtitles);
+    const target: PlaybackTarget | undefined = this.#profile && { profile: this.#profile(), ...(audio && { audio }), ...(subtitles && { subtitles }) };
     const media = await this.#resolve(what, target);
-    const rest: LoadOptions = { ...options };
+    const rest: LoadOptions = { ...options, ...(subtitles && { subtitles }) };
     delete rest.startAt;
     delete rest.audio;
     return this.#player.load(media, { ...rest, ...startOf(media, options.startAt) });

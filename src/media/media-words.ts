@@ -108,6 +108,11 @@ export function bcp47(code: string | undefined): string {
   return row?.at(-1) ?? code.toLowerCase();
 }
 
+/** A subtitle language as asked (`fre`, as ffprobe and the web page give it) in the form tracks carry (`fr`); others (`pt-BR`, `en`) as they are. */
+export function trackLanguage(code: string): string {
+  return /^[a-z]{3}$/i.test(code) && LANGUAGES.some((entry) => entry.slice(1).includes(code.toLowerCase())) ? bcp47(code) : code;
+}
+
 /** `French` for `fre`/`fra`/`fr`; the code itself for one not in the list; `unknown language` for none. */
 export function languageName(code: string | undefined): string {
   if (code === undefined) return 'unknown language';

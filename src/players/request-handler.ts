@@ -3,6 +3,7 @@ import type { ControlHandler, HandledRequest } from '../control/hub.ts';
 import { ControlError } from '../errors.ts';
 import type { ItemEntry, LibraryListing } from '../http/api-route.ts';
 import type { LibraryStatus } from '../http/status-route.ts';
+import { trackLanguage } from '../media/media-words.ts';
 import { resolvePlayable, startOf, type MediaSource } from '../media/resolve.ts';
 import { namesDevice } from '../protocol/devices.ts';
 import type { PlayerDirectory } from './directory.ts';
@@ -54,12 +55,13 @@ export class PlayerHandler implements ControlHandler {
         return explain(this.#media, this.#directory, request.media, request) as unknown as Record<string, unknown>;
       case 'play': {
         const audio = request.audio ?? this.#media.audioLanguage;
-        const target = { profile: this.#directory.profile(request.device), ...(audio && { audio }), ...(request.subtitles && { subtitles: request.subtitles }) };
+        const subtitles = request.subtitles === undefined ? undefined : trackLanguage(request.subtitles);
+        const target = { profile: this.#directory.profile(request.device), ...(audio && { audio }), ...(subtitles && { subtitles }) };
         const what = await resolvePlayable(this.#media, request.media, request.url, target);
         const player = await this.#directory.player(request.device);
         const result = await player.load(what, {
           ...startOf(what, request.startAt),
-          ...(request.subtitles ? { subtitles: request.subtitles } : {}),
+          ...(subtitles ? { subtitles } : {}),
           ...(request.photoSeconds ? { photoSeconds: request.photoSeconds } : {}),
         });
         const conversion = Array.isArray(what) ? undefined : what.conversion;

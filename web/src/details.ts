@@ -28,6 +28,7 @@ export class Details {
     $('#details-resume').addEventListener('click', () => void this.#cast({}));
     $('#details-restart').addEventListener('click', () => void this.#cast({ startAt: 0 }));
     $('#details-cast').addEventListener('click', () => void this.#cast({}));
+    for (const id of ['#details-audio-choice', '#details-subtitles']) $(id).addEventListener('change', () => void this.#explain());
   }
 
   close(): void {
@@ -115,10 +116,35 @@ export class Details {
     $('#details-subs').hidden = external.length + embedded.length === 0;
     $('#details-subs-list').replaceChildren(...external, ...embedded);
     const choice = $<HTMLSelectElement>('#details-subtitles');
-    const languages = [...new Set(item.subtitles.map((track) => track.lang))];
+    // Files beside it, then the streams inside it (text ones are served as WebVTT; pictures are burned in).
+    const languages = [...new Set([...item.subtitles.map((track) => track.lang), ...(media?.subtitles ?? []).flatMap((track) => (track.language ? [track.language] : []))])];
     choice.replaceChildren(new Option('Off', ''), ...languages.map((lang) => new Option(languageName(lang) ?? 'Unknown language', lang)));
     $('#details-subtitles-field').hidden = languages.length === 0;
+    const voices = [...new Set(audio.flatMap((track) => (track.language ? [track.language] : [])))];
+    const audioChoice = $<HTMLSelectElement>('#details-audio-choice');
+    audioChoice.replaceChildren(new Option('As the file says', ''), ...voices.map((lang) => new Option(languageName(lang) ?? lang, lang)));
+    $('#details-audio-field').hidden = voices.length < 2;
     $('#details-pending').hidden = media !== null || item.kind === 'image';
+    void this.#explain();
+  }
+
+  /** What NasCast does to the file for the chosen device with these tracks, and why, under the buttons. */
+  async #explain(): Promise<void> {
+    const item = this.#item;
+    const line = $('#details-decision');
+    if (!item || item.kind === 'image') return void (line.hidden = true);
+    const decision = await this.#devices.decision(item.id, this.#choices()).catch(() => undefined);
+    if (this.#item?.id !== item.id) return;
+    line.hidden = decision === undefined;
+    if (!decision) return;
+    const what = { direct: 'Plays as it is', remux: 'NasCast repackages it for this device (streams copied)', audio: 'NasCast converts the sound for this device', video: 'NasCast converts the picture for this device' }[decision.mode] ?? decision.mode;
+    line.textContent = decision.mode === 'direct' ? `${what}.` : `${what}: ${decision.reasons.join('; ')}.`;
+  }
+
+  #choices(): { audio?: string; subtitles?: string } {
+    const audio = $<HTMLSelectElement>('#details-audio-choice').value;
+    const subtitles = $<HTMLSelectElement>('#details-subtitles').value;
+    return { ...(audio ? { audio } : {}), ...(subtitles ? { subtitles } : {}) };
   }
 
   #renderButtons(): void {
@@ -150,17 +176,17 @@ export class Details {
     $('#details-device-field').hidden = devices.length === 0;
     $('#details-no-device').hidden = devices.length > 0;
     this.#renderButtons();
+    void this.#explain();
   }
 
   async #cast(fields: { startAt?: number }): Promise<void> {
     const item = this.#item;
     if (!item) return;
-    const subtitles = $<HTMLSelectElement>('#details-subtitles').value;
     const buttons = [...this.#dialog.querySelectorAll<HTMLButtonElement>('.details-actions button')];
     for (const element of buttons) element.disabled = true;
     this.#say(`Casting ${item.title || item.name} on ${this.#devices.chosen?.name ?? 'the device'}…`, 'info');
     try {
-      await this.#devices.play(item.id, { ...fields, ...(subtitles ? { subtitles } : {}) });
+      await this.#devices.play(item.id, { ...fields, ...this.#choices() });
       clearMessage();
       if (this.#item?.id === item.id) this.close();
     } catch (error) {

@@ -55,11 +55,19 @@ export class Devices {
     this.#changed();
   }
 
+  /** What NasCast does to a library file on the chosen device, and why (the hub's `explain`); undefined with no device. */
+  async decision(media: string, fields: { audio?: string; subtitles?: string } = {}): Promise<{ mode: string; reasons: string[] } | undefined> {
+    const device = this.chosen;
+    if (!this.#hub || !device) return undefined;
+    const answer = (await this.#hub.request('explain', { media, device: device.id, ...fields })) as { decisions?: Array<{ mode: string; reasons: string[] }> } | undefined;
+    return answer?.decisions?.[0];
+  }
+
   /**
    * Casts a media id or a folder's path (a queue) to the chosen device. Without
    * `startAt` it resumes where it was left; rejects with the reason in words.
    */
-  async play(media: string, fields: { startAt?: number; subtitles?: string } = {}): Promise<void> {
+  async play(media: string, fields: { startAt?: number; subtitles?: string; audio?: string } = {}): Promise<void> {
     const device = this.chosen;
     if (!this.#hub || !device) throw new Error('Pick a device to cast to first.');
     try {
