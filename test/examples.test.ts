@@ -132,3 +132,10 @@ test('examples/know-the-library.ts prints durations and tracks, searches, and re
   t.regex(output, /^search "tone": Tone 330 Hz\.mp3, Tone 440 Hz\.mp3, Tone 550 Hz\.mp3$/m);
   t.regex(output, /^resume .* at 2:00; continue watching: /m);
 });
+
+test('examples/what-each-device-gets.ts says what each model gets of each file, and why', async (t) => {
+  const { code, output, errors } = await runExample(t, 'what-each-device-gets.ts');
+  t.is(code, 0, errors);
+  t.regex(output, /Films\/Test Pattern\.mp4\n {2}Chromecast \(3rd generation\): direct \(Chromecast \(3rd generation\) plays MP4 with H\.264 /);
+  t.regex(output, /Music\/Tone 440 Hz\.mp3\n {2}Chromecast \(3rd generation\): direct/);
+});
