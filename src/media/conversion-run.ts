@@ -1,15 +1,14 @@
 // One ffmpeg process of a stream: from one segment on, its fragments gathered into the
 // plan's segments. Paused (its pipe left unread, so ffmpeg blocks on its write) when
 // it is far enough ahead of what the device fetched.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { constants } from 'node:fs';
-import fs from 'node:fs/promises';
 import os from 'node:os';
-import { ConversionError, errnoCode, FfmpegMissingError } from '../errors.ts';
+import { ConversionError } from '../errors.ts';
 import { ffmpegArgs, type RunRequest } from './ffmpeg-args.ts';
 import { Fmp4Fragments, type Fragment } from './fmp4-fragments.ts';
 import { segmentAt } from './segment-plan.ts';
+import { spawnOnFile } from './spawn-on-file.ts';
 
 /** Events of a {@link ConversionRun}. */
 export interface ConversionRunEvents {
@@ -54,21 +53,10 @@ export class ConversionRun extends EventEmitter<ConversionRunEvents> {
 
   /** Starts ffmpeg on `file` (a path or its bytes). Rejects when the file cannot be opened or ffmpeg cannot be run. */
   async start(file: string | Buffer, ffmpegPath = 'ffmpeg'): Promise<void> {
-    const handle = await fs.open(file, constants.O_RDONLY);
-    let child: ChildProcess;
-    let spawned: Promise<void>;
-    try {
-      child = spawn(ffmpegPath, ffmpegArgs(this.#request), { stdio: ['ignore', 'pipe', 'pipe', handle.fd] });
-      // Listened to at once: `spawn` and `error` come on the next tick, before the close below is done.
-      spawned = new Promise<void>((resolve, reject) => {
-        child.once('spawn', resolve);
-        child.once('error', (error) => reject(errnoCode(error) === 'ENOENT' || errnoCode(error) === 'EACCES' ? new FfmpegMissingError(ffmpegPath, 'ffmpeg', { cause: error }) : error));
-      });
-    } finally {
-      await handle.close(); // the child has its own copy
-    }
-    await spawned;
+    const child = await spawnOnFile('ffmpeg', ffmpegPath, ffmpegArgs(this.#request), file, { stdout: 'pipe', stderr: 'pipe' });
     this.#child = child;
+    // Stopped while it was starting (a seek right after a seek): it goes at once.
+    if (this.#stopped) child.kill('SIGKILL');
     try {
       os.setPriority(child.pid!, 5);
     } catch {

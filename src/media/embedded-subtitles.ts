@@ -2,12 +2,11 @@
 // as WebVTT a device can fetch beside the stream. ffmpeg reads the whole file to find a
 // stream's packets, so every text stream of a file is extracted in the same pass, once,
 // and kept (in memory, bounded) for the next request and the next play.
-import { spawn } from 'node:child_process';
-import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ConversionError, errnoCode, FfmpegMissingError } from '../errors.ts';
+import { ConversionError } from '../errors.ts';
+import { spawnOnFile } from './spawn-on-file.ts';
 
 /** Options of {@link EmbeddedSubtitles}. */
 export interface EmbeddedSubtitlesOptions {
@@ -86,29 +85,21 @@ export class EmbeddedSubtitles {
 
 /** Runs ffmpeg on the file (its descriptor 3) to completion, within a deadline. */
 async function runFfmpeg(program: string, args: readonly string[], file: string | Buffer, name: string, timeoutMs: number): Promise<void> {
-  const handle = await fs.open(file, constants.O_RDONLY);
-  let child: ReturnType<typeof spawn>;
-  let exited: Promise<void>;
-  try {
-    child = spawn(program, args, { stdio: ['ignore', 'ignore', 'pipe', handle.fd] });
-    let stderr = '';
-    exited = new Promise<void>((resolve, reject) => {
-      const deadline = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      child.stderr!.setEncoding('utf8');
-      child.stderr!.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
-      child.on('error', (error) => {
-        clearTimeout(deadline);
-        reject(errnoCode(error) === 'ENOENT' || errnoCode(error) === 'EACCES' ? new FfmpegMissingError(program, 'ffmpeg', { cause: error }) : error);
-      });
-      child.on('close', (code, signal) => {
-        clearTimeout(deadline);
-        if (code === 0) return resolve();
-        const line = stderr.split('\n').map((entry) => entry.trim()).filter(Boolean).at(-1)?.slice(0, 300);
-        reject(new ConversionError(name, signal ? `reading its subtitles took more than ${timeoutMs / 1000} s` : `ffmpeg could not read its subtitles (exit ${code})${line ? `: ${line}` : ''}`));
-      });
+  const child = await spawnOnFile('ffmpeg', program, args, file, { stdout: 'ignore', stderr: 'pipe' });
+  let stderr = '';
+  await new Promise<void>((resolve, reject) => {
+    const deadline = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
+    child.on('error', (error) => {
+      clearTimeout(deadline);
+      reject(error);
     });
-  } finally {
-    await handle.close();
-  }
-  await exited;
+    child.on('close', (code, signal) => {
+      clearTimeout(deadline);
+      if (code === 0) return resolve();
+      const line = stderr.split('\n').map((entry) => entry.trim()).filter(Boolean).at(-1)?.slice(0, 300);
+      reject(new ConversionError(name, signal ? `reading its subtitles took more than ${timeoutMs / 1000} s` : `ffmpeg could not read its subtitles (exit ${code})${line ? `: ${line}` : ''}`));
+    });
+  });
 }

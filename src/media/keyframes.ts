@@ -1,11 +1,11 @@
 // The keyframe times of a file's video, which a remux's segments must start at: from
 // an MKV's index at once, else from ffprobe's list of packets (which reads the whole
 // file: kept, per file version, for the next play and the next seek).
-import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
-import { ConversionError, errnoCode, FfmpegMissingError } from '../errors.ts';
+import { ConversionError } from '../errors.ts';
 import { matroskaKeyframes } from './matroska-cues.ts';
+import { spawnOnFile } from './spawn-on-file.ts';
 
 /** Options of {@link KeyframeLists}. */
 export interface KeyframeOptions {
@@ -63,14 +63,7 @@ export class KeyframeLists {
 async function scanKeyframes(file: string | Buffer, name: string, options: KeyframeOptions): Promise<number[]> {
   const program = options.ffprobePath ?? 'ffprobe';
   const timeoutMs = options.timeoutMs ?? 120_000;
-  // The file goes in as descriptor 3, as the prober passes it: names that are not UTF-8 cannot travel in argv.
-  const handle = await fs.open(file, constants.O_RDONLY);
-  let child: ReturnType<typeof spawn>;
-  try {
-    child = spawn(program, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'format=start_time:packet=pts_time,flags', '-of', 'csv=p=0', '/dev/fd/3'], { stdio: ['ignore', 'pipe', 'ignore', handle.fd] });
-  } finally {
-    await handle.close();
-  }
+  const child = await spawnOnFile('ffprobe', program, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'format=start_time:packet=pts_time,flags', '-of', 'csv=p=0', '/dev/fd/3'], file, { stdout: 'pipe', stderr: 'ignore' });
   return new Promise((resolve, reject) => {
     const times: number[] = [];
     let start = 0;
@@ -91,7 +84,7 @@ async function scanKeyframes(file: string | Buffer, name: string, options: Keyfr
       }
     });
     child.on('error', (error) => {
-      failure = errnoCode(error) === 'ENOENT' || errnoCode(error) === 'EACCES' ? new FfmpegMissingError(program, 'ffprobe', { cause: error }) : error;
+      failure = error;
     });
     child.on('close', (code) => {
       clearTimeout(deadline);
