@@ -10,6 +10,7 @@ import { BusyError } from '../src/errors.ts';
 import { Conversions } from '../src/media/conversions.ts';
 import { KeyframeLists } from '../src/media/keyframes.ts';
 import { matroskaKeyframes } from '../src/media/matroska-cues.ts';
+import { mp4Keyframes } from '../src/media/mp4-keyframes.ts';
 import type { PlaybackPlan } from '../src/media/playback-plan.ts';
 import { keyframePlan, segmentAt } from '../src/media/segment-plan.ts';
 import { eventually, tempDir } from './helpers/media-server.ts';
@@ -52,6 +53,25 @@ test('the MKV index gives the keyframes ffprobe finds by reading the whole file'
   const text = await fs.open(path.join(import.meta.dirname, 'playback-plan.test.ts'));
   t.is(await matroskaKeyframes(text), undefined, 'not Matroska: no keyframes from an index');
   await text.close();
+});
+
+test('an MP4 and a MOV index (moov at the start or the end, B-frames, uneven keyframes) gives the keyframes ffprobe finds by reading the whole file', async (t) => {
+  const dir = await tempDir(t);
+  const mkv = path.join(dir, 'film.mkv');
+  await makeMkv(mkv);
+  const files = [path.join(dir, 'fast.mp4'), path.join(dir, 'end.mov')];
+  await run('ffmpeg', ['-v', 'error', '-y', '-i', mkv, '-c', 'copy', '-movflags', '+faststart', files[0]!]);
+  await run('ffmpeg', ['-v', 'error', '-y', '-i', mkv, '-c:v', 'copy', '-an', files[1]!]);
+  for (const file of files) {
+    const handle = await fs.open(file);
+    const fromIndex = await mp4Keyframes(handle);
+    await handle.close();
+    const { stdout } = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', file]);
+    const scanned = stdout.split('\n').filter((line) => line.includes(',K')).map((line) => Number(line.split(',')[0]));
+    t.is(fromIndex?.length, scanned.length, file);
+    // ffprobe shows the edit list's few milliseconds of B-frame delay; a segment's tolerance is 100 ms.
+    t.true(scanned.every((time, index) => Math.abs(time - fromIndex![index]!) < 0.01), `${file}: ${fromIndex?.join(',')} against ${scanned.join(',')}`);
+  }
 });
 
 test('a remux cuts at the listed keyframes; a far request restarts ffmpeg there and its segments line up with the first run; pacing holds it; close leaves nothing', async (t) => {

@@ -1,10 +1,11 @@
 // The keyframe times of a file's video, which a remux's segments must start at: from
-// an MKV's index at once, else from ffprobe's list of packets (which reads the whole
-// file: kept, per file version, for the next play and the next seek).
+// an MKV's or an MP4/MOV's index at once, else (AVI, MPEG-TS) from ffprobe's list of
+// packets, which reads the whole file: kept, per file version, for the next play and seek.
 import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import { ConversionError } from '../errors.ts';
 import { matroskaKeyframes } from './matroska-cues.ts';
+import { mp4Keyframes } from './mp4-keyframes.ts';
 import { spawnOnFile } from './spawn-on-file.ts';
 
 /** Options of {@link KeyframeLists}. */
@@ -43,7 +44,7 @@ export class KeyframeLists {
         this.#cache.set(key, cached);
         return await cached;
       }
-      const fromIndex = await matroskaKeyframes(handle).catch(() => undefined);
+      const fromIndex = (await matroskaKeyframes(handle).catch(() => undefined)) ?? (await mp4Keyframes(handle).catch(() => undefined));
       if (fromIndex) return await this.#keep(key, Promise.resolve(fromIndex));
     } finally {
       await handle.close();
