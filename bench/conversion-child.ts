@@ -50,6 +50,8 @@ const browser = await chromium.launchPersistentContext(profile, { executablePath
 const page = await browser.newPage();
 await page.goto(control.receiverPageUrl('Bench Screen'));
 await until(async () => (await client.devices()).some((device) => device.name === 'Bench Screen'), 20_000);
+const screenId = (await client.devices()).find((device) => device.name === 'Bench Screen')!.id;
+await client.subscribe(screenId);
 
 const modes: Record<string, unknown> = {};
 for (const kind of ['direct', 'remux', 'audio', 'video']) {
@@ -63,10 +65,20 @@ for (const kind of ['direct', 'remux', 'audio', 'video']) {
     loads.push(played.elapsedMs);
     await until(() => playingPast(1), 20_000);
     const target = SECONDS * (0.8 - round * 0.1);
+    // Seek → PLAYING as the device reports it: its first PLAYING status at the new place.
+    const reported = new Promise<number>((resolve) => {
+      const onStatus = (device: string, status: { state: string; position: number }, replay: boolean): void => {
+        if (replay) return;
+        if (device !== screenId || status.state !== 'PLAYING' || status.position < target - 0.5) return;
+        client.off('status', onStatus);
+        resolve(performance.now());
+      };
+      client.on('status', onStatus);
+    });
     const start = performance.now();
     await client.seek('Bench Screen', target);
-    await until(() => playingPast(target + 0.2), 30_000);
-    seeks.push(performance.now() - start);
+    seeks.push((await withDeadline(reported, 30_000)) - start);
+    await until(() => playingPast(target), 30_000); // and its picture moves there
     await client.stop('Bench Screen');
   }
   const reference = mode === 'direct' ? undefined : { load: await firstSegmentMs(name, 0), seek: await firstSegmentMs(name, 0.8) };
@@ -156,6 +168,11 @@ function ffmpegChildren(): number {
 
 async function waitProbed(id: string): Promise<void> {
   await until(() => Promise.resolve(library.details(library.get(id)!).info !== undefined), 60_000);
+}
+
+function withDeadline<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not within ${timeoutMs} ms`)), timeoutMs).unref());
+  return Promise.race([promise, deadline]);
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
