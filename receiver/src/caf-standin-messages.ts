@@ -7,7 +7,7 @@
 import type { framework } from 'chromecast-caf-receiver';
 
 type MessageClasses = 'RequestData' | 'LoadRequestData' | 'MediaInformation' | 'GenericMediaMetadata' | 'Image' | 'Track' | 'ErrorData';
-type MessageEnums = 'MessageType' | 'PlayerState' | 'IdleReason' | 'ErrorType' | 'ErrorReason' | 'StreamType' | 'TrackType' | 'TextTrackType' | 'MetadataType' | 'Command' | 'RepeatMode' | 'ExtendedPlayerState';
+type MessageEnums = 'MessageType' | 'PlayerState' | 'IdleReason' | 'ErrorType' | 'ErrorReason' | 'StreamType' | 'TrackType' | 'TextTrackType' | 'MetadataType' | 'Command' | 'RepeatMode' | 'ExtendedPlayerState' | 'HlsSegmentFormat' | 'HlsVideoSegmentFormat';
 
 /** What the stand-in offers of the three namespaces; every member as Google declares it. */
 export interface CafMessages {
@@ -98,6 +98,8 @@ export function createCafMessages(): CafMessages {
         'PARENTAL_CONTROL_RESTRICTED', 'PREMIUM_ACCOUNT_REQUIRED', 'SKIP_LIMIT_REACHED', 'VIDEO_DEVICE_REQUIRED',
       ]),
       TrackType: mirror<typeof framework.messages.TrackType>(['AUDIO', 'TEXT', 'VIDEO']),
+      HlsSegmentFormat: asEnum<typeof framework.messages.HlsSegmentFormat>({ AAC: 'aac', AC3: 'ac3', E_AC3: 'e_ac3', FMP4: 'fmp4', MP3: 'mp3', TS: 'ts', TS_AAC: 'ts_aac', TS_HE_AAC: 'ts_he_aac' }),
+      HlsVideoSegmentFormat: asEnum<typeof framework.messages.HlsVideoSegmentFormat>({ FMP4: 'fmp4', MPEG2_TS: 'mpeg2_ts' }),
       TextTrackType: mirror<typeof framework.messages.TextTrackType>(['CAPTIONS', 'CHAPTERS', 'DESCRIPTIONS', 'METADATA', 'SUBTITLES']),
       ExtendedPlayerState: mirror<typeof framework.messages.ExtendedPlayerState>(['LOADING']),
       RepeatMode: mirror<typeof framework.messages.RepeatMode>(['REPEAT_ALL', 'REPEAT_ALL_AND_SHUFFLE', 'REPEAT_OFF', 'REPEAT_SINGLE']),

@@ -34,11 +34,15 @@ interface SimulatorBridge {
 
 type StandInContext = Pick<
   framework.CastReceiverContext,
-  'addCustomMessageListener' | 'removeCustomMessageListener' | 'sendCustomMessage' | 'addEventListener' | 'removeEventListener' | 'getSenders' | 'isSystemReady' | 'setInactivityTimeout' | 'stop'
+  'addCustomMessageListener' | 'removeCustomMessageListener' | 'sendCustomMessage' | 'addEventListener' | 'removeEventListener' | 'getSenders' | 'isSystemReady' | 'setInactivityTimeout' | 'stop' | 'canDisplayType'
 > & { getPlayerManager(): ReturnType<typeof createPlayerManager>['manager']; start(options?: framework.CastReceiverOptions): StandInContext };
 
-/** Installs `globalThis.cast.framework`; run by the simulator as an init script. */
-export function installCastFrameworkStandIn(parts: StandInParts): void {
+/**
+ * Installs `globalThis.cast.framework`; run by the simulator as an init script.
+ * `displayable`: what `canDisplayType` answers, by `mime` or `mime; codecs="…"`, as the
+ * simulated model decodes (an unknown type: no).
+ */
+export function installCastFrameworkStandIn(parts: StandInParts, displayable: Readonly<Record<string, boolean>> = {}): void {
   const MEDIA = 'urn:x-cast:com.google.cast.media';
   const bridge = globalThis as typeof globalThis & SimulatorBridge;
   const caf = parts.createCafMessages();
@@ -57,6 +61,9 @@ export function installCastFrameworkStandIn(parts: StandInParts): void {
   const player = parts.createPlayerManager(caf, element, (senderId, data) => void bridge.__nascastCastSend?.(MEDIA, senderId, data), parts.createMediaSession);
 
   const context: StandInContext = {
+    canDisplayType(mimeType, codecs) {
+      return displayable[codecs === undefined ? mimeType : `${mimeType}; codecs="${codecs}"`] ?? false;
+    },
     addCustomMessageListener(namespace, listener) {
       // Before start() a listener declares its namespace, as Google's samples rely on; after it, only declared ones are supported.
       if (started && !declared.has(namespace)) throw new Error(`namespace ${namespace} is not supported by this application: declare it in CastReceiverOptions.customNamespaces`);

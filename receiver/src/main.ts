@@ -69,11 +69,17 @@ async function onCommand(message: Record<string, unknown>): Promise<void> {
   }
 }
 
+/** What this screen plays, for the hello; nothing when it cannot be asked. */
+function supportsOf(): { supports?: string[] } {
+  const supports = supportedTypes(canPlay);
+  return supports ? { supports } : {};
+}
+
 function connect(connection: Connection): void {
   channel?.close();
   channel = new ControlChannel({
     url: connection.url,
-    hello: { token: connection.token, role: 'receiver', ...(connection.device ? { device: connection.device } : {}), ...(connection.name ? { name: connection.name } : {}), supports: supportedTypes(canPlay) },
+    hello: { token: connection.token, role: 'receiver', ...(connection.device ? { device: connection.device } : {}), ...(connection.name ? { name: connection.name } : {}), ...supportsOf() },
     createSocket: (url) => new WebSocket(url),
     onOpen: (welcome) => {
       screens.setNames(typeof welcome.name === 'string' ? welcome.name : undefined, connection.name);

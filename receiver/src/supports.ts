@@ -4,15 +4,19 @@
 // canDisplayType, which knows the device's decoders and the TV behind it.
 import { SUPPORT_TYPES } from '../../src/protocol/index.ts';
 
-/** The questions' types this screen says yes to. */
-export function supportedTypes(canPlay: (type: string) => boolean): string[] {
-  return SUPPORT_TYPES.filter((type) => {
+/** The questions' types this screen says yes to; undefined when it cannot be asked (no such API here). */
+export function supportedTypes(canPlay: (type: string) => boolean): string[] | undefined {
+  let answered = false;
+  const yes = SUPPORT_TYPES.filter((type) => {
     try {
-      return canPlay(type);
+      const answer = canPlay(type);
+      answered = true;
+      return answer;
     } catch {
       return false;
     }
   });
+  return answered ? yes : undefined;
 }
 
 /**

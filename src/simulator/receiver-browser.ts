@@ -58,7 +58,7 @@ const STAND_IN_PARTS = {
  * script, which cannot import, so the parts' sources are joined and the installer gets
  * the others as arguments.
  */
-async function standInScript(): Promise<string> {
+async function standInScript(displayable: Readonly<Record<string, boolean>>): Promise<string> {
   const load = async (file: string, name: string): Promise<string> => {
     const module = (await import(pathToFileURL(path.join(PACKAGE_ROOT, 'dist', 'receiver', 'src', file)).href)) as Record<string, unknown>;
     const part = module[name];
@@ -66,7 +66,7 @@ async function standInScript(): Promise<string> {
     return part.toString();
   };
   const parts = await Promise.all(Object.entries(STAND_IN_PARTS).map(async ([name, file]) => `${name}: ${await load(file, name)}`));
-  return `(${await load('cast-framework-standin.js', 'installCastFrameworkStandIn')})({ ${parts.join(',\n')} });`;
+  return `(${await load('cast-framework-standin.js', 'installCastFrameworkStandIn')})({ ${parts.join(',\n')} }, ${JSON.stringify(displayable)});`;
 }
 
 /**
@@ -81,9 +81,13 @@ export class ReceiverBrowser {
   #starting: Promise<BrowserContext> | undefined;
   #browser: Browser | undefined;
 
-  constructor(options: { executablePath?: string; logger?: Logger } = {}) {
+  readonly #displayable: Readonly<Record<string, boolean>>;
+
+  /** `displayable`: what `canDisplayType` answers on this device (see `displayableTypes`). */
+  constructor(options: { executablePath?: string; logger?: Logger; displayable?: Readonly<Record<string, boolean>> } = {}) {
     this.#executablePath = options.executablePath ?? '/usr/bin/chromium';
     this.#logger = options.logger ?? silentLogger;
+    this.#displayable = options.displayable ?? {};
   }
 
   /**
@@ -123,7 +127,7 @@ export class ReceiverBrowser {
     await page.exposeFunction('__nascastCastReady', (registered: unknown) => {
       ready(Array.isArray(registered) ? registered.filter((name): name is string => typeof name === 'string') : []);
     });
-    await page.addInitScript({ content: await standInScript() });
+    await page.addInitScript({ content: await standInScript(this.#displayable) });
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => reject(new Error(`the receiver page did not start CAF within ${timeoutMs} ms`)), timeoutMs);

@@ -4,6 +4,7 @@ import { errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { DetailedErrorCode, DetailedErrorName } from '../cast/detailed-error-codes.ts';
 import type { DeviceModel } from '../media/device-models.ts';
+import { displayableTypes } from './displayable.ts';
 import type { Rendering } from './decoding.ts';
 import { MULTIZONE_NAMESPACE, multizoneReply, type MultizoneHost } from './multizone.ts';
 import { ReceiverBrowser, type ReceiverPage } from './receiver-browser.ts';
@@ -190,7 +191,7 @@ export class ReceiverDevice {
   async #launchPage(appId: string, url: string, requestId: number, reply: (payload: Json) => void): Promise<void> {
     const app = this.#launch(appId);
     const chromiumPath = this.#options.chromiumPath;
-    this.#browser ??= new ReceiverBrowser({ logger: this.#logger, ...(chromiumPath ? { executablePath: chromiumPath } : {}) });
+    this.#browser ??= new ReceiverBrowser({ logger: this.#logger, displayable: displayableTypes(this.#options.model), ...(chromiumPath ? { executablePath: chromiumPath } : {}) });
     try {
       const page = await this.#browser.open(url, { toSender: (namespace, senderId, data) => app.sendToSender(namespace, senderId, data) }, this.#options.appStartTimeoutMs);
       if (this.#app !== app) {

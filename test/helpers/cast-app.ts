@@ -4,6 +4,7 @@ import { DeviceDiscovery } from '../../src/discovery/index.ts';
 import { Chromecasts } from '../../src/players/chromecasts.ts';
 import { combineDirectories } from '../../src/players/directory.ts';
 import { mountControl, type MountedControl } from '../../src/players/mount.ts';
+import type { MediaLibraryOptions } from '../../src/library/library.ts';
 import { silentLogger } from '../../src/logger.ts';
 import type { ControlStatus } from '../../src/protocol/index.ts';
 import type { ChromecastSimulator } from '../../src/simulator/index.ts';
@@ -28,8 +29,8 @@ export interface CastApp {
 }
 
 /** Starts it all, stopped when the test ends; the controller is subscribed to the device. */
-export async function startCastApp(t: ExecutionContext, files: FileTree): Promise<CastApp> {
-  const media = await startMediaServer(t, files);
+export async function startCastApp(t: ExecutionContext, files: FileTree, options: { library?: Partial<MediaLibraryOptions> } = {}): Promise<CastApp> {
+  const media = await startMediaServer(t, files, options);
   const warnings: string[] = [];
   const logger = { ...silentLogger, warn: (message: string) => void warnings.push(message), error: (message: string) => void warnings.push(message) };
   const simulator = await startSimulator(t, { name: 'Living Room TV', receiverApps: { [APP_ID]: `${media.origin}/receiver/` }, appStartTimeoutMs: 30_000, logger });
@@ -70,6 +71,8 @@ export function mountCastControl(
         control: { ...link, url: () => options.controlUrl?.() ?? `ws://127.0.0.1:${media.server.port}/control` },
         session: { heartbeatIntervalMs: 200, pongTimeoutMs: 1000, reconnectInitialMs: 50, reconnectMaxMs: 500, launchTimeoutMs: 30_000 },
         receiverTimeoutMs: options.receiverTimeoutMs ?? 30_000,
+        // As NasCast does: our page on the device says what it plays.
+        receivers: () => link.hub.receivers,
       });
       return combineDirectories(chromecasts, targets);
     },
