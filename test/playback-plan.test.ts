@@ -5,6 +5,7 @@ import { DEVICE_MODELS } from '../src/media/device-models.ts';
 import { browserProfile, castDeviceProfile, modelProfile, refineProfile, reportedSupport } from '../src/media/device-profile.ts';
 import { planKey, planOfKey } from '../src/media/plan-key.ts';
 import { planPlayback } from '../src/media/playback-plan.ts';
+import { gridPlan, keyframePlan, segmentLength } from '../src/media/segment-plan.ts';
 
 const third = modelProfile(DEVICE_MODELS.get('chromecast-3rd-gen')!);
 const ultra = modelProfile(DEVICE_MODELS.get('chromecast-ultra')!);
@@ -89,4 +90,19 @@ test('a plan travels in its key and back; anything else is refused', (t) => {
   for (const bad of ['', 'x', Buffer.from('["direct",0,0,-1]').toString('base64url'), Buffer.from('["video",[0,"h264",[1,1,1,1,0]],0,-1]').toString('base64url'), Buffer.from('["remux",0,0,-1]').toString('base64url'), 'a'.repeat(300)]) {
     t.is(planOfKey(bad), undefined, bad);
   }
+});
+
+test('segment plans cover the whole duration and never end in a sliver a player would ask for and not get', (t) => {
+  fc.assert(
+    fc.property(fc.double({ min: 0.1, max: 20_000, noNaN: true }), fc.constantFrom(2, 4), (duration, seconds) => {
+      const plan = gridPlan(duration, seconds);
+      t.is(plan.starts[0], 0);
+      const last = segmentLength(plan, plan.starts.length - 1);
+      t.true(plan.starts.length === 1 || last >= seconds / 2, `${duration}: last segment ${last}`);
+      t.true(last < seconds * 1.5 + 1e-9 || plan.starts.length === 1);
+    }),
+  );
+  t.deepEqual(gridPlan(30.02, 2).starts.length, 15, 'a 30.02 s film in 2 s segments: 15, the last one 2.02 s');
+  const keyframes = keyframePlan([0, 2, 4, 6, 8, 10, 11.9], 12.1, 4);
+  t.deepEqual(keyframes.starts, [0, 4, 8], 'no segment starts at a keyframe in the last half segment');
 });

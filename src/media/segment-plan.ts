@@ -34,9 +34,14 @@ export function segmentAt(plan: SegmentPlan, seconds: number): number {
   return low;
 }
 
-/** A grid of {@link SEGMENT_SECONDS}: for conversions, whose encoder makes a keyframe at each start. */
+/**
+ * A grid of `seconds`: for conversions, whose encoder makes a keyframe at each start. A
+ * tail shorter than half a segment joins the last one: past the last frame (a film's
+ * audio runs a few ms longer than its picture) no fragment may start there, and a segment
+ * that cannot be made fails the player (seen: a 30.02 s file's 20 ms segment 15).
+ */
 export function gridPlan(duration: number, seconds = SEGMENT_SECONDS): SegmentPlan {
-  const count = Math.max(1, Math.ceil(duration / seconds - 1e-6));
+  const count = Math.max(1, Math.floor(duration / seconds + 0.5));
   return { starts: Array.from({ length: count }, (_, index) => index * seconds), duration, keyframes: false };
 }
 
@@ -48,7 +53,8 @@ export function gridPlan(duration: number, seconds = SEGMENT_SECONDS): SegmentPl
 export function keyframePlan(keyframes: readonly number[], duration: number, seconds = SEGMENT_SECONDS): SegmentPlan {
   const starts = [0];
   for (const time of keyframes) {
-    if (time >= starts.at(-1)! + seconds && time < duration - 0.5) starts.push(time);
+    // Not in the last half segment: the same reason as gridPlan's tail.
+    if (time >= starts.at(-1)! + seconds && time < duration - seconds / 2) starts.push(time);
   }
   return { starts, duration, keyframes: true };
 }
