@@ -62,6 +62,13 @@ test('picture subtitles asked for are burned into a converted video; text ones a
   t.like(planPlayback({ kind: 'video', name: 'a.mkv' }, file, third, { subtitles: 'en' }), { mode: 'remux', burnSubtitle: undefined });
 });
 
+test('a FLAC or ADTS AAC file plays as it is where its codec does: a bare stream is its own container', (t) => {
+  for (const codec of ['flac', 'aac']) {
+    const plan = planPlayback({ kind: 'audio', name: `Song.${codec}` }, info(codec, [], [{ index: 0, codec, channels: 2, default: true }]), third);
+    t.is(plan.mode, 'direct', `${codec}: ${plan.reasons.join('; ')}`);
+  }
+});
+
 test('MP3 audio cannot be copied into the segments of a converted stream: it is converted with the video', (t) => {
   const plan = planPlayback({ kind: 'video', name: 'old.avi' }, info('avi', [{ index: 0, codec: 'mpeg4', width: 640, height: 352, frameRate: 25 }], [{ index: 1, codec: 'mp3', channels: 2, default: true }]), third);
   t.like(plan, { mode: 'video', audio: { encode: { codec: 'aac' } } });

@@ -56,7 +56,9 @@ const SEGMENT_AUDIO: ReadonlySet<string> = new Set(['aac', 'ac3', 'eac3']);
 export function planPlayback(file: PlannedFile, info: MediaInfo | undefined, device: DeviceProfile, choice: TrackChoice = {}): PlaybackPlan {
   if (file.kind === 'image') return { mode: 'direct', reasons: [] };
   const container = containerOf(info?.container, file.name);
-  const containerWhy = device.containers.includes(container) ? undefined : `${device.name} does not play the ${containerName(container)} container: repackaging the streams into MP4 segments, as they are`;
+  // A bare audio stream (a .flac, an ADTS .aac) is its codec's own container: it plays where the codec does.
+  const bareAudio = info !== undefined && info.video.length === 0 && info.audio.length === 1 && info.audio[0]!.codec === container && device.audio.includes(container);
+  const containerWhy = device.containers.includes(container) || bareAudio ? undefined : `${device.name} does not play the ${containerName(container)} container: repackaging the streams into MP4 segments, as they are`;
   if (!info) return containerWhy ? { mode: 'remux', reasons: [containerWhy, 'the file is not probed yet: its streams are copied as they are'] } : { mode: 'direct', reasons: ['the file is not probed yet: played as it is'] };
 
   const video = device.screen ? info.video[0] : undefined;
