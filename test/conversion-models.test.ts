@@ -66,3 +66,20 @@ test('without ffmpeg, a file that plays as it is still plays, and one that needs
   const error = await t.throwsAsync(resolvePlayable(source, 'Media/Films/hevc.mkv', undefined, target), { instanceOf: UnplayableMediaError });
   t.regex(error.message, /^Cannot cast hevc\.mkv: HEVC Main 10 is not supported by Chromecast \(3rd generation\): converting the video to H\.264 180p\. That needs ffmpeg, which is not installed: install it \(Debian\/Ubuntu: sudo apt install ffmpeg/);
 });
+
+test('a file swapped for a symlink that leads outside its root after the scan is not streamed, even with its grant', async (t) => {
+  const dir = await tempDir(t);
+  const outside = await tempDir(t);
+  await makeSample(path.join(dir, 'film.mkv'), 'h264-ac3-5.1.mkv', 4);
+  await fs.copyFile(path.join(dir, 'film.mkv'), path.join(outside, 'secret.mkv'));
+  const media = await startMediaServer(t, { 'Films/Film.mkv': await fs.readFile(path.join(dir, 'film.mkv')) }, { library: { probe: true, watch: false } });
+  const item = media.item('Films/Film.mkv');
+  await eventually(() => media.library.details(item).info !== undefined, 30_000, 'probed');
+  const handed = media.server.signedMedia.castMedia(item, { profile: modelProfile(DEVICE_MODELS.get('chromecast-3rd-gen')!) });
+  t.is(handed.conversion?.mode, 'audio');
+  await fs.rm(item.absolutePath);
+  await fs.symlink(path.join(outside, 'secret.mkv'), item.absolutePath);
+  const playlist = await fetch(handed.url.replace('master.m3u8', 'media.m3u8'));
+  t.is(playlist.status, 403);
+  t.like(await playlist.json(), { error: 'FORBIDDEN' });
+});

@@ -8,6 +8,7 @@ type HlsClass = typeof HlsType;
 const HLS_TYPES = new Set(['application/vnd.apple.mpegurl', 'application/x-mpegurl', 'audio/mpegurl']);
 let loading: Promise<HlsClass> | undefined;
 const attached = new WeakMap<HTMLVideoElement, HlsType>();
+const loads = new WeakMap<HTMLVideoElement, number>();
 
 /** Whether a content type is an HLS playlist. */
 export function isHls(contentType: string): boolean {
@@ -26,7 +27,11 @@ export function needsHlsJs(video: HTMLVideoElement): boolean {
  */
 export async function attachHls(video: HTMLVideoElement, url: string, onFatal: (reason: string) => void): Promise<void> {
   detachHls(video);
+  const load = (loads.get(video) ?? 0) + 1;
+  loads.set(video, load);
   const Hls = await loadHlsJs();
+  // Another load or a stop came while hls.js was fetched: this one is over.
+  if (loads.get(video) !== load) return;
   if (!Hls.isSupported()) throw new Error('this browser has neither HLS nor Media Source Extensions');
   const hls = new Hls({ maxBufferLength: 30, backBufferLength: 30, fragLoadPolicy: { default: { maxTimeToFirstByteMs: 30_000, maxLoadTimeMs: 120_000, timeoutRetry: { maxNumRetry: 2, retryDelayMs: 0, maxRetryDelayMs: 0 }, errorRetry: { maxNumRetry: 3, retryDelayMs: 1000, maxRetryDelayMs: 8000 } } } });
   attached.set(video, hls);
@@ -50,6 +55,7 @@ export async function attachHls(video: HTMLVideoElement, url: string, onFatal: (
 
 /** Stops hls.js on `video`, if it runs there. */
 export function detachHls(video: HTMLVideoElement): void {
+  loads.set(video, (loads.get(video) ?? 0) + 1);
   attached.get(video)?.destroy();
   attached.delete(video);
 }

@@ -153,6 +153,7 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     this.streams = new Streams({
       dir: options.streamDir ?? defaultStreamDir(),
       info: (item) => options.library.details(item).info,
+      resolve: (item) => options.library.resolveInsideRoot(item),
       logger: this.#logger,
       ...(options.ffmpegPath === undefined ? {} : { ffmpegPath: options.ffmpegPath }),
       ...(options.ffprobePath === undefined ? {} : { ffprobePath: options.ffprobePath }),

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
-import { BusyError, ConversionError, errorMessage, FfmpegMissingError } from '../errors.ts';
+import { BusyError, ConversionError, errorMessage, FfmpegMissingError, PathOutsideRootError } from '../errors.ts';
 import { isMediaId } from '../library/ids.ts';
 import { masterPlaylist, mediaPlaylist } from '../media/hls-playlist.ts';
 import { planOfKey } from '../media/plan-key.ts';
@@ -79,8 +79,14 @@ async function sendSegment(response: ServerResponse, request: IncomingMessage, f
     // Deleted behind a seek between made and opened: the device asks again and it is made again.
     return sendError(response, 'NOT_FOUND', 'the segment was dropped; ask again');
   }
-  const { size } = await handle.stat();
-  if (response.destroyed) return handle.close();
+  const size = await handle.stat().then(
+    (stats) => stats.size,
+    () => undefined,
+  );
+  if (size === undefined || response.destroyed) {
+    await handle.close();
+    return size === undefined ? sendError(response, 'NOT_FOUND', 'the segment was dropped; ask again') : undefined;
+  }
   response.writeHead(200, [...CORS_HEADER_LIST, ...NO_STORE, 'Content-Type', type, 'Content-Length', String(size)]);
   if (request.method === 'HEAD') {
     response.end();
@@ -91,6 +97,10 @@ async function sendSegment(response: ServerResponse, request: IncomingMessage, f
 
 function answerFailure(context: RouteContext, response: ServerResponse, error: unknown, name: string): void {
   if (error instanceof BusyError) return sendError(response, 'BUSY', error.message, [['Retry-After', '30']]);
+  if (error instanceof PathOutsideRootError) {
+    context.logger.warn(`refused ${error.message}`);
+    return sendError(response, 'FORBIDDEN', 'this file is not inside a media folder, or is gone');
+  }
   if (error instanceof ConversionError || error instanceof FfmpegMissingError) {
     context.logger.warn(`stream of '${name}': ${errorMessage(error)}`);
     return sendError(response, 'CONVERSION_FAILED', error.message);

@@ -53,7 +53,15 @@ export class ConversionRun extends EventEmitter<ConversionRunEvents> {
 
   /** Starts ffmpeg on `file` (a path or its bytes). Rejects when the file cannot be opened or ffmpeg cannot be run. */
   async start(file: string | Buffer, ffmpegPath = 'ffmpeg'): Promise<void> {
-    const child = await spawnOnFile('ffmpeg', ffmpegPath, ffmpegArgs(this.#request), file, { stdout: 'pipe', stderr: 'pipe' });
+    let child: ChildProcess;
+    try {
+      child = await spawnOnFile('ffmpeg', ffmpegPath, ffmpegArgs(this.#request), file, { stdout: 'pipe', stderr: 'pipe' });
+    } catch (error) {
+      // Never started (the file is gone, ffmpeg cannot be run): it has ended, as one that failed.
+      this.#ended = true;
+      this.emit('end');
+      throw error;
+    }
     this.#child = child;
     // Stopped while it was starting (a seek right after a seek): it goes at once.
     if (this.#stopped) child.kill('SIGKILL');

@@ -92,7 +92,14 @@ export class ConversionStream extends EventEmitter<ConversionStreamEvents> {
   init(): Promise<Buffer> {
     this.lastUsed = Date.now();
     if (!this.#init) {
-      const init = new Promise<Buffer>((resolve, reject) => (this.#initWaiter = { resolve, reject }));
+      const waitMs = this.#limits.waitMs ?? 30_000;
+      const init = new Promise<Buffer>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          this.#initWaiter = undefined;
+          reject(new ConversionError(this.source.name, `its header was not made within ${waitMs / 1000} s`));
+        }, waitMs);
+        this.#initWaiter = { resolve: (value) => (clearTimeout(timer), resolve(value)), reject: (error) => (clearTimeout(timer), reject(error)) };
+      });
       // A failed init is asked for again by the next request, not remembered.
       this.#init = init.catch((error: unknown) => {
         this.#init = undefined;
@@ -119,11 +126,21 @@ export class ConversionStream extends EventEmitter<ConversionStreamEvents> {
     this.#pace();
     const waitMs = this.#limits.waitMs ?? 30_000;
     return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new ConversionError(this.source.name, `segment ${index} was not made within ${waitMs / 1000} s`)), waitMs);
-      const waiters = this.#waiters.get(index) ?? [];
-      waiters.push({ resolve: (file) => (clearTimeout(timer), resolve(file)), reject: (error) => (clearTimeout(timer), reject(error)) });
-      this.#waiters.set(index, waiters);
+      const waiter: Waiter = { resolve: (file) => (clearTimeout(timer), resolve(file)), reject: (error) => (clearTimeout(timer), reject(error)) };
+      // A waiter given up is forgotten: one left behind would keep ffmpeg running past the pacing.
+      const timer = setTimeout(() => {
+        this.#forget(index, waiter);
+        reject(new ConversionError(this.source.name, `segment ${index} was not made within ${waitMs / 1000} s`));
+      }, waitMs);
+      this.#waiters.set(index, [...(this.#waiters.get(index) ?? []), waiter]);
     });
+  }
+
+  #forget(index: number, waiter: Waiter): void {
+    const left = (this.#waiters.get(index) ?? []).filter((other) => other !== waiter);
+    if (left.length > 0) this.#waiters.set(index, left);
+    else this.#waiters.delete(index);
+    this.#pace();
   }
 
   /** Stops ffmpeg and deletes the segments. */
@@ -133,8 +150,9 @@ export class ConversionStream extends EventEmitter<ConversionStreamEvents> {
     this.#rejectAll(new ConversionError(this.source.name, 'the stream was stopped'));
     const bytes = [...this.#made.values()].reduce((sum, size) => sum + size, 0);
     this.#made.clear();
-    await fs.rm(this.#dir, { recursive: true, force: true });
     if (bytes > 0) this.emit('space', -bytes);
+    // A segment still being written or sent (NFS keeps a deleted open file): the start of the next run empties it.
+    await fs.rm(this.#dir, { recursive: true, force: true }).catch(() => undefined);
   }
 
   /** Stops ffmpeg (nothing was fetched for a while); the segments made stay until closed. */
@@ -144,6 +162,11 @@ export class ConversionStream extends EventEmitter<ConversionStreamEvents> {
 
   #startRun(from: number): void {
     this.#stopRun();
+    // What waits for a segment this run will not reach soon was asked before a seek: answered now.
+    const distance = this.#limits.restartDistance ?? 3;
+    for (const index of [...this.#waiters.keys()]) {
+      if (index < from || index > from + distance) this.#reject(index, new ConversionError(this.source.name, `segment ${index} was given up for a seek elsewhere`));
+    }
     const { file, name, plan, segments, keyframes } = this.source;
     const run = new ConversionRun({ plan, segments, keyframes, from, ...(this.#limits.encoder && { encoder: this.#limits.encoder }) }, name);
     this.#run = run;
@@ -158,12 +181,12 @@ export class ConversionStream extends EventEmitter<ConversionStreamEvents> {
       stored = stored.then(() => this.#store(run, index, bytes));
     });
     run.on('error', (error) => {
-      this.#rejectAll(error);
+      if (run === this.#run) this.#rejectAll(error);
       this.emit('error', error);
     });
-    run.on('end', () => void stored.then(() => this.#ended(run)));
+    run.on('end', () => void stored.then(() => this.#ended(run)).catch(() => undefined));
     run.start(file, this.#limits.ffmpegPath).catch((error: unknown) => {
-      this.#rejectAll(error as Error);
+      if (run === this.#run) this.#rejectAll(error as Error);
       this.emit('error', error as Error);
     });
   }
@@ -189,7 +212,7 @@ export class ConversionStream extends EventEmitter<ConversionStreamEvents> {
       return;
     }
     if (this.#closed) {
-      await fs.rm(this.#dir, { recursive: true, force: true }); // written while close() was deleting
+      await fs.rm(this.#dir, { recursive: true, force: true }).catch(() => undefined); // written while close() was deleting
       return;
     }
     if (!this.#made.has(index)) this.emit('space', bytes.length);

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { BusyError, errorMessage } from '../errors.ts';
+import { BusyError, ConversionError, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { ConversionStream, type StreamLimits, type StreamSource } from './conversion-stream.ts';
 import type { VideoEncoder } from './ffmpeg-args.ts';
@@ -36,6 +36,7 @@ export class Conversions {
   #bytes = 0;
   #opened = 0;
   #available = true;
+  #closed = false;
   #checked: Promise<boolean> | undefined;
   #encoder: Promise<VideoEncoder> | undefined;
   #dir: string;
@@ -102,6 +103,7 @@ export class Conversions {
 
   /** Stops every ffmpeg and deletes every segment. */
   async close(): Promise<void> {
+    this.#closed = true;
     clearInterval(this.#sweeper);
     const streams = [...this.#streams.values()];
     this.#streams.clear();
@@ -139,6 +141,8 @@ export class Conversions {
   async #make(key: string, source: () => Promise<StreamSource>): Promise<ConversionStream> {
     const made = await source();
     const encoder = made.plan.video?.encode ? await this.videoEncoder() : undefined;
+    // Closed while the keyframes were read (NasCast stopping): nothing is started after it.
+    if (this.#closed) throw new ConversionError(made.name, 'NasCast is stopping');
     this.assertRoom(key);
     const stream = new ConversionStream(made, path.join(this.#dir, `stream-${++this.#opened}`), { ...this.#options, ...(encoder && { encoder }) });
     stream.on('space', (bytes) => {
@@ -167,7 +171,7 @@ export class Conversions {
   #sweep(): void {
     const now = Date.now();
     for (const [key, stream] of this.#streams) {
-      if (now - stream.lastUsed > (this.#options.dropMs ?? 600_000)) void this.drop(key);
+      if (now - stream.lastUsed > (this.#options.dropMs ?? 600_000)) void this.drop(key).catch(() => undefined);
       else if (now - stream.lastUsed > (this.#options.idleMs ?? 30_000) && stream.converting) stream.idle();
     }
   }
@@ -180,7 +184,7 @@ export class Conversions {
     for (const [key, stream] of others) {
       if (bytes <= cap) return;
       bytes -= stream.bytes;
-      void this.drop(key);
+      void this.drop(key).catch(() => undefined);
     }
   }
 }

@@ -73,8 +73,9 @@ export class EmbeddedSubtitles {
       await runFfmpeg(program, ['-hide_banner', '-nostdin', '-v', 'error', '-i', '/dev/fd/3', ...outputs], file, name, this.#options.timeoutMs ?? 120_000);
       const tracks = new Map<number, Buffer>();
       for (const stream of streams) {
-        const vtt = await fs.readFile(path.join(dir, `${stream}.vtt`)).catch(() => undefined);
-        if (vtt && vtt.length <= MAX_TRACK_BYTES) tracks.set(stream, vtt);
+        const file = path.join(dir, `${stream}.vtt`);
+        const size = await fs.stat(file).then((stats) => stats.size, () => Infinity);
+        if (size <= MAX_TRACK_BYTES) tracks.set(stream, await fs.readFile(file));
       }
       return tracks;
     } finally {
