@@ -68,13 +68,16 @@ test('with limitHeapGrowth, aborted requests do not grow the young generation', 
   t.true(after <= before, 'new space grew');
 });
 
-test("with V8's own sizing, the same requests do grow it (the reference: the limit is what stops it)", async (t) => {
+// V8 may have grown it already while the server started (on Node 22 it was 16 MiB before
+// the requests in one run of three, 8 MiB in the others): grown is what the reference shows.
+test("with V8's own sizing, the young generation grows, at start or with the same requests (the reference: the limit is what stops it)", async (t) => {
   const server = await startServer(t, 'v8-default');
   const before = await server.newSpace();
   await abortedRequests(server, 2000);
   const after = await server.newSpace();
   t.log(`new space ${before / 2 ** 20} → ${after / 2 ** 20} MiB`);
-  t.true(after > before, 'new space did not grow');
+  t.true(after >= before, 'new space shrank');
+  t.true(after >= 8 * 2 ** 20, `new space stayed at ${after / 2 ** 20} MiB, as small as the limit keeps it`);
 });
 
 test('importing the package loads neither got nor undici (~17 MiB of RSS between them, measured)', async (t) => {
