@@ -2,21 +2,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import test from 'ava';
 import { eventually, patternBytes, startMediaServer } from './helpers/media-server.ts';
+import { childProcesses } from './helpers/processes.ts';
 import { abortedDownload, request } from './helpers/raw-http.ts';
 
 const openDescriptors = (): number => fs.readdirSync('/proc/self/fd').length;
-
-/** This process's children, from /proc (running `ps` would be one). */
-function childProcesses(): number {
-  const parentOf = (pid: string): string | undefined => {
-    try {
-      return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1];
-    } catch {
-      return undefined; // gone while we looked
-    }
-  };
-  return fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && parentOf(entry) === String(process.pid)).length;
-}
 
 /** The fd count once the server has no connection left (sockets close asynchronously). */
 async function settledDescriptors(server: http.Server): Promise<number> {

@@ -11,6 +11,7 @@ import { ControlClient } from '../src/control/client.ts';
 import { mountControl } from '../src/players/mount.ts';
 import { launchChromium, requireTestNamespace } from './helpers/chromium.ts';
 import { eventually, startMediaServer, tempDir, type TestServer } from './helpers/media-server.ts';
+import { childProcesses } from './helpers/processes.ts';
 
 const run = promisify(execFile);
 const SECONDS = 30;
@@ -40,12 +41,6 @@ function playing(page: Page): Promise<Playing> {
     const element = video as HTMLVideoElement & { webkitAudioDecodedByteCount?: number };
     return { width: element.videoWidth, frames: element.getVideoPlaybackQuality().totalVideoFrames, audioBytes: element.webkitAudioDecodedByteCount ?? 0, time: element.currentTime, duration: element.duration };
   });
-}
-
-/** ffmpeg processes this test process started (other test files run theirs beside it). */
-async function ffmpegCount(): Promise<number> {
-  const { stdout } = await run('ps', ['-eo', 'ppid=,comm=']).catch(() => ({ stdout: '' }));
-  return stdout.split('\n').filter((line) => line.trim().split(/\s+/)[0] === String(process.pid) && line.trim().endsWith('ffmpeg')).length;
 }
 
 async function setup(t: ExecutionContext, files: Record<string, Buffer>): Promise<{ media: TestServer; client: ControlClient; page: Page; pageErrors: string[] }> {
@@ -146,7 +141,7 @@ for (const file of FILES) {
     await assertPlays(t, page, `${file.name} after the seek`);
 
     await client.stop('Test Screen');
-    await eventually(async () => (await ffmpegCount()) === 0, 15_000, 'no ffmpeg left after stop');
+    await eventually(() => childProcesses('ffmpeg') === 0, 15_000, 'no ffmpeg left after stop');
     t.deepEqual(pageErrors, []);
   });
 }

@@ -59,7 +59,7 @@ export async function probeFile(file: string | Buffer, kind: MediaKind, options:
     await handle.close(); // the child has its own copy from the moment spawn returns
   }
   const finished = await running;
-  if ('failed' in finished) throw missing(finished.failed, program) ?? finished.failed;
+  if ('failed' in finished) throw missingProgram(finished.failed, program) ?? finished.failed;
   if (finished.killedBecause) throw new MediaProbeError(name, finished.killedBecause, { timedOut: finished.timedOut });
   let json: unknown;
   try {
@@ -96,9 +96,10 @@ function failure(finished: Finished, json: unknown): string {
   return `ffprobe exited with code ${finished.code}${line === undefined ? '' : `: ${line}`}`;
 }
 
-function missing(error: unknown, program: string): FfmpegMissingError | undefined {
+/** The error for a program that cannot be run (not installed, not executable) at `path`; undefined for any other failure. */
+export function missingProgram(error: unknown, path: string, program: 'ffmpeg' | 'ffprobe' = 'ffprobe'): FfmpegMissingError | undefined {
   const code = errnoCode(error);
-  return code === 'ENOENT' || code === 'EACCES' ? new FfmpegMissingError(program, 'ffprobe', { cause: error }) : undefined;
+  return code === 'ENOENT' || code === 'EACCES' ? new FfmpegMissingError(path, program, { cause: error }) : undefined;
 }
 
 interface Finished {

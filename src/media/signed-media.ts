@@ -74,8 +74,7 @@ export class SignedMedia {
    * What `target` needs done to play `item` (see `planPlayback`): played as it is,
    * repackaged, or converted, with the reasons in words.
    */
-  plan(item: MediaItem, target: PlaybackTarget): PlaybackPlan {
-    const info = this.#options.details?.(item).info;
+  plan(item: MediaItem, target: PlaybackTarget, info = this.#options.details?.(item).info): PlaybackPlan {
     return planPlayback({ kind: item.kind, name: item.name }, info, target.profile, { ...(target.audio && { audio: target.audio }), ...(target.subtitles && { subtitles: target.subtitles }) });
   }
 
@@ -114,7 +113,7 @@ export class SignedMedia {
     // A file the prober could not open or finish is given its chance: the device will say.
     if (problem !== undefined && !problem.startsWith(UNREADABLE)) throw new UnplayableMediaError(item.name, problem);
     const resumeFrom = resumePosition(watched);
-    const plan = target ? this.plan(item, target) : undefined;
+    const plan = target ? this.plan(item, target, info) : undefined;
     return {
       ...this.#source(item, plan),
       title: names.title,

@@ -4,14 +4,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
-import { errnoCode, FfmpegMissingError } from '../errors.ts';
+import { missingProgram } from '../library/ffprobe-run.ts';
 
 /** What the child's stdout and stderr are. */
 type Output = 'pipe' | 'ignore';
 
 /**
  * Starts `program` with `file` (a path or its bytes) as descriptor 3; resolves once it
- * runs. Rejects with {@link FfmpegMissingError} when it cannot be run, the file system's
+ * runs. Rejects with `FfmpegMissingError` when it cannot be run, the file system's
  * error when the file cannot be opened.
  */
 export async function spawnOnFile(program: 'ffmpeg' | 'ffprobe', path: string, args: readonly string[], file: string | Buffer, output: { stdout: Output; stderr: Output }): Promise<ChildProcess> {
@@ -23,17 +23,11 @@ export async function spawnOnFile(program: 'ffmpeg' | 'ffprobe', path: string, a
     // Listened to at once: `spawn` and `error` come on the next tick, before the close below is done.
     spawned = new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
-      child.once('error', (error) => reject(missing(error, path, program) ?? error));
+      child.once('error', (error) => reject(missingProgram(error, path, program) ?? error));
     });
   } finally {
     await handle.close(); // the child has its own copy
   }
   await spawned;
   return child;
-}
-
-/** The error for a program that cannot be run: not installed, or not executable. */
-export function missing(error: unknown, path: string, program: 'ffmpeg' | 'ffprobe'): FfmpegMissingError | undefined {
-  const code = errnoCode(error);
-  return code === 'ENOENT' || code === 'EACCES' ? new FfmpegMissingError(path, program, { cause: error }) : undefined;
 }

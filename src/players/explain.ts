@@ -31,7 +31,8 @@ export interface Explanation {
 /** What explaining needs of the media side. */
 export interface ExplainMedia {
   readonly library: MediaLibrary;
-  plan(item: MediaItem, target: PlaybackTarget): PlaybackPlan;
+  /** `info`: what the prober found, when the caller has it already. */
+  plan(item: MediaItem, target: PlaybackTarget, info?: MediaInfo): PlaybackPlan;
   readonly audioLanguage?: string;
 }
 
@@ -46,10 +47,11 @@ export function explain(source: ExplainMedia, directory: PlayerDirectory, media:
   const devices = directory.devices().filter((summary) => (options.device === undefined ? summary.online : summary.id === options.device || summary.name.toLowerCase() === options.device.toLowerCase()));
   if (options.device !== undefined && devices.length === 0) throw new ControlError('UNKNOWN_DEVICE', `no device named '${options.device}'`);
   const audio = options.audio ?? source.audioLanguage;
+  const info = source.library.details(item).info;
   const decisions = devices.map((summary) => {
     const profile = directory.profile(summary.id);
-    const plan = source.plan(item, { profile, ...(audio && { audio }), ...(options.subtitles && { subtitles: options.subtitles }) });
+    const plan = source.plan(item, { profile, ...(audio && { audio }), ...(options.subtitles && { subtitles: options.subtitles }) }, info);
     return { device: summary.id, name: summary.name, profile: profile.name, mode: plan.mode, reasons: plan.reasons };
   });
-  return { id: item.id, name: item.name, kind: item.kind, media: source.library.details(item).info ?? null, decisions };
+  return { id: item.id, name: item.name, kind: item.kind, media: info ?? null, decisions };
 }
